@@ -1,0 +1,3 @@
+"""sipkg — the Suzhou Industrial Park (苏州工业园区) knowledge graph."""
+
+__version__ = "0.1.0"
