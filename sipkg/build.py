@@ -1,0 +1,242 @@
+"""documents -> extract -> curation -> rdf -> reason -> validate -> store; returns a report.
+
+The new store is built aside and put in service only when every check passed; on any
+error the previous store keeps serving.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import RDF
+
+from . import __version__, store
+from .curation import apply as apply_curation, load_entries
+from .documents import Document, read_sources
+from .extract.model import Ref
+from .extract.pipeline import Extractor
+from .extract.registry import RegistryError, parse_registry
+from .namespaces import OA, SIP
+from .ontology import check_consistency, load_ontology, materialise
+from .rdf import INFERRED_GRAPH, ONTOLOGY_GRAPH, to_dataset, union
+from .validate import ValidationReport, validate_shacl
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+class BuildError(RuntimeError):
+    """The build stopped; the message says where and why. The previous store still serves."""
+
+
+@dataclass(frozen=True)
+class Paths:
+    data: Path = PROJECT / "data"
+    home: Path = Path(os.environ.get("SIPKG_HOME", PROJECT / "var"))
+
+    @property
+    def sources(self) -> Path:
+        return self.data / "sources"
+
+    @property
+    def registry(self) -> Path:
+        return self.data / "registry.yaml"
+
+    @property
+    def minted(self) -> Path:
+        return self.data / "minted.yaml"
+
+    @property
+    def curation(self) -> Path:
+        return self.data / "curation"
+
+    @property
+    def store(self) -> Path:
+        return self.home / "store"
+
+
+@dataclass
+class BuildReport:
+    version: str = ""
+    documents: int = 0
+    sentences: int = 0
+    entities_by_class: dict[str, int] = field(default_factory=dict)
+    facts: int = 0
+    facts_from_rules: int = 0
+    facts_from_curation: int = 0
+    facts_from_registry: int = 0
+    observations: int = 0
+    evidence: int = 0
+    evidence_verified: int = 0
+    curation: dict[str, int] = field(default_factory=dict)
+    new_entities: list[str] = field(default_factory=list)
+    inferred: int = 0
+    quads: int = 0
+    validation: ValidationReport | None = None
+    seconds: dict[str, float] = field(default_factory=dict)
+    store: str = ""
+
+    def to_dict(self) -> dict:
+        d = {k: v for k, v in self.__dict__.items() if k != "validation"}
+        d["validation"] = self.validation.to_dict() if self.validation else None
+        return d
+
+    def to_text(self) -> str:
+        lines = [
+            f"sipkg build {self.version}",
+            f"  documents {self.documents}, sentences {self.sentences}",
+            "  entities by class:",
+            *(f"    {cls:<24} {n:>4}" for cls, n in sorted(self.entities_by_class.items(), key=lambda x: (-x[1], x[0]))),
+            f"  facts {self.facts}: {self.facts_from_rules} from rules, {self.facts_from_curation} from curation,"
+            f" {self.facts_from_registry} entity types from the registry and recogniser",
+            f"  statistics (Data Cube observations) {self.observations}",
+            f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
+            f"  curation entries: {self.curation}",
+            f"  new entities found by the recogniser: {len(self.new_entities)} {self.new_entities[:10]}",
+            f"  inferred triples {self.inferred}; quads in the store {self.quads}",
+        ]
+        if self.validation:
+            lines.append(self.validation.to_text())
+        lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items()))
+        lines.append(f"  store: {self.store}")
+        return "\n".join(lines)
+
+
+class Timer:
+    def __init__(self, report: BuildReport):
+        self.report, self.start = report, time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.report.seconds[name] = now - self.start
+        self.start = now
+
+
+def load_minted(path: Path) -> dict[str, Ref]:
+    if not path.exists():
+        return {}
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {name: Ref(*ref.split("/", 1)) for name, ref in raw.items()}
+
+
+def save_minted(path: Path, minted: dict[str, Ref]) -> None:
+    """Freeze keys minted for newly found names, so they are never recomputed."""
+    body = "".join(f"{name}: {ref}\n" for name, ref in sorted(minted.items(), key=lambda x: str(x[1])))
+    header = "# Keys minted for names the recogniser found; frozen: never edit a key once published.\n"
+    path.write_text(header + body, encoding="utf-8")
+
+
+def verify_evidence(ds: Dataset, docs: list[Document]) -> int:
+    """Check quote == text[start:end] for every evidence target in the graph; returns the count."""
+    texts = {URIRef(d.iri): d.text for d in docs}
+    g = union(ds)
+    checked = 0
+    for target in g.subjects(RDF.type, OA.SpecificResource):
+        text = texts[g.value(target, OA.hasSource)]
+        selectors = list(g.objects(target, OA.hasSelector))
+        exact = next(g.value(s, OA.exact) for s in selectors if g.value(s, OA.exact) is not None)
+        pos = next(s for s in selectors if g.value(s, OA.start) is not None)
+        start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
+        if text[start:end] != str(exact):
+            raise BuildError(f"evidence {target}: quote {str(exact)!r} != text[{start}:{end}] {text[start:end]!r}")
+        checked += 1
+    return checked
+
+
+def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Document]]:
+    """Read, extract, curate and write RDF; no store is touched."""
+    timer = Timer(report)
+    docs = read_sources(paths.sources)
+    report.documents, report.sentences = len(docs), sum(len(d.sentences) for d in docs)
+    try:
+        registry = parse_registry(yaml.safe_load(paths.registry.read_text(encoding="utf-8")))
+    except RegistryError as e:
+        raise BuildError(f"{paths.registry}: {e}") from e
+    except yaml.MarkedYAMLError as e:
+        raise BuildError(f"{paths.registry}:{e.problem_mark.line + 1}: invalid YAML: {e.problem}") from e
+    minted_before = load_minted(paths.minted)
+    extractor = Extractor(registry, minted_before)
+    extraction = extractor.run(docs)
+    timer.lap("extract")
+    entries = load_entries(paths.curation, {d.key: d for d in docs}, registry.entities)
+    curated = apply_curation(extraction.facts, entries, paths.curation)
+    report.curation = {"add": curated.added, "reject": curated.rejected, "correct": curated.corrected}
+    if extraction.minted != minted_before:
+        save_minted(paths.minted, extraction.minted)
+    report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
+    facts = curated.facts
+    methods = Counter(f.evidence.method.split(":")[0] for f in facts)
+    report.facts_from_rules = methods["rule"]
+    report.facts_from_curation = methods["curation"]
+    report.facts_from_registry = methods["registry"] + methods["recogniser"]
+    report.facts = len({(f.subject, f.predicate, f.object) for f in facts})
+    report.observations = len(extraction.observations)
+    mentioned = {ref for _, _, ref in extraction.mentions} | {f.subject for f in facts}
+    entities = {r: i for r, i in registry.entities.items() if r in mentioned}
+    report.entities_by_class = dict(Counter(i.cls for i in entities.values()))
+    ds = to_dataset(docs, entities, facts, extraction.observations, extraction.indicators, extraction.mentions)
+    timer.lap("rdf")
+    report.evidence_verified = verify_evidence(ds, docs)
+    report.evidence = sum(1 for _ in ds.quads((None, RDF.type, SIP.Evidence, None)))
+    timer.lap("verify")
+    ontology = load_ontology()
+    ontology_graph = ds.graph(ONTOLOGY_GRAPH)
+    for t in ontology:
+        ontology_graph.add(t)
+    asserted = [(s, p, o) for s, p, o, g in ds.quads((None, None, None, None)) if g != ONTOLOGY_GRAPH]
+    inferred = ds.graph(INFERRED_GRAPH)
+    for t in materialise(asserted, ontology):
+        inferred.add(t)
+    report.inferred = len(inferred)
+    timer.lap("reason")
+    return ds, ontology, docs
+
+
+def check(ds: Dataset, ontology: Graph, report: BuildReport) -> ValidationReport:
+    """SHACL over the data, HermiT over ontology + data."""
+    timer = Timer(report)
+    data = union(ds)
+    shacl = validate_shacl(data)
+    timer.lap("shacl")
+    consistency = check_consistency([data])
+    timer.lap("hermit")
+    return ValidationReport(shacl=shacl, consistency=consistency)
+
+
+def build(paths: Paths = Paths()) -> BuildReport:
+    """Build the graph and put it in service; raises BuildError and keeps the old store on failure."""
+    started = time.perf_counter()
+    report = BuildReport()
+    ds, ontology, _ = assemble(paths, report)
+    report.validation = check(ds, ontology, report)
+    if not report.validation.ok:
+        raise BuildError("validation failed; the previous store stays in service\n" + report.validation.to_text())
+    nquads = ds.serialize(format="nquads", encoding="utf-8")
+    report.version = hashlib.sha256(nquads).hexdigest()[:12]
+    build_dir = store.new_build_dir(paths.store)
+    try:
+        (build_dir / "dumps").mkdir()
+        (build_dir / "dumps" / "sipkg.nq").write_bytes(nquads)
+        (build_dir / "dumps" / "sipkg.trig").write_bytes(ds.serialize(format="trig", encoding="utf-8"))
+        meta = {"version": report.version, "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "sipkg": __version__}
+        info = store.write_store(build_dir, nquads, meta)
+        report.quads = info.quads
+        report.seconds["total"] = time.perf_counter() - started
+        report_json = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+        (build_dir / "report.json").write_text(report_json, encoding="utf-8")
+        store.publish(paths.store, build_dir)
+    except BaseException:
+        store.discard(build_dir)
+        raise
+    report.store = str(build_dir)
+    return report
+

@@ -1,0 +1,90 @@
+"""What extraction produces: references, facts with evidence, observations; no RDF."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+# predicates are sip: local names ("locatedIn") or CURIEs of standard terms ("dct:date")
+
+
+@dataclass(frozen=True, order=True)
+class Ref:
+    """An entity: `{base}/id/{type}/{key}`."""
+
+    type: str
+    key: str
+
+    def __str__(self) -> str:
+        return f"{self.type}/{self.key}"
+
+
+@dataclass(frozen=True, order=True)
+class Concept:
+    """A code in one of our SKOS schemes: `{base}/def/{scheme}/{code}`."""
+
+    scheme: str
+    code: str
+
+
+@dataclass(frozen=True, order=True)
+class Value:
+    """A literal: lexical form and XSD datatype name (gYear, date, decimal, string…)."""
+
+    lexical: str
+    datatype: str = "string"
+
+
+Term = Ref | Concept | Value
+
+
+@dataclass(frozen=True, order=True)
+class Evidence:
+    """A span of a document's NFC text that states a fact, and how it was read."""
+
+    doc: str  # document key
+    start: int
+    end: int
+    method: str  # rule id ("rule:…"), "registry", "recogniser" or curation entry ("curation:…")
+    confidence: float
+
+
+@dataclass(frozen=True, order=True)
+class Fact:
+    subject: Ref
+    predicate: str
+    object: Term
+    evidence: Evidence
+
+
+@dataclass(frozen=True, order=True)
+class Observation:
+    """A statistic: indicator of an area in a period, value in the base unit."""
+
+    area: Ref
+    period: Value
+    indicator: Concept
+    value: Decimal
+    unit: str
+    stated: str
+    evidence: Evidence
+    approximation: str | None = None
+    subject: Ref | Concept | None = None
+    upper: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class EntityInfo:
+    """Names and class of an entity (from the registry, or minted by extraction)."""
+
+    ref: Ref
+    cls: str  # sip: class local name
+    zh: str
+    en: str
+    aliases: tuple[str, ...] = ()
+    aliases_en: tuple[str, ...] = ()
+    note_zh: str | None = None
+    note_en: str | None = None
+    collective: bool = False
+    kind: str | None = None  # designation kind code
+    minted: bool = False  # found by extraction, not listed in the registry

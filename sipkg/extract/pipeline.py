@@ -1,0 +1,128 @@
+"""Documents + registry -> facts, observations and entities, each fact with its evidence."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..documents import Document
+from .dates import find_dates
+from .model import EntityInfo, Fact, Observation, Ref, Value
+from .quantities import find_quantities
+from .recognise import HEADS, HEADS_BY_LENGTH, Recogniser
+from .registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
+from .rules import (
+    Context, binary_facts, designation_facts, event_facts, founding_facts, function_facts,
+    hosting_facts, named_after_facts, plan_facts, practice_facts, topic_of,
+)
+from .sentence import SentenceView
+from .statistics import observations
+
+
+@dataclass
+class Extraction:
+    facts: list[Fact] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    mentions: list[tuple[str, int, Ref]] = field(default_factory=list)  # (doc key, sentence index, entity)
+    minted: dict[str, Ref] = field(default_factory=dict)  # names found by the recogniser -> their keys
+    indicators: dict[str, tuple[str, str]] = field(default_factory=dict)  # minted indicator code -> (zh, en)
+
+
+class Extractor:
+    """Reads documents with one registry; entities found on the way join the registry."""
+
+    def __init__(self, registry: Registry, minted: dict[str, Ref] | None = None):
+        self.registry = registry
+        self.minted = dict(minted or {})
+        for name, ref in self.minted.items():
+            if ref not in registry.entities:
+                registry.add(self._new_entity(name, ref, _class_for(name)))
+        names = registry.names()
+        self.gazetteer = Gazetteer(names, registry.ignore)
+        specific = {n for n, r in names.items() if not registry.entities[r].collective}
+        self.recogniser = Recogniser(list(names), specific)
+
+    def _new_entity(self, name: str, ref: Ref, cls: str) -> EntityInfo:
+        return EntityInfo(ref, cls, name, pinyin_label(name), minted=True)
+
+    def mentions(self, text: str) -> list[Mention]:
+        """Registry names, then names the recogniser finds (minting keys for new ones)."""
+        known = self.gazetteer.find(text)
+        found = []
+        for c in self.recogniser.find(text, known):
+            ref = self.minted.get(c.name)
+            if ref is None:
+                taken = {r.key for r in self.registry.entities if r.type == c.type}
+                ref = Ref(c.type, mint_key(c.name, taken))
+                self.minted[c.name] = ref
+                self.registry.add(self._new_entity(c.name, ref, c.cls))
+                self.gazetteer.names[c.name] = ref
+            found.append(Mention(c.start, c.end, c.name, ref))
+        inside = lambda m: any(f.start <= m.start and m.end <= f.end for f in found)  # noqa: E731
+        return sorted([m for m in known if not inside(m)] + found, key=lambda m: m.start)
+
+    def run(self, documents: list[Document]) -> Extraction:
+        out = Extraction()
+        for doc in documents:
+            self._document(doc, out)
+        out.minted = dict(self.minted)
+        return out
+
+    def _document(self, doc: Document, out: Extraction) -> None:
+        entities = self.registry.entities
+        title_refs = [m.ref for m in self.mentions(doc.title)]
+        ctx = Context(functions=self.registry.functions)
+        ctx.topic_org = next((r for r in title_refs if r.type == "org"), None)
+        views = [SentenceView(doc, s, self.mentions(s.text), entities) for s in doc.content_sentences()]
+        places = Counter(m.ref for v in views for m in v.mentions if m.ref.type == "place")
+        ctx.topic_place = next((r for r in title_refs if r.type == "place"), None) or (
+            places.most_common(1)[0][0] if places else None)
+        reference = doc.published
+        publication_year = Value(str(reference.year), "gYear") if reference else None
+        typed: set[Ref] = set()
+        context_year: int | None = None
+        paragraph = 0
+        for v in views:
+            if v.sentence.paragraph != paragraph:
+                paragraph, ctx.topic_programme = v.sentence.paragraph, None
+            ctx.topic_programme = topic_of(v) or ctx.topic_programme
+            for m in v.mentions:
+                out.mentions.append((doc.key, v.sentence.index, m.ref))
+                if m.ref not in typed:
+                    typed.add(m.ref)
+                    info = entities[m.ref]
+                    method = "recogniser" if info.minted else "registry"
+                    ev = v.mention_evidence(m, method, 0.7 if info.minted else 1.0)
+                    out.facts.append(Fact(m.ref, "rdf:type", Value(info.cls, "class"), ev))
+            dates = find_dates(v.text, reference=reference, context_year=context_year)
+            absolute = [d for d in dates if not d.relative]
+            if absolute:
+                context_year = int(absolute[-1].value[:4])
+            quantities = find_quantities(v.text)
+            out.facts.extend(binary_facts(v))
+            out.facts.extend(designation_facts(v, dates, ctx))
+            out.facts.extend(plan_facts(v, ctx))
+            out.facts.extend(named_after_facts(v))
+            out.facts.extend(practice_facts(v, self.registry.practices, ctx))
+            out.facts.extend(hosting_facts(v))
+            out.facts.extend(function_facts(v, self.registry.functions))
+            out.facts.extend(event_facts(v, dates))
+            for item in founding_facts(v, dates, ctx):
+                if isinstance(item, EntityInfo):
+                    if item.ref not in entities:
+                        self.registry.add(item)
+                else:
+                    out.facts.append(item)
+            for item in observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, publication_year):
+                if isinstance(item, Observation):
+                    out.observations.append(item)
+                else:
+                    code, zh, en = item
+                    out.indicators.setdefault(code, (zh, en))
+
+
+def _class_for(name: str) -> str:
+    """The class a recognised name's head word gives it."""
+    head = next((h for h in HEADS_BY_LENGTH if name.endswith(h)), None)
+    return HEADS[head][1] if head else "Organisation"
+

@@ -1,0 +1,154 @@
+"""Finds institution and place names the registry does not know, from Chinese naming patterns.
+
+A name is a run of noun tokens (jieba part-of-speech) ending in an institutional head
+word (…委员会, …局, …街道, …邻里中心, …医院, …公司); it must begin with something
+specific — a place or proper name — so that generic phrases (社区服务中心, 各街道) are
+not taken for names.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import jieba
+import jieba.posseg
+
+from .registry import Mention
+
+jieba.setLogLevel(logging.WARNING)
+
+# head word -> (IRI type, sip class); longer heads are tried first
+HEADS: dict[str, tuple[str, str]] = {
+    "社区工作委员会": ("org", "CommunityWorkCommittee"),
+    "社工委": ("org", "CommunityWorkCommittee"),
+    "管理委员会": ("org", "AdministrativeCommittee"),
+    "管委会": ("org", "AdministrativeCommittee"),
+    "党工委": ("org", "PartyWorkingCommittee"),
+    "居民委员会": ("org", "ResidentsCommittee"),
+    "居委会": ("org", "ResidentsCommittee"),
+    "委员会": ("org", "Committee"),
+    "人民政府": ("org", "Government"),
+    "政府": ("org", "Government"),
+    "法院": ("org", "Court"),
+    "医院": ("org", "Hospital"),
+    "卫生院": ("org", "Hospital"),
+    "学校": ("org", "School"),
+    "中学": ("org", "School"),
+    "小学": ("org", "School"),
+    "大学": ("org", "School"),
+    "学院": ("org", "School"),
+    "幼儿园": ("org", "School"),
+    "局": ("org", "Bureau"),
+    "办公室": ("org", "Office"),
+    "工作站": ("org", "CommunityWorkstation"),
+    "理事会": ("org", "Council"),
+    "联盟": ("org", "Alliance"),
+    "学会": ("org", "Association"),
+    "协会": ("org", "Association"),
+    "商会": ("org", "Association"),
+    "研究院": ("org", "ResearchInstitute"),
+    "研究所": ("org", "ResearchInstitute"),
+    "研究中心": ("org", "ResearchInstitute"),
+    "集团": ("org", "Company"),
+    "有限公司": ("org", "Company"),
+    "公司": ("org", "Company"),
+    "合作社": ("org", "Cooperative"),
+    "志愿者大队": ("org", "VolunteerGroup"),
+    "邻里中心": ("site", "NeighbourhoodCentre"),
+    "民众联络所": ("site", "CommunityCentre"),
+    "服务中心": ("site", "ServiceCentre"),
+    "服务站": ("site", "ServiceStation"),
+    "文化站": ("site", "CulturalStation"),
+    "街道": ("place", "Subdistrict"),
+    "镇": ("place", "Town"),
+    "社区": ("place", "Community"),
+    "开发区": ("place", "DevelopmentZone"),
+}
+HEADS_BY_LENGTH = sorted(HEADS, key=len, reverse=True)
+
+SPECIFIC = {"ns", "nr", "nrt", "nt", "j", "eng"}  # place, person, organisation, other proper names
+NOUNISH = SPECIFIC | {"n", "nrfg", "vn", "an", "ng", "s", "f", "b", "g"}
+# heads that after a known place name mean "the … of that place", not a name (园区社区,
+# 新加坡政府): these need a proper name of their own (金鸡湖街道)
+WEAK_HEADS = {"社区", "学校", "政府", "街道"}
+# common words that end like a head word but are not one (布局, 格局, 城镇)
+NOT_HEADS = ("布局", "格局", "全局", "大局", "当局", "结局", "开局", "出局", "乡镇", "城镇", "村镇", "市镇", "中小学", "中小学校")
+GENERIC = {"各", "各类", "每个", "该", "本", "全区", "全市", "全省", "全国", "基层", "城市", "相关", "新型", "一批"}
+MAX_TOKENS = 6
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: int
+    end: int
+    name: str
+    type: str
+    cls: str
+
+
+class Recogniser:
+    """Names by pattern; registry names are kept whole by the segmenter."""
+
+    def __init__(self, known_names: list[str], specific_names: set[str] = frozenset()):
+        tokenizer = jieba.Tokenizer()
+        for name in known_names:
+            tokenizer.add_word(name, freq=20000, tag="nt")
+        self.segment = jieba.posseg.POSTokenizer(tokenizer)
+        self.known = set(known_names)
+        self.specific_names = set(specific_names)
+
+    def find(self, text: str, mentions: list[Mention] = ()) -> list[Candidate]:
+        """Unknown names in text; a name must be longer than any known name it contains."""
+        tokens, pos = [], 0
+        for word, flag in self.segment.cut(text):
+            tokens.append((pos, pos + len(word), word, flag))
+            pos += len(word)
+        found: list[Candidate] = []
+        for i, (_, end, word, _) in enumerate(tokens):
+            head = next((h for h in HEADS_BY_LENGTH if word.endswith(h)), None)
+            if head is None or (word != head and word.endswith(NOT_HEADS)):
+                continue
+            candidate = self._name_ending_at(tokens, i, head, text)
+            if candidate and candidate.name not in self.known and not _inside_mention(candidate, mentions):
+                found.append(candidate)
+        return _non_overlapping(found)
+
+    def _name_ending_at(self, tokens, i: int, head: str, text: str) -> Candidate | None:
+        start_i = i
+        while start_i > 0 and i - start_i < MAX_TOKENS - 1:
+            word, flag = tokens[start_i - 1][2], tokens[start_i - 1][3]
+            generic_known = word in self.known and word not in self.specific_names
+            if flag not in NOUNISH or word in GENERIC or generic_known:
+                break
+            start_i -= 1
+        parts = tokens[start_i : i + 1]
+        head_token = tokens[i][2]
+        prefix = [(word, flag) for _, _, word, flag in parts[:-1]]
+        wanted = SPECIFIC
+        if head_token.endswith(tuple(WEAK_HEADS)):
+            prefix = [(w, f) for w, f in prefix if w not in self.known]
+            wanted = {"ns", "nr", "nrt"}
+        specific = any(flag in wanted and word not in GENERIC for word, flag in prefix)
+        own_name = head_token != head and head_token not in self.known and tokens[i][3] in wanted
+        specific = specific or own_name
+        if not specific:
+            return None
+        start, end = parts[0][0], parts[-1][1]
+        name = text[start:end]
+        if len(name) <= len(head) + 1:
+            return None
+        type_, cls = HEADS[head]
+        return Candidate(start, end, name, type_, cls)
+
+
+def _inside_mention(c: Candidate, mentions) -> bool:
+    return any(m.start <= c.start and c.end <= m.end for m in mentions)
+
+
+def _non_overlapping(found: list[Candidate]) -> list[Candidate]:
+    kept: list[Candidate] = []
+    for c in sorted(found, key=lambda c: (c.start, -(c.end - c.start))):
+        if not kept or c.start >= kept[-1].end:
+            kept.append(c)
+    return kept

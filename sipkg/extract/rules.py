@@ -1,0 +1,318 @@
+"""Rules for relations between entities, written as patterns of Chinese sentence structure.
+
+Each rule has an id (the fact's method) and reads one sentence at a time; none names a
+particular institution — they read the constructions Chinese government texts use:
+甲是乙的派出机构, 甲在乙领导下, 借鉴新加坡…经验, 甲被评为“乙”, 出台《甲》…
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .dates import DateMention
+from .model import Concept, EntityInfo, Fact, Ref, Value
+from .sentence import SentenceView, expand
+
+ORG, SITE, PLACE, PROG, PLAN, PUB, DESIG, EVENT = (
+    "org", "site", "place", "programme", "plan", "publication", "designation", "event")
+AGENTS = (ORG, SITE, PROG, PUB, PLACE)
+
+
+@dataclass(frozen=True)
+class Binary:
+    """甲 … 乙 patterns: group `a` relates to every entity of group `b`."""
+
+    id: str
+    pattern: str
+    predicate: str
+    a_types: tuple[str, ...]
+    b_types: tuple[str, ...]
+    confidence: float = 0.9
+
+
+BINARY = [
+    Binary("dispatched-agency", r"(?P<a>{E})是(?P<b>{E})的派出机构", "dispatchedAgencyOf", (ORG,), (ORG,)),
+    Binary("service-window", r"(?P<a>{QE})作为(?P<b>{QE})的服务窗口", "serviceWindowOf", (ORG, SITE), (ORG,)),
+    Binary("under-leadership", r"^[^{E}]*?(?P<a>{QE})[^。;]*?在(?P<b>{ES})的?领导下", "underLeadershipOf", (ORG,), (ORG,)),
+    Binary("replaces", r"(?P<a>{QE})作为代替(?P<b>{QE})的", "replaces", (ORG,), (ORG, PLACE)),
+    Binary("funded-by", r"^[^{E}]*?(?P<a>{QE})[^。]*?经费由(?P<b>{E})(?:全额)?(?:拨款|拨付|承担|保障)", "fundedBy", (ORG, SITE), (ORG,)),
+    Binary("jurisdiction", r"(?P<a>{E})[^。]*?行使(?P<b>{E})(?:辖区|区域|范围)?内?的[^。]*?职能", "jurisdiction", (ORG,), (PLACE,)),
+    Binary("serves", r"(?P<a>{QE})[^。,]*?(?:为|向)(?P<b>{ES})提供", "serves", (ORG, SITE), AGENTS),
+    Binary("held-in", r"(?P<a>{QE})在(?P<b>{E})(?:举行|召开|举办)", "heldIn", (EVENT,), (PLACE,)),
+    Binary("organised-by", r"(?P<b>{E})(?:举办|主办|召开)了?(?P<a>{QE})", "organisedBy", (EVENT,), (ORG,)),
+    Binary("subdivision", r"(?P<b>{E})[^。]*?下辖[^。,]*?(?P<a>{E})", "locatedIn", (PLACE,), (PLACE,)),
+    Binary("listed-as-part", r"将(?P<a>{QE})列为[^。]*?(?P<b>{E})之一", "partOf", (PLAN, PROG), (PLAN, PROG)),
+    Binary("first-volume", r"(?P<a>{QE})作为(?P<b>{E})?[^。]*?(?:首部|第一本|第一部)", "partOf", (PUB,), (PUB,), 0.85),
+    Binary("edited-by", r"(?P<b>{E})主编了?(?P<a>{QE})", "issuedBy", (PUB,), (ORG,)),
+    Binary("created-by", r"(?P<b>{E})(?:创设|创办|推出|开设)了?(?P<a>{ES})", "ledBy", (PROG,), (ORG,)),
+    Binary("cooperated-with", r"(?P<a>{E})[^。]*?会同(?P<b>{ES})[,,]?合作", "cooperatesWith", (ORG, PLACE), (ORG,), 0.8),
+]
+BINARY_COMPILED = [(rule, expand(rule.pattern)) for rule in BINARY]
+
+DESIGNATION_VERB = expand(
+    r"(?:被评为|获评|评为|荣获|获得|跻身|被确定为|确定为|被命名为|名列|入选)(?P<by>{E})?[“\"]?(?P<d>{E})")
+CONFER = expand(r"(?P<by>{E})[^。]*?(?:授予|命名|认定)(?P<to>{E})?[^。]*?[“\"]?(?P<d>{E})[”\"]?(?:称号|荣誉|为)?")
+MAKE_INTO = expand(r"将(?P<to>{E})确定为")
+ISSUE = expand(r"(?:出台|印发|发布|制定|颁布|编制)了?《?(?P<p>{E})》?")
+DEFINES = expand(r"《?(?P<p>{E})》?[^。]*?提出了?[^。]*?(?:建设|实施|推进|开展)[“\"]?(?P<x>{E})")
+ENUMERATION = expand(r"(?P<x>{QE})[((](?P<parts>{E}(?:[、,]{E})+)[))]")
+BORROW = re.compile(r"借鉴新加坡(?P<p>[^,,。;]*?)(?:的)?(?:做法|经验|理念|模式)")
+CREATION_VERB = re.compile(r"创设|创办|建立|成立|打造|引入|设立|实行|构建|定为|推行|组建|开设")
+FOUNDING = expand(r"(?:成立|组建|设立|挂牌成立|建成启用|创建)了?[“\"]?(?P<b>{E})")
+APPROVED = expand(r"^[^{E}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
+RESTRUCTURE = re.compile(r"职能[^。]*?(?:整合|归并|合并)")
+HOST_VERB = re.compile(r"(?<!不)(?<!不下)(?:设立|配备|设有|入驻|内设|配置)")
+FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*?)等?(?:工作|职责|事务)")
+IMPLEMENT = expand(r"实施(?P<q>{QE})")
+TOPIC = expand(r"推进(?P<x>{E})建设|(?P<y>{E})建设")
+COMPLETE = re.compile(r"完成")
+
+
+@dataclass
+class Context:
+    """What the rules remember across sentences of one paragraph or document."""
+
+    topic_org: Ref | None = None  # the document's principal organisation (from its title)
+    topic_place: Ref | None = None
+    topic_programme: Ref | None = None  # 推进X建设 sets it for the rest of the paragraph
+    functions: dict[str, list[str]] = field(default_factory=dict)  # function code -> names
+
+
+def binary_facts(v: SentenceView) -> Iterator[Fact]:
+    for rule, pattern in BINARY_COMPILED:
+        for m in pattern.finditer(v.masked):
+            subjects = v.refs_in(m.group("a") or "")
+            objects = v.refs_in(m.group("b") or "")
+            if not subjects or not objects:
+                continue
+            a = subjects[0]
+            if a.type not in rule.a_types:
+                continue
+            for b in objects:
+                if b.type in rule.b_types and b != a:
+                    ev = v.evidence(m.start(), m.end(), f"rule:{rule.id}", rule.confidence)
+                    yield Fact(a, rule.predicate, b, ev)
+
+
+def designation_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> Iterator[Fact]:
+    """甲被评为“乙”, 丙授予甲“乙”称号, 甲跻身丙“乙”行列: recipient, conferrer and date."""
+    found: list[tuple[int, int, Ref, list[Ref], Ref | None]] = []
+    for m in DESIGNATION_VERB.finditer(v.masked):
+        d = v.mention(m.group("d")).ref
+        if d.type != DESIG:
+            continue
+        clause_start = v.clause_bounds(m.start())[0]
+        recipients = [r for r in v.refs_in(v.masked[clause_start : m.start()]) if r.type in AGENTS]
+        to = MAKE_INTO.search(v.masked[: m.start() + 3])
+        if to:
+            recipients = [v.mention(to.group("to")).ref]
+        if not recipients:
+            first = v.first_of(ORG, PLACE, PROG, before=m.start())
+            recipients = [first] if first else []
+        by = v.mention(m.group("by")).ref if m.group("by") else None
+        found.append((min(clause_start, m.start()), m.end(), d, recipients, by))
+    for m in CONFER.finditer(v.masked):
+        d = v.mention(m.group("d")).ref
+        by = v.mention(m.group("by")).ref
+        if d.type != DESIG or by.type != ORG:
+            continue
+        to = [v.mention(m.group("to")).ref] if m.group("to") else []
+        found.append((m.start(), m.end(), d, [r for r in to if r.type in AGENTS], by))
+    for start, end, d, recipients, by in found:
+        ev = v.evidence(start, end, "rule:designation", 0.9)
+        for r in recipients:
+            yield Fact(d, "recipient", r, ev)
+        if by is not None and by.type == ORG:
+            yield Fact(d, "conferredBy", by, ev)
+        date = leading_date(dates, v, start)
+        if date is not None:
+            yield Fact(d, "dct:date", date_value(date), v.evidence(0, end, "rule:designation-date", 0.85))
+
+
+def leading_date(dates: list[DateMention], v: SentenceView, before_masked: int) -> DateMention | None:
+    """The date that governs a clause: the last date stated before it in the sentence."""
+    limit = v.span(before_masked, before_masked + 1)[0] if before_masked < len(v.masked) else len(v.text)
+    earlier = [d for d in dates if d.start <= limit]
+    return earlier[-1] if earlier else None
+
+
+def date_value(d: DateMention) -> Value:
+    return Value(d.value, d.datatype)
+
+
+def plan_facts(v: SentenceView, ctx: Context) -> Iterator[Fact]:
+    """出台《甲》 (issued by), 《甲》提出…建设乙 (defines), 乙(丙、丁…) (has parts)."""
+    for m in ISSUE.finditer(v.masked):
+        p = v.mention(m.group("p")).ref
+        if p.type not in (PLAN, PUB):
+            continue
+        issuer = v.last_of(ORG, before=m.start()) or ctx.topic_org
+        if issuer is not None:
+            confidence = 0.85 if v.last_of(ORG, before=m.start()) else 0.6
+            yield Fact(p, "issuedBy", issuer, v.evidence(m.start(), m.end(), "rule:issued", confidence))
+    for m in DEFINES.finditer(v.masked):
+        p, x = v.mention(m.group("p")).ref, v.mention(m.group("x")).ref
+        if p.type == PLAN and x.type == PROG:
+            yield Fact(p, "definesProgramme", x, v.evidence(m.start(), m.end(), "rule:defines", 0.85))
+    for m in ENUMERATION.finditer(v.masked):
+        whole = v.refs_in(m.group("x"))[0]
+        for part in v.refs_in(m.group("parts")):
+            if part.type == whole.type and part != whole:
+                yield Fact(whole, "hasPart", part, v.evidence(m.start(), m.end(), "rule:enumeration", 0.9))
+    for m in IMPLEMENT.finditer(v.masked):
+        q = v.refs_in(m.group("q"))[0]
+        if q.type == PLAN and ctx.topic_programme is not None:
+            yield Fact(ctx.topic_programme, "implementsPlan", q, v.evidence(m.start(), m.end(), "rule:implements", 0.7))
+
+
+def named_after_facts(v: SentenceView) -> Iterator[Fact]:
+    """A plan whose name contains a programme's name is that programme's plan (…试点实施方案)."""
+    for plan in (m for m in v.mentions if m.ref.type == PLAN):
+        info = v.entities[plan.ref]
+        for prog in (e for e in v.entities.values() if e.ref.type == PROG and not e.collective):
+            if any(name in info.zh and name != info.zh for name in (prog.zh, *prog.aliases) if len(name) >= 4):
+                ev = v.mention_evidence(plan, "rule:plan-named-after", 0.8)
+                yield Fact(prog.ref, "implementsPlan", plan.ref, ev)
+                break
+
+
+def practice_facts(v: SentenceView, practices: dict[str, list[str]], ctx: Context) -> Iterator[Fact]:
+    """借鉴新加坡…做法/经验: what the sentence then creates is modelled on that practice."""
+    for m in BORROW.finditer(v.masked):
+        phrase = m.group("p").strip("“”\"")
+        codes = [code for code, names in practices.items() if any(n in phrase for n in names)]
+        codes = codes[:1] if codes else []
+        if not codes:
+            continue
+        practice = Concept("singapore-practice", codes[0])
+        rest = v.masked[m.end():]
+        verb = CREATION_VERB.search(rest)
+        subjects: list[tuple[Ref, float]] = []
+        if verb:
+            after = rest[verb.start():]
+            for c in after:
+                refs = v.refs_in(c)
+                if refs and refs[0].type in (ORG, SITE, PROG):
+                    subjects.append((refs[0], 0.8))
+        if not subjects:
+            before = v.first_of(ORG, PLACE, PROG, before=m.start())
+            fallback = before or ctx.topic_programme
+            if fallback is not None:
+                subjects.append((fallback, 0.7 if before else 0.6))
+        end = m.end() + (verb.end() if verb else 0)
+        for ref, confidence in dict.fromkeys(subjects):
+            yield Fact(ref, "modelledOn", practice, v.evidence(m.start(), max(end, m.end()), "rule:modelled-on", confidence))
+            for name_ref, code in _practice_named(v, practices):
+                if name_ref == ref:
+                    yield Fact(ref, "modelledOn", Concept("singapore-practice", code),
+                               v.evidence(m.start(), max(end, m.end()), "rule:modelled-on-name", 0.75))
+
+
+def _practice_named(v: SentenceView, practices: dict[str, list[str]]) -> Iterator[tuple[Ref, str]]:
+    """Entities whose own name is a Singapore institution's (邻里中心, 民众联络所)."""
+    for m in v.mentions:
+        for code, names in practices.items():
+            if m.text in names:
+                yield m.ref, code
+
+
+def founding_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> Iterator[Fact | EntityInfo]:
+    """成立/设立/建成启用 X: a founding event, with its date and who approved it."""
+    restructured = RESTRUCTURE.search(v.masked)
+    for m in APPROVED.finditer(v.masked):
+        b, by = v.mention(m.group("b")).ref, v.mention(m.group("by")).ref
+        if by.type == ORG:
+            yield from _event(v, b, "Founding", m.start(), m.end(), dates, [("approvedBy", by)])
+    for m in FOUNDING.finditer(v.masked):
+        b = v.mention(m.group("b")).ref
+        info = v.entities[b]
+        if info.collective or b.type not in (ORG, SITE, PROG):
+            continue
+        extra: list[tuple[str, Ref | Concept]] = []
+        cls = "Founding"
+        start = m.start()
+        if restructured:
+            cls, start = "Restructuring", 0
+            extra += [("mergedFunction", Concept("function", c)) for c in _functions(v.text, ctx)]
+            inner = re.search(r"(?P<p>[\ue000-\uf8ff])内设机构", v.masked)
+            if inner:
+                parent = v.mention(inner.group("p")).ref
+                yield Fact(b, "subOrganisationOf", parent, v.evidence(inner.start(), m.end(), "rule:restructuring", 0.85))
+                extra.append(("org:originalOrganization", parent))
+        yield from _event(v, b, cls, start, m.end(), dates, extra)
+
+
+def _functions(text: str, ctx: Context) -> list[str]:
+    return [code for code, names in ctx.functions.items() if any(n in text for n in names)]
+
+
+def _event(v: SentenceView, thing: Ref, cls: str, start: int, end: int, dates: list[DateMention],
+           extra: list[tuple[str, Ref | Concept]]) -> Iterator[Fact | EntityInfo]:
+    info = v.entities[thing]
+    event = Ref(EVENT, f"{thing.key}-founding")
+    yield EntityInfo(event, cls, f"{info.zh}成立", f"founding of {info.en}", minted=True)
+    rule = "rule:restructuring" if cls == "Restructuring" else "rule:founding"
+    ev = v.evidence(start, end, rule, 0.85)
+    yield Fact(event, "rdf:type", Value(cls, "class"), ev)
+    yield Fact(event, "establishes", thing, ev)
+    if thing.type == ORG:
+        yield Fact(event, "org:resultingOrganization", thing, ev)
+    for predicate, obj in extra:
+        yield Fact(event, predicate, obj, ev)
+    date = leading_date(dates, v, end - 1)
+    if date is not None:
+        yield Fact(event, "dct:date", date_value(date), v.evidence(0, end, f"{rule}-date", 0.85))
+
+
+def hosting_facts(v: SentenceView) -> Iterator[Fact]:
+    """A facility that opens a sentence hosts what the sentence says it sets up inside it."""
+    host = v.first_of(SITE)
+    if host is None or v.first_of(SITE, ORG, PROG) != host:
+        return
+    for verb in HOST_VERB.finditer(v.masked):
+        clause_end = v.clause_bounds(verb.end())[1]
+        for c in v.masked[verb.end():clause_end]:
+            refs = v.refs_in(c)
+            if refs and refs[0] != host and refs[0].type in (SITE, ORG):
+                yield Fact(host, "hosts", refs[0], v.evidence(0, clause_end, "rule:hosts", 0.8))
+
+
+def function_facts(v: SentenceView, functions: dict[str, list[str]]) -> Iterator[Fact]:
+    """甲…负责乙、丙等工作: the functions a body exercises (negated remits are skipped)."""
+    subject = v.first_of(ORG)
+    if subject is None:
+        return
+    for m in FUNCTIONS.finditer(v.masked):
+        for code, names in functions.items():
+            if any(n in m.group("f") for n in names):
+                ev = v.evidence(m.start(), m.end(), "rule:functions", 0.8)
+                yield Fact(subject, "exercisesFunction", Concept("function", code), ev)
+
+
+def event_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
+    """Meetings and reforms named in a sentence that opens with a date happened then."""
+    if not dates or dates[0].start > 3:
+        return
+    place = v.first_of(PLACE)
+    for mention in v.mentions:
+        if mention.ref.type != EVENT:
+            continue
+        masked_index = next(i for i, (a, _) in enumerate(v.positions) if a == mention.start)
+        date = leading_date(dates, v, masked_index)
+        ev = v.evidence(0, masked_index + 1, "rule:event-date", 0.85)
+        if date is not None:
+            yield Fact(mention.ref, "dct:date", date_value(date), ev)
+        if v.entities[mention.ref].cls == "Reform" and place is not None and COMPLETE.search(v.masked):
+            yield Fact(mention.ref, "affected", place, ev)
+
+
+def topic_of(v: SentenceView) -> Ref | None:
+    """推进X建设 / X建设 at the head of a sentence: the programme the paragraph is about."""
+    m = TOPIC.search(v.masked[:12])
+    if not m:
+        return None
+    ref = v.mention(m.group("x") or m.group("y")).ref
+    return ref if ref.type == PROG else None
+

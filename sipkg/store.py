@@ -1,0 +1,158 @@
+"""The only module that knows the backend: an embedded Oxigraph store on disk.
+
+A build writes a new store beside the one in service and swaps a `current` link to it
+in one atomic rename, so a failed or killed build leaves the previous store serving.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+CURRENT = "current"
+KEEP = 2  # builds kept on disk: the one in service and the one before
+
+
+class StoreError(RuntimeError):
+    """No usable store: says where it looked and what to do."""
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    path: Path
+    version: str
+    built: str
+    quads: int
+
+
+def new_build_dir(root: Path) -> Path:
+    """A fresh folder for a build, beside the store in service."""
+    builds = root / "builds"
+    builds.mkdir(parents=True, exist_ok=True)
+    path = builds / f"{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}"
+    path.mkdir()
+    return path
+
+
+def write_store(build_dir: Path, nquads: bytes, meta: dict) -> StoreInfo:
+    """Load N-Quads into a new Oxigraph store in build_dir/oxigraph and record its metadata."""
+    store = ox.Store(str(build_dir / "oxigraph"))
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.optimize()
+    quads = len(store)
+    del store
+    info = {**meta, "quads": quads}
+    (build_dir / "build.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    return StoreInfo(build_dir, meta["version"], meta["built"], quads)
+
+
+def publish(root: Path, build_dir: Path) -> None:
+    """Put a finished build in service atomically, then drop builds older than the previous one."""
+    link = root / CURRENT
+    tmp = root / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(build_dir.relative_to(root))
+    os.replace(tmp, link)
+    builds = sorted((root / "builds").iterdir(), key=lambda p: p.stat().st_mtime)
+    for old in builds[:-KEEP]:
+        if old.resolve() != build_dir.resolve():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(build_dir: Path) -> None:
+    """Remove a build that failed; the store in service is untouched."""
+    shutil.rmtree(build_dir, ignore_errors=True)
+
+
+def current(root: Path) -> StoreInfo:
+    """The build in service, or a StoreError saying how to make one."""
+    link = root / CURRENT
+    if not link.exists():
+        raise StoreError(f"no store at {root}: run `sipkg build` first")
+    path = link.resolve()
+    try:
+        meta = json.loads((path / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        raise StoreError(f"the store at {path} has no readable build.json ({e}); rebuild with `sipkg build`") from e
+    if not (path / "oxigraph").is_dir():
+        raise StoreError(f"the store at {path} is missing its oxigraph folder; rebuild with `sipkg build`")
+    return StoreInfo(path, meta["version"], meta["built"], meta["quads"])
+
+
+def open_read_only(root: Path) -> tuple[ox.Store, StoreInfo]:
+    """A read-only handle on the store in service (a snapshot; several processes may hold one)."""
+    info = current(root)
+    try:
+        return ox.Store.read_only(str(info.path / "oxigraph")), info
+    except OSError as e:
+        raise StoreError(f"cannot open the store at {info.path}: {e}") from e
+
+
+# ------------------------------------------------------------------ queries and result formats
+
+RESULT_FORMATS = {  # SELECT / ASK
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {  # CONSTRUCT / DESCRIBE
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+
+
+class QuerySyntaxError(ValueError):
+    """The client's query does not parse; the message is the parser's, with its position."""
+
+
+@dataclass
+class QueryResult:
+    kind: str  # "solutions", "boolean" or "graph"
+    value: object
+
+    def serialize(self, media_type: str) -> bytes:
+        formats = GRAPH_FORMATS if self.kind == "graph" else RESULT_FORMATS
+        return self.value.serialize(format=formats[media_type])
+
+    def rows(self) -> tuple[list[str], list[list[str | None]]]:
+        """Variables and rows as plain strings (for tables in a terminal or a page)."""
+        if self.kind == "boolean":
+            return ["result"], [[str(bool(self.value)).lower()]]
+        if self.kind == "graph":
+            return ["subject", "predicate", "object"], [[str(t.subject), str(t.predicate), str(t.object)] for t in self.value]
+        variables = [v.value for v in self.value.variables]
+        return variables, [[_plain(s[v]) for v in variables] for s in self.value]
+
+
+def _plain(term) -> str | None:
+    return None if term is None else term.value
+
+
+def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> QueryResult:
+    """Run a SPARQL query; without default-graph-uri the default graph is the union of all graphs."""
+    kwargs: dict = {}
+    if default_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    else:
+        kwargs["use_default_graph_as_union"] = True
+    if named_graphs:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    try:
+        result = handle.query(sparql, **kwargs)
+    except SyntaxError as e:
+        raise QuerySyntaxError(str(e)) from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("boolean", result)
+    if isinstance(result, ox.QueryTriples):
+        return QueryResult("graph", result)
+    return QueryResult("solutions", result)
