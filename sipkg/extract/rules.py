@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .dates import DateMention
 from .model import Concept, EntityInfo, Fact, Ref, Value
@@ -35,9 +35,9 @@ class Binary:
 BINARY = [
     Binary("dispatched-agency", r"(?P<a>{E})是(?P<b>{E})的派出机构", "dispatchedAgencyOf", (ORG,), (ORG,)),
     Binary("service-window", r"(?P<a>{QE})作为(?P<b>{QE})的服务窗口", "serviceWindowOf", (ORG, SITE), (ORG,)),
-    Binary("under-leadership", r"^[^{E}]*?(?P<a>{QE})[^。;]*?在(?P<b>{ES})的?领导下", "underLeadershipOf", (ORG,), (ORG,)),
+    Binary("under-leadership", r"(?P<a>{QE})[^。;{EC}]*?在(?P<b>{ES})的?领导下", "underLeadershipOf", (ORG,), (ORG,)),
     Binary("replaces", r"(?P<a>{QE})作为代替(?P<b>{QE})的", "replaces", (ORG,), (ORG, PLACE)),
-    Binary("funded-by", r"^[^{E}]*?(?P<a>{QE})[^。]*?经费由(?P<b>{E})(?:全额)?(?:拨款|拨付|承担|保障)", "fundedBy", (ORG, SITE), (ORG,)),
+    Binary("funded-by", r"^[^{EC}]*?(?P<a>{QE})[^。]*?经费由(?P<b>{E})(?:全额)?(?:拨款|拨付|承担|保障)", "fundedBy", (ORG, SITE), (ORG,)),
     Binary("jurisdiction", r"(?P<a>{E})[^。]*?行使(?P<b>{E})(?:辖区|区域|范围)?内?的[^。]*?职能", "jurisdiction", (ORG,), (PLACE,)),
     Binary("serves", r"(?P<a>{QE})[^。,]*?(?:为|向)(?P<b>{ES})提供", "serves", (ORG, SITE), AGENTS),
     Binary("held-in", r"(?P<a>{QE})在(?P<b>{E})(?:举行|召开|举办)", "heldIn", (EVENT,), (PLACE,)),
@@ -52,21 +52,22 @@ BINARY = [
 BINARY_COMPILED = [(rule, expand(rule.pattern)) for rule in BINARY]
 
 DESIGNATION_VERB = expand(
-    r"(?:被评为|获评|评为|荣获|获得|跻身|被确定为|确定为|被命名为|名列|入选)(?P<by>{E})?[“\"]?(?P<d>{E})")
+    r"(?:被评为|获评|评为|荣获|获得|跻身|被确定为|确定为|被命名为|名列|入选)[^,,。;{EC}]{0,4}?(?P<by>{E})?"
+    r"[^,,。;{EC}]{0,6}?[“\"]?(?P<d>{E})")
 CONFER = expand(r"(?P<by>{E})[^。]*?(?:授予|命名|认定)(?P<to>{E})?[^。]*?[“\"]?(?P<d>{E})[”\"]?(?:称号|荣誉|为)?")
 MAKE_INTO = expand(r"将(?P<to>{E})确定为")
 ISSUE = expand(r"(?:出台|印发|发布|制定|颁布|编制)了?《?(?P<p>{E})》?")
 DEFINES = expand(r"《?(?P<p>{E})》?[^。]*?提出了?[^。]*?(?:建设|实施|推进|开展)[“\"]?(?P<x>{E})")
 ENUMERATION = expand(r"(?P<x>{QE})[((](?P<parts>{E}(?:[、,]{E})+)[))]")
-BORROW = re.compile(r"借鉴新加坡(?P<p>[^,,。;]*?)(?:的)?(?:做法|经验|理念|模式)")
+BORROW = expand(r"借鉴(?P<c>{E})(?P<p>[^,,。;]*?)(?:的)?(?:做法|经验|理念|模式)")
 CREATION_VERB = re.compile(r"创设|创办|建立|成立|打造|引入|设立|实行|构建|定为|推行|组建|开设")
 FOUNDING = expand(r"(?:成立|组建|设立|挂牌成立|建成启用|创建)了?[“\"]?(?P<b>{E})")
-APPROVED = expand(r"^[^{E}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
+APPROVED = expand(r"^[^{EC}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
 RESTRUCTURE = re.compile(r"职能[^。]*?(?:整合|归并|合并)")
 HOST_VERB = re.compile(r"(?<!不)(?<!不下)(?:设立|配备|设有|入驻|内设|配置)")
 FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*?)等?(?:工作|职责|事务)")
 IMPLEMENT = expand(r"实施(?P<q>{QE})")
-TOPIC = expand(r"推进(?P<x>{E})建设|(?P<y>{E})建设")
+TOPIC = expand(r"推进(?P<x>{E})|(?P<y>{E})建设")
 COMPLETE = re.compile(r"完成")
 
 
@@ -181,9 +182,10 @@ def named_after_facts(v: SentenceView) -> Iterator[Fact]:
 def practice_facts(v: SentenceView, practices: dict[str, list[str]], ctx: Context) -> Iterator[Fact]:
     """借鉴新加坡…做法/经验: what the sentence then creates is modelled on that practice."""
     for m in BORROW.finditer(v.masked):
-        phrase = m.group("p").strip("“”\"")
+        if v.mention(m.group("c")).ref.type != PLACE:
+            continue
+        phrase = v.original(m.start(), m.end())
         codes = [code for code, names in practices.items() if any(n in phrase for n in names)]
-        codes = codes[:1] if codes else []
         if not codes:
             continue
         practice = Concept("singapore-practice", codes[0])
@@ -191,23 +193,32 @@ def practice_facts(v: SentenceView, practices: dict[str, list[str]], ctx: Contex
         verb = CREATION_VERB.search(rest)
         subjects: list[tuple[Ref, float]] = []
         if verb:
-            after = rest[verb.start():]
-            for c in after:
-                refs = v.refs_in(c)
-                if refs and refs[0].type in (ORG, SITE, PROG):
-                    subjects.append((refs[0], 0.8))
-        if not subjects:
+            at = m.end() + verb.start()
+            clause_start, clause_end = v.clause_bounds(at)
+            disposal = v.masked.rfind("将", clause_start, at)  # 将甲引入: the object stands before the verb
+            span = v.masked[disposal if disposal >= 0 else at : clause_end]
+            subjects = [(r, 0.8) for r in v.refs_in(span) if r.type in (ORG, SITE, PROG)]
+            end = clause_end
+        else:
+            end = m.end()
+        if not subjects:  # 甲学习借鉴新加坡…经验 / the programme the paragraph is about
             before = v.first_of(ORG, PLACE, PROG, before=m.start())
             fallback = before or ctx.topic_programme
             if fallback is not None:
                 subjects.append((fallback, 0.7 if before else 0.6))
-        end = m.end() + (verb.end() if verb else 0)
+        evidence = v.evidence(min(m.start(), _first_index(v, subjects)), end, "rule:modelled-on", 0.8)
+        named = dict(_practice_named(v, practices))
         for ref, confidence in dict.fromkeys(subjects):
-            yield Fact(ref, "modelledOn", practice, v.evidence(m.start(), max(end, m.end()), "rule:modelled-on", confidence))
-            for name_ref, code in _practice_named(v, practices):
-                if name_ref == ref:
-                    yield Fact(ref, "modelledOn", Concept("singapore-practice", code),
-                               v.evidence(m.start(), max(end, m.end()), "rule:modelled-on-name", 0.75))
+            yield Fact(ref, "modelledOn", practice, replace(evidence, confidence=confidence))
+            if ref in named and named[ref] != practice.code:
+                yield Fact(ref, "modelledOn", Concept("singapore-practice", named[ref]),
+                           replace(evidence, method="rule:modelled-on-name", confidence=0.75))
+
+
+def _first_index(v: SentenceView, subjects: list[tuple[Ref, float]]) -> int:
+    """Where the first subject stands in the masked text, if before the borrowing phrase."""
+    refs = {r for r, _ in subjects}
+    return next((i for i, c in enumerate(v.masked) if v.refs_in(c) and v.refs_in(c)[0] in refs), len(v.masked))
 
 
 def _practice_named(v: SentenceView, practices: dict[str, list[str]]) -> Iterator[tuple[Ref, str]]:
@@ -220,7 +231,8 @@ def _practice_named(v: SentenceView, practices: dict[str, list[str]]) -> Iterato
 
 def founding_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> Iterator[Fact | EntityInfo]:
     """成立/设立/建成启用 X: a founding event, with its date and who approved it."""
-    restructured = RESTRUCTURE.search(v.masked)
+    restructure = RESTRUCTURE.search(v.masked)
+    restructured: Ref | None = None  # the body a restructuring created: the first founded after 职能…整合
     for m in APPROVED.finditer(v.masked):
         b, by = v.mention(m.group("b")).ref, v.mention(m.group("by")).ref
         if by.type == ORG:
@@ -233,8 +245,8 @@ def founding_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> I
         extra: list[tuple[str, Ref | Concept]] = []
         cls = "Founding"
         start = m.start()
-        if restructured:
-            cls, start = "Restructuring", 0
+        if restructure and restructured is None and m.start() > restructure.start():
+            restructured, cls, start = b, "Restructuring", 0
             extra += [("mergedFunction", Concept("function", c)) for c in _functions(v.text, ctx)]
             inner = re.search(r"(?P<p>[\ue000-\uf8ff])内设机构", v.masked)
             if inner:

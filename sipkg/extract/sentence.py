@@ -15,14 +15,15 @@ from .model import EntityInfo, Evidence, Ref
 from .registry import Mention
 
 FIRST = 0xE000  # mentions become private-use characters U+E000, U+E001, …
-E = "[\ue000-\uf8ff]"
+EC = "\ue000-\uf8ff"  # the mention symbols, for use inside a character class: [^{EC}]
+E = f"[{EC}]"
 QE = f"[“\"《「]?{E}[”\"》」]?"
 ES = f"{QE}(?:(?:、|和|与|及|以及|,){QE})*"
 
 
 def expand(pattern: str) -> re.Pattern[str]:
-    """Compile a rule pattern written with E (a mention), QE (quoted) and ES (a list)."""
-    return re.compile(pattern.replace("{ES}", ES).replace("{QE}", QE).replace("{E}", E))
+    """Compile a rule pattern written with {E} (a mention), {QE} (quoted), {ES} (a list), {EC} (in a class)."""
+    return re.compile(pattern.replace("{ES}", ES).replace("{QE}", QE).replace("{E}", E).replace("{EC}", EC))
 
 
 @dataclass
@@ -60,6 +61,11 @@ class SentenceView:
     def refs_in(self, masked_fragment: str) -> list[Ref]:
         """The entities named in a fragment of the masked text, in order."""
         return [self.mention(c).ref for c in masked_fragment if FIRST <= ord(c) < FIRST + len(self.mentions)]
+
+    def original(self, start: int, end: int) -> str:
+        """The sentence text behind masked[start:end]."""
+        a, b = self.span(start, end)
+        return self.text[a:b]
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Sentence offsets of masked[start:end]."""
