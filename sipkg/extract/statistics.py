@@ -32,6 +32,7 @@ TRAILING = re.compile(r"(?:达到|达|为|有|共|约|近|超过|超|的)+$")
 PREPOSITIONS = ("按照", "根据", "依照", "依据", "对于", "为了", "通过", "围绕", "结合", "借鉴")
 CONJUNCTIONS = "和与、及的"
 STATE_AS_OF = {"end-of", "until"}  # 2010年底 / 截至2013年底: the state at that date
+NOW = re.compile(r"目前|当前|现在|截至目前|如今")  # the state when the document was published
 
 
 def clause_start(text: str, index: int) -> int:
@@ -144,8 +145,13 @@ def _area(v: SentenceView, q: Quantity) -> Ref | None:
 
 
 def _period(v: SentenceView, q: Quantity, dates: list[DateMention]) -> Value | None:
-    """The date in the number's clause, else one that opens the sentence or states an as-of date."""
+    """The date in the number's clause, else one that opens the sentence or states an as-of date.
+
+    A clause that says 目前 (now) is about the publication date: None lets the caller use it.
+    """
     start = clause_start(v.text, q.start)
+    if NOW.search(v.text[clause_start(v.text, max(start - 1, 0)) : q.start]):  # 目前,全区共有…
+        return None
     usable = [d for d in dates if d.end_value is None and d.end <= q.start
               and v.text[d.start - 1 : d.start] not in ("比", "较")]  # 比上年增长: the base, not the period
     governing = [d for d in usable if start <= d.start or d.start <= 3 or d.qualifier in STATE_AS_OF]

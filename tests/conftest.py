@@ -1,0 +1,66 @@
+"""Shared fixtures: one graph built per test session into a temporary home, an app, a client."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from sipkg import store
+from sipkg.build import PROJECT, BuildReport, Paths, build
+from sipkg.web import create_app
+
+
+@pytest.fixture(scope="session")
+def data_dir(tmp_path_factory) -> Path:
+    """A copy of the project's data/, so builds in tests never write into the checkout."""
+    target = tmp_path_factory.mktemp("data") / "data"
+    shutil.copytree(PROJECT / "data", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def built(data_dir, tmp_path_factory) -> tuple[Paths, BuildReport]:
+    paths = Paths(data=data_dir, home=tmp_path_factory.mktemp("home"))
+    return paths, build(paths)
+
+
+@pytest.fixture(scope="session")
+def paths(built) -> Paths:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def report(built) -> BuildReport:
+    return built[1]
+
+
+@pytest.fixture(scope="session")
+def graph(paths):
+    """A read-only handle on the built store."""
+    handle, _ = store.open_read_only(paths.store)
+    return handle
+
+
+@pytest.fixture(scope="session")
+def select(graph):
+    """Run a SELECT and return rows as dicts of plain strings."""
+    from sipkg.namespaces import sparql_prologue
+
+    def run(query: str) -> list[dict[str, str | None]]:
+        result = store.run_query(graph, sparql_prologue() + query)
+        variables, rows = result.rows()
+        return [dict(zip(variables, row)) for row in rows]
+
+    return run
+
+
+@pytest.fixture()
+def app(paths):
+    return create_app({"STORE": paths.store, "TESTING": True})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()

@@ -1,0 +1,161 @@
+"""Extraction on sentences written for the tests (not from the sources): the rules are general."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+import yaml
+
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+from sipkg.documents import Document, parse_text
+from sipkg.extract.model import Concept, Ref, Value
+from sipkg.extract.pipeline import Extractor
+from sipkg.extract.registry import Gazetteer, RegistryError, mint_key, parse_registry
+
+REGISTRY = PROJECT / "data" / "registry.yaml"
+
+
+def registry():
+    return parse_registry(yaml.safe_load(REGISTRY.read_text(encoding="utf-8")))
+
+
+def document(text: str, title: str = "测试新闻", published: str = "2020-07-20") -> Document:
+    paragraphs, sentences = parse_text("test", text, title)
+    return Document("test", "test.txt", title, None, dt.date.fromisoformat(published), "zh", None, None,
+                    text, paragraphs, sentences)
+
+
+def extract(text: str, **kw):
+    return Extractor(registry()).run([document(text, **kw)])
+
+
+def triples(extraction) -> set[tuple]:
+    def short(t):
+        if isinstance(t, Ref):
+            return t.key
+        if isinstance(t, Concept):
+            return t.code
+        return t.lexical
+    return {(f.subject.key, f.predicate, short(f.object)) for f in extraction.facts if f.predicate != "rdf:type"}
+
+
+def test_gazetteer_prefers_the_longest_name_and_skips_ignored_phrases():
+    reg = registry()
+    g = Gazetteer(reg.names(), reg.ignore)
+    found = [(m.text, m.ref.key) for m in g.find("园区社工委与管委会共同推进活力园区建设,服务新苏州人。")]
+    assert found == [("园区", "suzhou-industrial-park"), ("社工委", "community-work-committees"),
+                     ("管委会", "sip-administrative-committee"), ("活力园区建设", "vibrant-park")]
+
+
+@pytest.mark.parametrize("entry, message", [
+    ({"key": "Bad Key", "type": "org", "class": "Bureau", "zh": "某局", "en": "x"}, "lowercase"),
+    ({"key": "x", "type": "thing", "class": "Bureau", "zh": "某局", "en": "x"}, "type"),
+    ({"key": "x", "type": "org", "class": "Bureau", "zh": "某局"}, "missing 'en'"),
+    ({"key": "x", "type": "org", "class": "Bureau", "zh": "管委会", "en": "x"}, "used by both"),
+])
+def test_bad_registry_entries_are_refused(entry, message):
+    data = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
+    data["entities"].append(entry)
+    with pytest.raises(RegistryError, match=message):
+        parse_registry(data)
+
+
+def test_keys_for_new_names_are_pinyin_and_unique():
+    assert mint_key("湖东社工委", set()) == "hu-dong-she-gong-wei"
+    assert mint_key("湖东社工委", {"hu-dong-she-gong-wei"}) == "hu-dong-she-gong-wei-2"
+
+
+def test_new_institutions_are_recognised_and_typed():
+    ex = extract("7月上旬,湖东社工委联合金鸡湖街道举办第三届邻里节,吸引3000余名居民参加。")
+    assert ex.minted["湖东社工委"] == Ref("org", "hu-dong-she-gong-wei")
+    assert ex.minted["金鸡湖街道"] == Ref("place", "jin-ji-hu-jie-dao")
+    types = {(f.subject.key, f.object.lexical) for f in ex.facts if f.predicate == "rdf:type"}
+    assert ("hu-dong-she-gong-wei", "CommunityWorkCommittee") in types
+
+
+def test_minted_keys_are_reused_not_recomputed():
+    first = extract("唯亭街道青剑湖邻里中心正式开业。")
+    again = Extractor(registry(), {"青剑湖邻里中心": Ref("site", "qjh-centre")}).run([document("青剑湖邻里中心正式开业。")])
+    assert first.minted["青剑湖邻里中心"].key == "qing-jian-hu-lin-li-zhong-xin"
+    assert again.minted["青剑湖邻里中心"] == Ref("site", "qjh-centre")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("苏州工业园区社会管理局是园区管委会的派出机构。",
+     ("sip-social-management-bureau", "dispatchedAgencyOf", "sip-administrative-committee")),
+    ("民众联络所作为社工委的服务窗口,提供便民服务。",
+     ("community-centres", "serviceWindowOf", "community-work-committees")),
+    ("工资指导理事会作为协调机构,在管委会领导下开展工作。",
+     ("wage-guidance-council", "underLeadershipOf", "sip-administrative-committee")),
+    ("2019年5月,中新社会管理高层论坛在苏州市举行。",
+     ("china-singapore-social-management-forum-2012", "heldIn", "suzhou")),
+    ("借鉴新加坡“邻里守望”经验,园区组建了金鸡湖志愿者协会。",
+     ("jin-ji-hu-zhi-yuan-zhe-xie-hui", "modelledOn", "neighbourhood-watch")),
+    ("2015年,园区企业社会责任联盟被评为“江苏省和谐社区建设示范区”。",
+     ("jiangsu-harmonious-community-demonstration-zone", "recipient", "csr-alliance")),
+    ("民政部授予园区“全国社区治理和服务创新实验区”称号。",
+     ("national-community-governance-experimental-zone", "conferredBy", "ministry-of-civil-affairs")),
+    ("2018年,园区管委会出台了《幸福社区建设三年行动计划》。",
+     ("happy-community-action-plan", "issuedBy", "sip-administrative-committee")),
+    ("法院创设“假日法律诊所”,方便居民。", ("holiday-legal-clinic", "ledBy", "sip-peoples-court")),
+])
+def test_relation_rules_read_constructions_not_sentences(text, expected):
+    assert expected in triples(extract(text))
+
+
+def test_designation_date_is_the_date_the_sentence_states():
+    facts = triples(extract("2015年,园区企业社会责任联盟被评为“江苏省和谐社区建设示范区”。"))
+    assert ("jiangsu-harmonious-community-demonstration-zone", "dct:date", "2015") in facts
+
+
+def test_a_founding_is_an_event_with_its_date_and_approver():
+    facts = triples(extract("苏州工业园区于1994年2月经国务院批准设立。"))
+    assert ("suzhou-industrial-park-founding", "approvedBy", "state-council") in facts
+    assert ("suzhou-industrial-park-founding", "dct:date", "1994-02") in facts
+
+
+def test_a_merger_of_functions_is_a_restructuring():
+    text = "2015年,园区将管委会多个局办的信访、司法行政等职能进行整合归并,成立了社会管理局。"
+    ex = extract(text)
+    facts = triples(ex)
+    assert ("sip-social-management-bureau-founding", "mergedFunction", "petitions") in facts
+    types = {(f.subject.key, f.object.lexical) for f in ex.facts if f.predicate == "rdf:type"}
+    assert ("sip-social-management-bureau-founding", "Restructuring") in types
+    assert ("sip-social-management-bureau-founding", "dct:date", "2015") in facts
+
+
+def test_negated_hosting_is_not_a_fact():
+    facts = triples(extract("邻里中心内不下设工作站,只设立民众联络所。"))
+    assert ("neighbourhood-centres", "hosts", "community-centres") in facts
+    assert ("neighbourhood-centres", "hosts", "community-workstations") not in facts
+
+
+def test_statistics_have_area_period_indicator_and_base_unit_values():
+    ex = extract("2019年,园区实现地区生产总值2743亿元,比上年增长6%;目前,全区共有社区160个。", published="2020-01-10")
+    obs = {(o.indicator.code, o.period.lexical, o.value, o.unit, o.area.key) for o in ex.observations}
+    assert ("gdp", "2019", Decimal("274300000000"), "cny", "suzhou-industrial-park") in obs
+    assert ("gdp-growth", "2019", Decimal("6"), "percent", "suzhou-industrial-park") in obs
+    assert ("community-count", "2020", Decimal("160"), "item", "suzhou-industrial-park") in obs
+
+
+def test_counts_of_known_institutions_point_to_them():
+    ex = extract("截至2019年底,园区已建成邻里中心18个。")
+    [o] = ex.observations
+    assert (o.indicator.code, o.subject, o.period) == ("facility-count", Ref("site", "neighbourhood-centres"), Value("2019", "gYear"))
+
+
+def test_enumerations_in_words_are_not_statistics():
+    assert extract("园区重点抓好五个方面的工作,体现出两种类型。").observations == []
+
+
+def test_every_evidence_span_lies_in_one_sentence_of_the_text():
+    text = "2012年,园区被评为江苏省和谐社区建设示范区。社区工作站作为社工委的服务窗口,建成邻里中心12个。"
+    doc = document(text)
+    ex = Extractor(registry()).run([doc])
+    for f in ex.facts:
+        s = doc.sentence_at(f.evidence.start)
+        assert s.start <= f.evidence.start < f.evidence.end <= s.end
