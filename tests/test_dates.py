@@ -46,7 +46,8 @@ FROM_SOURCES = [
     ("2013年11月,党的十八届三中全会提出了创新社会治理体制的新阐述", MARCH_2016,
      [d("2013年11月", "2013-11")]),
     ("2012年9月,“2012中新社会管理高层论坛”在新加坡举行", MARCH_2016, [d("2012年9月", "2012-09")]),
-    ("2012年,园区被评为江苏省和谐社区建设示范区。同年,园区将“幸福社区建设三年行动计划”列为九大战略规划之一。",
+    ("2012年,园区被评为江苏省和谐社区建设示范区。"
+     "同年,园区将“幸福社区建设三年行动计划”列为九大战略规划之一。",
      JULY_2014, [d("2012年", "2012"), d("同年", "2012", relative=True)]),
     ("即日起至2020年5月8日,“中国最具影响力服务贸易”评选开始", JULY_2014,
      [d("至2020年5月8日", "2020-05-08", qualifier="until")]),
@@ -65,7 +66,8 @@ INVENTED = [
     ("本届展会于2019年10月25日至27日举行。", None,
      [d("2019年10月25日至27日", "2019-10-25", end_value="2019-10-27")]),
     ("2013年至2015年,园区累计投资500亿元。", None, [d("2013年至2015年", "2013", end_value="2015")]),
-    ("考核期为2018年7月至2019年6月。", None, [d("2018年7月至2019年6月", "2018-07", end_value="2019-06")]),
+    ("考核期为2018年7月至2019年6月。", None,
+     [d("2018年7月至2019年6月", "2018-07", end_value="2019-06")]),
     ("2020年1-3月,园区实际使用外资增长12%。", None, [d("2020年1-3月", "2020-01", end_value="2020-03")]),
     ("从2011年到2013年,园区每年举办邻里节。", None, [d("从2011年到2013年", "2011", end_value="2013")]),
     ("二〇一三年十一月,园区出台实施意见。", None, [d("二〇一三年十一月", "2013-11")]),
@@ -76,7 +78,8 @@ INVENTED = [
     ("2008年前后,园区开始探索动迁社区管理。", None, [d("2008年前后", "2008", qualifier="approximate")]),
     ("2010年以前,街道仍按乡镇体制运行。", None, [d("2010年以前", "2010", qualifier="before")]),
     ("2009年7月底,动迁基本完成。", None, [d("2009年7月底", "2009-07", qualifier="end-of")]),
-    ("区内高新技术企业由2015年的300家增加到2020年的1900家。", None, [d("2015年", "2015"), d("2020年", "2020")]),
+    ("区内高新技术企业由2015年的300家增加到2020年的1900家。", None,
+     [d("2015年", "2015"), d("2020年", "2020")]),
     ("园区成立于2019年12月31日,2011年至今已举办九届。", None,
      [d("2019年12月31日", "2019-12-31"), d("2011年至今", "2011", qualifier="since")]),
 ]
@@ -85,7 +88,8 @@ WITH_CONTEXT = [
     ("同年5月,园区实施启动。", None, 1994, [d("同年5月", "1994-05", relative=True)]),
     ("7月上旬,湖东社工委举办了邻里节。", JULY_2020, 2018,
      [d("7月上旬", "2018-07", qualifier="early", relative=True)]),
-    ("年底前,民众联络所将实现全覆盖。", None, 2019, [d("年底", "2019", qualifier="end-of", relative=True)]),
+    ("年底前,民众联络所将实现全覆盖。", None, 2019,
+     [d("年底", "2019", qualifier="end-of", relative=True)]),
     ("次年,园区获评示范区。", None, 2012, [d("次年", "2013", relative=True)]),
 ]
 
@@ -106,18 +110,21 @@ NOT_DATES = [
 ]
 
 
+def fields(found):
+    return [(x.text, x.value, x.datatype, x.end_value, x.qualifier, x.relative) for x in found]
+
+
 @pytest.mark.parametrize(("sentence", "reference", "expected"), FROM_SOURCES + INVENTED)
 def test_find_dates(sentence, reference, expected):
     found = find_dates(sentence, reference)
-    assert [(x.text, x.value, x.datatype, x.end_value, x.qualifier, x.relative) for x in found] == expected
+    assert fields(found) == expected
     for x in found:
         assert sentence[x.start : x.end] == x.text
 
 
 @pytest.mark.parametrize(("sentence", "reference", "context_year", "expected"), WITH_CONTEXT)
 def test_relative_dates_use_the_context_year(sentence, reference, context_year, expected):
-    found = find_dates(sentence, reference, context_year)
-    assert [(x.text, x.value, x.datatype, x.end_value, x.qualifier, x.relative) for x in found] == expected
+    assert fields(find_dates(sentence, reference, context_year)) == expected
 
 
 @pytest.mark.parametrize(("sentence", "reference", "texts"), NOT_DATES)

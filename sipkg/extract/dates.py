@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .numbers import CHINESE_NUMERAL_CHARS, inside, opaque_spans, parse_number
+from .numbers import (
+    CHINESE_NUMERAL_CHARS,
+    RANGE_SEPARATOR,
+    continues_code,
+    inside,
+    opaque_spans,
+    parse_number,
+)
 
 
 @dataclass(frozen=True)
@@ -30,45 +37,60 @@ class DateMention:
 DATATYPES = {1: "gYear", 2: "gYearMonth", 3: "date"}
 
 _D = "[0-9０-９]"
-_CN = "〇零一二三四五六七八九"
-_ISO = re.compile(rf"({_D}{{4}})([-/.])({_D}{{1,2}})\2({_D}{{1,2}})(?![0-9０-９])")
-_YEAR = re.compile(rf"({_D}{{4}}|[一二][{_CN}]{{3}})年(?!代)")
-_YEAR_RANGE = re.compile(rf"({_D}{{4}})\s?(?:-|－|—{{1,2}}|–|~|～|〜|至|到)\s?({_D}{{4}})年(?!代)")
-_MONTH = re.compile(rf"({_D}{{1,2}}|十[一二]?|[一二三四五六七八九])月份?")
-_MONTH_RANGE = re.compile(
-    rf"({_D}{{1,2}}|十[一二]?|[一二三四五六七八九])(?:-|－|—|–|~|～|至|到)({_D}{{1,2}}|十[一二]?|[一二三四五六七八九])月份?"
-)
+_CN_MONTH = "十[一二]?|[一二三四五六七八九]"
 _CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
+_ISO = re.compile(rf"({_D}{{4}})([-/.])({_D}{{1,2}})\2({_D}{{1,2}})(?![0-9０-９])")
+_YEAR = re.compile(rf"({_D}{{4}}|[一二][〇零一二三四五六七八九]{{3}})年(?!代)")
+_YEAR_RANGE = re.compile(rf"({_D}{{4}}){RANGE_SEPARATOR}({_D}{{4}})年(?!代)")
+_MONTH_NUMBER = rf"{_D}{{1,2}}|{_CN_MONTH}"
+_MONTH = re.compile(rf"({_MONTH_NUMBER})月份?")
+_MONTH_RANGE = re.compile(rf"({_MONTH_NUMBER}){RANGE_SEPARATOR}({_MONTH_NUMBER})月份?")
 _DAY = re.compile(rf"({_D}{{1,2}}|{_CN_DAY})[日号]")
-_DAY_RANGE = re.compile(rf"({_D}{{1,2}})(?:-|－|—|–|~|～|至|到)({_D}{{1,2}})[日号]")
+_DAY_RANGE = re.compile(rf"({_D}{{1,2}}){RANGE_SEPARATOR}({_D}{{1,2}})[日号]")
 _BARE_DAY = re.compile(rf"({_D}{{1,2}})日(?!内|以内|之内|游)")
-_YEAR_PART = re.compile(r"年?(底|末|初)|(上半年|下半年)")
-_MONTH_PART = re.compile(r"上旬|中旬|下旬|初|底|末")
-_BARE_YEAR_PART = re.compile(r"年底|年末|年初|上半年|下半年")
-# relative years: offset from the reference year (deictic) or from the context year
-_DEICTIC_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
-_CONTEXT_YEARS = {"同年": 0, "次年": 1, "翌年": 1, "上年": -1}
-_REL_YEAR = re.compile(r"(今年|本年|去年|前年|明年|同年|次年|翌年|上年)(?![龄级纪])")
-_REL_MONTH = re.compile(r"上个?月|本月|下个?月")
-_REL_DAY = re.compile(r"昨天|昨日|今天|今日|明天|前天")
-_REL_MONTHS = {"上月": -1, "上个月": -1, "本月": 0, "下月": 1, "下个月": 1}
-_REL_DAYS = {"昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "前天": -2}
-_PARTS = {"底": "end-of", "末": "end-of", "初": "start-of", "上旬": "early", "中旬": "middle",
-          "下旬": "late", "上半年": "first-half", "下半年": "second-half"}
-_PREFIX = re.compile(r"截止到|截止至|截至|截止|自从|自|从|到|至")
-_PREFIXES = {"截止到": "until", "截止至": "until", "截至": "until", "截止": "until", "到": "until",
-             "至": "until", "自从": "since", "自": "since", "从": "since"}
-_SUFFIX = re.compile(r"以来|至今|起(?![草诉步源点飞义])|开始|以后|之后|以前|之前|前后|左右|为止|止(?!步)")
-_SUFFIXES = {"以来": "since", "至今": "since", "起": "since", "开始": "since", "以后": "after",
-             "之后": "after", "以前": "before", "之前": "before", "前后": "approximate",
-             "左右": "approximate", "为止": "until", "止": "until"}
-_RANGE = re.compile(r"\s?(?:至|到|-|－|—{1,2}|–|~|～|〜)\s?")
+_RANGE = re.compile(RANGE_SEPARATOR)
+
+YEAR_PARTS = {"年底": "end-of", "年末": "end-of", "底": "end-of", "末": "end-of",
+              "年初": "start-of", "初": "start-of",
+              "上半年": "first-half", "下半年": "second-half"}
+MONTH_PARTS = {"上旬": "early", "中旬": "middle", "下旬": "late",
+               "初": "start-of", "底": "end-of", "末": "end-of"}
+# relative years: offset from the reference year (deictic) or from the year last mentioned
+DEICTIC_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
+CONTEXT_YEARS = {"同年": 0, "次年": 1, "翌年": 1, "上年": -1}
+RELATIVE_MONTHS = {"上月": -1, "上个月": -1, "本月": 0, "下月": 1, "下个月": 1}
+RELATIVE_DAYS = {"昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "前天": -2}
+PREFIXES = {"截止到": "until", "截止至": "until", "截至": "until", "截止": "until",
+            "到": "until", "至": "until", "自从": "since", "自": "since", "从": "since"}
+SUFFIXES = {"以来": "since", "至今": "since", "起": "since", "开始": "since",
+            "以后": "after", "之后": "after", "以前": "before", "之前": "before",
+            "前后": "approximate", "左右": "approximate", "为止": "until", "止": "until"}
+
+
+def _alternation(words, lookahead: str = "") -> re.Pattern[str]:
+    return re.compile("(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")" + lookahead)
+
+
+_YEAR_PART = _alternation(YEAR_PARTS)
+_BARE_YEAR_PART = _alternation(w for w in YEAR_PARTS if len(w) > 1)
+_MONTH_PART = _alternation(MONTH_PARTS)
+_REL_YEAR = _alternation([*DEICTIC_YEARS, *CONTEXT_YEARS], "(?![龄级纪])")
+_REL_MONTH = _alternation(RELATIVE_MONTHS)
+_REL_DAY = _alternation(RELATIVE_DAYS)
+_PREFIX = _alternation(PREFIXES)
+# the keys of SUFFIXES; 起草, 起诉, 止步 … are other words
+_SUFFIX = re.compile(
+    r"以来|至今|开始|以后|之后|以前|之前|前后|左右|为止|起(?![草诉步源点飞义])|止(?!步)"
+)
 # 1994年开发建设以来: "since" closing a short clause that a year opens
 _LATER_SINCE = re.compile(r"[^,，。;；、:：0-9０-９]{1,8}?以来")
-_CODE_CHARS = "-+./_#－"
 # 到/至 mean "until" where a clause opens (,到2014年底将…; 即日起至2020年5月8日)
 _CLAUSE_OPENING = re.compile(r"(?:^|[\s,，。;；:：(（]|起)$")
 _EVERY_MONTH = re.compile(r"(?:每个?月的?|月)$")  # 每月15日 recurs; 13月5日 is no date
+
+
+_Parts = tuple[int | None, int | None, int | None]  # year, month, day
+_LEAP_YEAR = 2000  # checks a day of a month whose year is not known yet (29 February)
 
 
 @dataclass
@@ -78,7 +100,7 @@ class _Point:
     year: int | None = None
     month: int | None = None
     day: int | None = None
-    end: tuple[int | None, int | None, int | None] | None = None  # 2013-2015年, 1-3月, 25-27日
+    end: _Parts | None = None  # the end of a range: 2013-2015年, 1-3月, 25-27日
     part: str | None = None
     relative: bool = False
     resolvable: bool = True
@@ -117,13 +139,13 @@ def find_dates(sentence: str, reference: date | None = None,
 def _mention_at(scan: _Scan, i: int) -> tuple[DateMention | None, int]:
     s = scan.sentence
     prefix = _PREFIX.match(s, i)
-    if prefix and prefix.group() in ("到", "至") and not _CLAUSE_OPENING.search(s, 0, i):
+    if prefix and prefix.group() in ("到", "至") and not _CLAUSE_OPENING.search(s, i - 1, i):
         return None, i  # 增加到2020年的1900家: 到 belongs to the verb
     parsed = _point(scan, prefix.end() if prefix else i)
     if parsed is None:
         return None, i
     point, end = parsed
-    relation = _PREFIXES[prefix.group()] if prefix else None
+    relation = PREFIXES[prefix.group()] if prefix else None
     begin = i
     second = _range_second(scan, point, end)
     if second is not None:
@@ -131,7 +153,7 @@ def _mention_at(scan: _Scan, i: int) -> tuple[DateMention | None, int]:
         relation = None if relation == "since" else relation  # 从2011年到2013年 is a range
     suffix = _SUFFIX.match(s, end)
     if suffix and (suffix.group() != "开始" or relation == "since"):
-        relation = relation or _SUFFIXES[suffix.group()]
+        relation = relation or SUFFIXES[suffix.group()]
         end = suffix.end()
     elif relation is None and point.end is None and _LATER_SINCE.match(s, end):
         relation = "since"
@@ -167,17 +189,18 @@ def _point(scan: _Scan, i: int) -> tuple[_Point, int] | None:
     if m := _REL_DAY.match(s, i):
         if scan.reference is None:
             return _Point(resolvable=False), m.end()
-        d = scan.reference + timedelta(days=_REL_DAYS[m.group()])
+        d = scan.reference + timedelta(days=RELATIVE_DAYS[m.group()])
         return _Point(d.year, d.month, d.day, relative=True), m.end()
     if m := _BARE_YEAR_PART.match(s, i):
         year = _fallback_year(scan)
-        part = _PARTS[m.group()[-1] if m.group().startswith("年") else m.group()]
-        return _Point(year, part=part, relative=True, resolvable=year is not None), m.end()
+        point = _Point(year, part=YEAR_PARTS[m.group()], relative=True, resolvable=year is not None)
+        return point, m.end()
     if _MONTH.match(s, i) or _MONTH_RANGE.match(s, i):
         year = _fallback_year(scan)
         point = _Point(year, relative=True, resolvable=year is not None)
         return _month(scan, point, i)
-    if (m := _BARE_DAY.match(s, i)) and scan.reference is not None and not _EVERY_MONTH.search(s, 0, i):
+    m = _BARE_DAY.match(s, i)
+    if m and scan.reference is not None and not _EVERY_MONTH.search(s, max(0, i - 4), i):
         day, ref = int(parse_number(m.group(1))), scan.reference
         month_start = ref.replace(day=1)
         if day > ref.day:  # a news report tells what has happened: 28日 read on the 3rd
@@ -190,7 +213,7 @@ def _point(scan: _Scan, i: int) -> tuple[_Point, int] | None:
 def _after_year(scan: _Scan, point: _Point, i: int) -> tuple[_Point, int]:
     """2013年 followed by 底/初/上半年, or by a month (and a day)."""
     if m := _YEAR_PART.match(scan.sentence, i):
-        point.part = _PARTS[m.group(1) or m.group(2)]
+        point.part = YEAR_PARTS[m.group()]
         return point, m.end()
     return _month(scan, point, i) or (point, i)
 
@@ -214,20 +237,20 @@ def _after_month(scan: _Scan, point: _Point, i: int) -> tuple[_Point, int]:
     s = scan.sentence
     if m := _DAY_RANGE.match(s, i):
         first, last = int(parse_number(m.group(1))), int(parse_number(m.group(2)))
-        if first < last and _valid(point.year or 2000, point.month, last):
+        if first < last and _valid(point.year or _LEAP_YEAR, point.month, last):
             point.day, point.end = first, (point.year, point.month, last)
             return point, m.end()
-    if (m := _DAY.match(s, i)) and _valid(point.year or 2000, point.month,
-                                          int(parse_number(m.group(1)))):
+    m = _DAY.match(s, i)
+    if m and _valid(point.year or _LEAP_YEAR, point.month, int(parse_number(m.group(1)))):
         point.day = int(parse_number(m.group(1)))
         return point, m.end()
     if m := _MONTH_PART.match(s, i):
-        point.part = _PARTS[m.group()]
+        point.part = MONTH_PARTS[m.group()]
         return point, m.end()
     return point, i
 
 
-def _range_second(scan: _Scan, first: _Point, i: int) -> tuple[tuple, int] | None:
+def _range_second(scan: _Scan, first: _Point, i: int) -> tuple[_Parts, int] | None:
     """The end of 2013年至2015年, 2013年7月至9月, 7月25日至27日: a date whose missing
     leading parts come from the first one."""
     s = scan.sentence
@@ -242,8 +265,8 @@ def _range_second(scan: _Scan, first: _Point, i: int) -> tuple[tuple, int] | Non
         second = _after_month(scan, _Point(first.year, _month_number(m.group(1))), m.end())
     elif finest == 3 and (m := _DAY.match(s, j)):
         day = int(parse_number(m.group(1)))
-        second = (_Point(first.year, first.month, day), m.end()) if _valid(
-            first.year or 2000, first.month, day) else None
+        valid = _valid(first.year, first.month, day)
+        second = (_Point(first.year, first.month, day), m.end()) if valid else None
     else:
         return None
     if second is None:
@@ -252,28 +275,32 @@ def _range_second(scan: _Scan, first: _Point, i: int) -> tuple[tuple, int] | Non
     if point.part or (point.day is not None) != (first.day is not None) or (
             point.month is not None) != (first.month is not None):
         return None
-    if (point.year, point.month or 0, point.day or 0) <= (first.year, first.month or 0, first.day or 0):
+    if _key(point) <= _key(first):
         return None
     return (point.year, point.month, point.day), end
 
 
+def _key(p: _Point) -> tuple[int, int, int]:
+    return (p.year or 0, p.month or 0, p.day or 0)
+
+
 def _relative_year(scan: _Scan, word: str) -> _Point:
-    if word in _DEICTIC_YEARS:
+    if word in DEICTIC_YEARS:
         if scan.reference is None:
             return _Point(resolvable=False, relative=True)
-        return _Point(scan.reference.year + _DEICTIC_YEARS[word], relative=True)
+        return _Point(scan.reference.year + DEICTIC_YEARS[word], relative=True)
     base = scan.context_year
     if base is None and word == "上年" and scan.reference is not None:
         base = scan.reference.year  # 比上年增长: the year before the one reported on
     if base is None:
         return _Point(resolvable=False, relative=True)
-    return _Point(base + _CONTEXT_YEARS[word], relative=True)
+    return _Point(base + CONTEXT_YEARS[word], relative=True)
 
 
 def _relative_month(scan: _Scan, word: str) -> _Point:
     if scan.reference is None:
         return _Point(resolvable=False, relative=True)
-    index = scan.reference.year * 12 + scan.reference.month - 1 + _REL_MONTHS[word]
+    index = scan.reference.year * 12 + scan.reference.month - 1 + RELATIVE_MONTHS[word]
     return _Point(index // 12, index % 12 + 1, relative=True)
 
 
@@ -286,12 +313,9 @@ def _fallback_year(scan: _Scan) -> int | None:
 
 def _continues_code_or_word(s: str, i: int) -> bool:
     """A date does not start inside a number, a code (津B2-2008…) or an ordinal (第二个)."""
-    if i == 0:
-        return False
-    before = s[i - 1]
-    if s[i] in "0123456789０１２３４５６７８９":
-        return before in _CODE_CHARS or (before.isascii() and before.isalnum()) or before.isdigit()
-    return s[i] in CHINESE_NUMERAL_CHARS and (before in CHINESE_NUMERAL_CHARS or before == "第")
+    if s[i].isdigit():
+        return continues_code(s, i)
+    return i > 0 and s[i] in CHINESE_NUMERAL_CHARS and s[i - 1] in CHINESE_NUMERAL_CHARS + "第"
 
 
 def _month_number(text: str) -> int | None:

@@ -1,5 +1,6 @@
-"""Numerals in Chinese text: parsing Arabic, full-width and Chinese numerals, and finding
-the quoted names in which numerals are part of a name (“三集中”, 《…三年计划》), not counts."""
+"""Numerals in Chinese text: their values (Arabic, full-width and Chinese numerals with
+万/亿), and where a numeral is part of a name (“三集中”, 《…三年计划》) or of a code
+(津B2-20080229-1) rather than a number. Shared by quantities and dates."""
 
 from __future__ import annotations
 
@@ -15,8 +16,13 @@ CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_MULTIPLIERS) + "".join(L
 
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+(?!\d)")
 _ARABIC = re.compile(r"\d+(?:\.\d+)?")
-_CHINESE_DECIMAL = re.compile(rf"([{CHINESE_NUMERAL_CHARS}]+)点([〇零一二两三四五六七八九]+)")
-_TOKEN = re.compile(r"(?P<arabic>\d+(?:\.\d+)?)|(?P<char>[%s])" % CHINESE_NUMERAL_CHARS)
+_CHINESE_DECIMAL = re.compile(rf"([{CHINESE_NUMERAL_CHARS}]+)点([{''.join(DIGITS)}]+)")
+_TOKEN = re.compile(rf"(?P<arabic>\d+(?:\.\d+)?)|(?P<char>[{CHINESE_NUMERAL_CHARS}])")
+_NO_SMALL_MULTIPLIER = 10**4  # above 千: a new section accepts any of 十/百/千
+
+# separators of a range of numbers: 5~8年, 4-6个, 2013—2015年, 三至五年
+RANGE_SEPARATOR = r"\s?(?:~|～|〜|-|－|—{1,2}|–|至|到)\s?"
+_CODE_CHARS = "-+./_#－"
 
 _OPAQUE_QUOTES = {"“": "”", "「": "」", "『": "』", '"': '"'}
 _NAME_MAX = 25
@@ -24,7 +30,7 @@ _CLAUSE_PUNCTUATION = re.compile(r"[,，。;；!！?？]")
 
 
 def parse_number(text: str) -> Decimal | None:
-    """The value of a numeral: 1,106 / 2.5 / １２ / 二十一 / 三千五 / 76.2万 / 1910亿 / 二〇一三 / 百.
+    """The value of a numeral: 1,106 / 2.5 / １２ / 二十一 / 三千五 / 76.2万 / 1910亿 / 二〇一三.
 
     Returns None for anything that is not one well-formed numeral.
     """
@@ -63,9 +69,9 @@ def _parse_mixed(s: str) -> Decimal | None:
     total = Decimal(0)
     section = Decimal(0)
     digit: Decimal | None = None
-    last_small = 10**5
+    last_small = _NO_SMALL_MULTIPLIER
     after_zero = False
-    previous_multiplier = 0
+    previous_multiplier = 0  # for the shorthand 三千五 = 3500, 两万五 = 25000
     for t in tokens:
         char = t.group("char")
         if t.group("arabic") or (char in DIGITS and DIGITS[char]):
@@ -91,12 +97,22 @@ def _parse_mixed(s: str) -> Decimal | None:
             total = (total + section) * m
         else:
             total += section * m
-        section, digit, last_small, after_zero, previous_multiplier = Decimal(0), None, 10**5, False, m
+        section, digit, after_zero = Decimal(0), None, False
+        last_small, previous_multiplier = _NO_SMALL_MULTIPLIER, m
     if digit is not None:
         if previous_multiplier >= 100 and not after_zero:
             digit *= Decimal(previous_multiplier) / 10
         section += digit
     return plain(total + section)
+
+
+def continues_code(sentence: str, index: int) -> bool:
+    """Whether the numeral at index continues a code or a longer number (津B2-2008…,
+    +86-22-6621…, No.5, PM2.5), so that it is neither a quantity nor a date."""
+    if index == 0:
+        return False
+    before = sentence[index - 1]
+    return before in _CODE_CHARS or before.isdigit() or (before.isascii() and before.isalpha())
 
 
 def opaque_spans(sentence: str) -> list[tuple[int, int]]:

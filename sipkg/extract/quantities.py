@@ -14,7 +14,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from .numbers import CHINESE_NUMERAL_CHARS, DIGITS, inside, opaque_spans, parse_number, plain
+from .numbers import (
+    CHINESE_NUMERAL_CHARS,
+    DIGITS,
+    RANGE_SEPARATOR,
+    continues_code,
+    inside,
+    opaque_spans,
+    parse_number,
+    plain,
+)
 
 
 @dataclass(frozen=True)
@@ -26,7 +35,7 @@ class Quantity:
     upper: Decimal | None  # the high end of a range, in the base unit
     unit: str  # base unit code, "" for a bare number (常住人口约76.2万)
     stated_unit: str  # as written, multiplier included: 亿元, 万平方米, 个, %
-    approximation: str | None  # about, nearly, more-than, at-least, at-most, less-than
+    approximation: str | None  # about, nearly, more-than, at-least, at-most, less-than, or None
     kind: str  # amount, percent, growth, decline
 
 
@@ -47,7 +56,7 @@ UNITS: dict[str, tuple[str, Fraction]] = {
     **_units("square-metre", 10**4, "公顷"),
     **_units("square-metre", 1, "平方米", "平米", "㎡", "m²"),
     **_units("square-metre", Fraction(2000, 3), "亩"),
-    **_units("metre", 1000, "公里", "千米"),
+    **_units("metre", 1000, "公里", "千米", "km"),
     **_units("metre", 1, "米"),
     **_units("kilogram", 1000, "吨"),
     **_units("kilogram", 1, "公斤", "千克"),
@@ -72,15 +81,19 @@ TIME_UNITS = {"year", "month", "week", "day", "hour", "minute"}
 COUNT_UNITS = {"item", "person", "household", "session", "occurrence"}
 # 二元结构, 二次创业, 三次产业: a digit without place value before 元/次 is part of a word
 WORD_FORMING_UNITS = {"元", "次"}
-APPROXIMATIONS = {
-    "约": "about", "大约": "about", "约为": "about", "左右": "about", "上下": "about",
+# hedges written before the number (约76.2万, 超800亿美元) and after it (200余家, 30%左右)
+HEDGES_BEFORE = {
+    "约": "about", "大约": "about", "约为": "about",
     "近": "nearly", "将近": "nearly", "接近": "nearly",
-    "超": "more-than", "超过": "more-than", "逾": "more-than", "余": "more-than",
-    "多": "more-than", "有余": "more-than", "以上": "more-than",
+    "超": "more-than", "超过": "more-than", "逾": "more-than",
     "不少于": "at-least", "不低于": "at-least", "至少": "at-least",
-    "不超过": "at-most", "最多": "at-most", "以下": "at-most", "以内": "at-most",
-    "之内": "at-most", "内": "at-most",
+    "不超过": "at-most", "最多": "at-most",
     "不足": "less-than", "不到": "less-than", "少于": "less-than",
+}
+HEDGES_AFTER = {
+    "左右": "about", "上下": "about",
+    "余": "more-than", "多": "more-than", "有余": "more-than", "以上": "more-than",
+    "以下": "at-most", "以内": "at-most", "之内": "at-most", "内": "at-most",
 }
 
 PERCENT_PREFIX = "百分之"  # 百分之八十五: the only unit written before its number
@@ -91,25 +104,30 @@ _UNIT = "|".join(
     for u in sorted(UNITS, key=len, reverse=True) if u != PERCENT_PREFIX
 )
 _CN_DIGITS = "".join(DIGITS)
+_CN_START = "".join(c for c, v in DIGITS.items() if v) + "十"  # not 〇/零: 零件, 零售
 _NUMERAL = re.compile(
     r"(?P<arabic>(?:[0-9]{1,3}(?:,[0-9]{3})+(?![0-9])|[0-9０-９]+)(?:[.．][0-9０-９]+)?)"
-    rf"|(?P<chinese>[一二两三四五六七八九十][{CHINESE_NUMERAL_CHARS}]*(?:点[{_CN_DIGITS}]+[万亿]*)?"
+    rf"|(?P<chinese>[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?:点[{_CN_DIGITS}]+[万亿]*)?"
     r"|(?<=百分之)百)"
 )
-_TAIL_WITH_UNIT = re.compile(rf"(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?\s?(?P<unit>{_UNIT})")
-_TAIL_BARE = re.compile(r"(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?")
-_RANGE = re.compile(r"\s?(?:~|～|〜|-|－|—{1,2}|–|至|到)\s?")
-_BEFORE = re.compile(
-    "(?:" + "|".join(sorted((a for a in APPROXIMATIONS if a not in ("余", "多", "有余", "以上",
-    "以下", "以内", "之内", "内", "左右", "上下")), key=len, reverse=True)) + ")$"
-)
-_AFTER = re.compile("左右|上下|以上|以下|以内|之内|有余|内|多|余")
+# 10多项, 1000多万元, 8.1万余人, 1万多亿元: 余/多 before, inside or after the multiplier
+_TAIL = r"(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?(?P<mult2>[万亿]*)"
+_TAIL_WITH_UNIT = re.compile(rf"{_TAIL}\s?(?P<unit>{_UNIT})")
+_TAIL_BARE = re.compile(_TAIL)
+_RANGE = re.compile(RANGE_SEPARATOR)
+_BEFORE = re.compile("(?:" + "|".join(sorted(HEDGES_BEFORE, key=len, reverse=True)) + ")$")
+_AFTER = re.compile("|".join(sorted(HEDGES_AFTER, key=len, reverse=True)))
+_LONGEST_HEDGE = max(map(len, HEDGES_BEFORE))
 _NOT_ABOUT = "节制预签合条契邀相公履"  # 节约, 制约, 预约 … are words, not 约 "about"
 _NOT_NEARLY = "最附靠邻就临亲贴"  # 最近, 附近 … are words, not 近 "nearly"
-_CODE_CHARS = "-+./_#－"
-_VAGUE = "几数"
-_GROWTH = re.compile(r"(?:(?:增长|增加|提高|提升|上升|上涨|攀升|扩大|增)了?|(?:增幅|增速|涨幅|增长率)(?:为|达)?)$")
-_DECLINE = re.compile(r"(?:(?:下降|减少|降低|下滑|回落|下跌|缩小|缩减|降|减)了?|(?:降幅|跌幅)(?:为|达)?)$")
+_VAGUE = "几数"  # 几十年, 数十家: tens of, not ten
+# 比上年增长10%, 年均增长30%左右, 增幅为8%; but 增长到100亿元 is a level, not a change
+_GROWTH = re.compile(
+    r"(?:(?:增长|增加|提高|提升|上升|上涨|攀升|扩大|增)了?|(?:增幅|增速|涨幅|增长率)(?:为|达)?)$"
+)
+_DECLINE = re.compile(
+    r"(?:(?:下降|减少|降低|下滑|回落|下跌|缩小|缩减|降|减)了?|(?:降幅|跌幅)(?:为|达)?)$"
+)
 
 
 class _Reading(NamedTuple):
@@ -143,12 +161,15 @@ def find_quantities(sentence: str) -> list[Quantity]:
 def _read(sentence: str, m: re.Match[str]) -> _Reading:
     numeral, multiplier = m.group(), ""
     chinese = m.group("chinese") is not None
-    if chinese and numeral.rstrip("万亿"):
-        numeral, multiplier = numeral.rstrip("万亿"), numeral[len(numeral.rstrip("万亿")) :]
+    if chinese and numeral.rstrip("万亿"):  # 五万人: 万 goes with the unit, as in 5万人
+        numeral = numeral.rstrip("万亿")
+        multiplier = m.group()[len(numeral) :]
     tail = _TAIL_WITH_UNIT.match(sentence, m.end()) or _TAIL_BARE.match(sentence, m.end())
-    unit = tail.groupdict().get("unit")
-    return _Reading(numeral, multiplier + tail["mult"], tail["more"] or tail["more2"] or "",
-                    unit, tail.end(), chinese)
+    return _Reading(
+        numeral=numeral, multiplier=multiplier + tail["mult"] + tail["mult2"],
+        more=tail["more"] or tail["more2"] or "", unit=tail.groupdict().get("unit"),
+        end=tail.end(), chinese=chinese,
+    )
 
 
 def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
@@ -167,14 +188,14 @@ def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
         return None
 
     end = last.end
-    approximation = APPROXIMATIONS[last.more] if last.more else None
+    approximation = HEDGES_AFTER[last.more] if last.more else None
     after = _AFTER.match(sentence, end)
     if after and _after_applies(after.group(), base):
-        approximation = approximation or APPROXIMATIONS[after.group()]
+        approximation = approximation or HEDGES_AFTER[after.group()]
         end = after.end()
-    before = _BEFORE.search(sentence, max(floor, start - 3), start)
+    before = _BEFORE.search(sentence, max(floor, start - _LONGEST_HEDGE), start)
     if before and _before_applies(sentence, before, base):
-        approximation = APPROXIMATIONS[before.group()]
+        approximation = HEDGES_BEFORE[before.group()]
         start = before.start()
 
     if unit is None and not high:
@@ -192,7 +213,7 @@ def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
         start=start, end=end, text=sentence[start:end],
         value=_to_base(value, factor), upper=_to_base(upper, factor) if upper is not None else None,
         unit=base, stated_unit=last.multiplier + (unit or ""),
-        approximation=approximation, kind=_kind(sentence[:start], base),
+        approximation=approximation, kind=_kind(sentence[max(0, start - 5) : start], base),
     )
 
 
@@ -211,13 +232,12 @@ def _range_end(sentence: str, low: _Reading) -> _Reading | None:
 
 
 def _part_of_code_or_ordinal(sentence: str, m: re.Match[str]) -> bool:
-    """第二位, 津B2-…, +86-22-…, 万一, 几十年, 数十家: the numeral continues a code, an
-    ordinal, a word or a vague count."""
+    """津B2-…, 第二位, 万一, 几十年, 数十家: the numeral continues a code, an ordinal, a
+    word or a vague count."""
     if m.start() == 0:
         return False
     before = sentence[m.start() - 1]
-    return (before == "第" or before in _CODE_CHARS or before in CHINESE_NUMERAL_CHARS
-            or (before.isascii() and before.isalnum())
+    return (continues_code(sentence, m.start()) or before == "第" or before in CHINESE_NUMERAL_CHARS
             or (m.group("chinese") is not None and before in _VAGUE))
 
 
@@ -250,7 +270,7 @@ def _after_applies(word: str, base: str) -> bool:
 
 def _before_applies(sentence: str, before: re.Match[str], base: str) -> bool:
     word = before.group()
-    preceding = sentence[before.start() - 1] if before.start() else ""
+    preceding = sentence[before.start() - 1] if before.start() else " "
     if word == "约" and preceding in _NOT_ABOUT:
         return False
     if word == "近":
@@ -260,6 +280,7 @@ def _before_applies(sentence: str, before: re.Match[str], base: str) -> bool:
 
 
 def _kind(preceding: str, base: str) -> str:
+    """A change (增长10%, 下降3.2%, 增加3.2万人) or a level (85%, 1910亿元)."""
     if _GROWTH.search(preceding):
         return "growth"
     if _DECLINE.search(preceding):

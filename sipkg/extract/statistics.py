@@ -154,6 +154,7 @@ def _period(v: SentenceView, q: Quantity, dates: list[DateMention]) -> Value | N
         return None
     usable = [d for d in dates if d.end_value is None and d.end <= q.start
               and v.text[d.start - 1 : d.start] not in ("比", "较")]  # 比上年增长: the base, not the period
-    governing = [d for d in usable if start <= d.start or d.start <= 3 or d.qualifier in STATE_AS_OF]
+    governing = [d for d in usable if start <= d.start or d.start <= 3
+                 or STATE_AS_OF & set((d.qualifier or "").split())]
     chosen = governing[-1] if governing else None
     return Value(chosen.value, chosen.datatype) if chosen else None
