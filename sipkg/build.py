@@ -26,9 +26,9 @@ from .extract.model import Ref
 from .extract.pipeline import Extractor
 from .extract.registry import RegistryError, parse_registry
 from .namespaces import OA, SIP
-from .ontology import check_consistency, load_ontology, materialise
+from .ontology import load_ontology, materialise
 from .rdf import INFERRED_GRAPH, ONTOLOGY_GRAPH, to_dataset, union
-from .validate import ValidationReport, validate_shacl
+from .validate import ValidationReport, validate
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -95,7 +95,8 @@ class BuildReport:
             f"  documents {self.documents}, sentences {self.sentences}",
             "  entities by class:",
             *(f"    {cls:<24} {n:>4}" for cls, n in sorted(self.entities_by_class.items(), key=lambda x: (-x[1], x[0]))),
-            f"  facts {self.facts}: {self.facts_from_rules} from rules, {self.facts_from_curation} from curation,"
+            f"  facts {self.facts} (statistics included): {self.facts_from_rules} from rules,"
+            f" {self.facts_from_curation} from curation,"
             f" {self.facts_from_registry} entity types from the registry and recogniser",
             f"  statistics (Data Cube observations) {self.observations}",
             f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
@@ -174,10 +175,10 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
     facts = curated.facts
     methods = Counter(f.evidence.method.split(":")[0] for f in facts)
-    report.facts_from_rules = methods["rule"]
+    report.facts_from_rules = methods["rule"] + len(extraction.observations)
     report.facts_from_curation = methods["curation"]
     report.facts_from_registry = methods["registry"] + methods["recogniser"]
-    report.facts = len({(f.subject, f.predicate, f.object) for f in facts})
+    report.facts = len({(f.subject, f.predicate, f.object) for f in facts}) + len(extraction.observations)
     report.observations = len(extraction.observations)
     mentioned = {ref for _, _, ref in extraction.mentions} | {f.subject for f in facts}
     entities = {r: i for r, i in registry.entities.items() if r in mentioned}
@@ -203,12 +204,9 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
 def check(ds: Dataset, ontology: Graph, report: BuildReport) -> ValidationReport:
     """SHACL over the data, HermiT over ontology + data."""
     timer = Timer(report)
-    data = union(ds)
-    shacl = validate_shacl(data)
-    timer.lap("shacl")
-    consistency = check_consistency([data])
-    timer.lap("hermit")
-    return ValidationReport(shacl=shacl, consistency=consistency)
+    result = validate(ds, ontology)
+    timer.lap("validate")
+    return result
 
 
 def build(paths: Paths = Paths()) -> BuildReport:

@@ -151,6 +151,7 @@ def statement_triples(s, p, o, graph: URIRef, evidence: list[Evidence], docs: di
     st = DATA[f"statement/{digest(graph, s, p, o)}"]
     best = max(evidence, key=lambda e: e.confidence)
     yield st, RDF.type, SIP.FactStatement
+    yield st, RDF.type, RDF.Statement
     yield st, RDF.subject, s
     yield st, RDF.predicate, p
     yield st, RDF.object, o

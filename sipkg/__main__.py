@@ -1,0 +1,5 @@
+"""`python -m sipkg` is the `sipkg` command."""
+
+from .cli import main
+
+main()

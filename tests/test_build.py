@@ -1,0 +1,130 @@
+"""The built graph: provenance for every fact, one graph per document, curation, atomic swap."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sipkg import store
+from sipkg.build import BuildError, Paths, build
+from sipkg.curation import CurationError
+
+DOCS = ("b8b52a2e8e474372", "f193373a2751c50a")
+
+
+def test_the_report_counts_rules_and_curation(report):
+    assert report.documents == 2
+    assert report.facts_from_rules > 100
+    assert report.facts_from_curation >= 10
+    assert report.curation["reject"] >= 1
+    assert report.evidence == report.evidence_verified > 0
+    assert report.validation.ok
+    assert report.entities_by_class["Designation"] >= 5
+
+
+def test_one_named_graph_per_source_document_plus_registry_ontology_inferred(select):
+    graphs = {r["g"] for r in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
+    assert {f"https://data.sipac.gov.cn/graph/source/{d}" for d in DOCS} <= graphs
+    assert {f"https://data.sipac.gov.cn/graph/{g}" for g in ("registry", "ontology", "inferred")} <= graphs
+
+
+def test_every_asserted_fact_has_a_statement_with_evidence(select):
+    missing = select("""
+        SELECT ?s ?p ?o WHERE {
+          GRAPH ?g { ?s ?p ?o }
+          FILTER(STRSTARTS(STR(?g), "https://data.sipac.gov.cn/graph/source/"))
+          FILTER(STRSTARTS(STR(?s), "https://data.sipac.gov.cn/id/") && !CONTAINS(STR(?s), "/id/doc/"))
+          FILTER(?p NOT IN (sip:mentions))
+          FILTER NOT EXISTS {
+            ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+                prov:wasDerivedFrom/oa:hasTarget/oa:hasSelector/oa:exact ?quote ; sip:method ?m ; sip:confidence ?c .
+          }
+        }""")
+    assert missing == []
+
+
+def test_quotes_equal_the_document_text_at_their_offsets_in_plain_sparql(select):
+    rows = select("""
+        SELECT ?exact ?start ?end ?text WHERE {
+          ?t oa:hasSource ?doc ; oa:hasSelector ?q, ?pos .
+          ?q oa:exact ?exact . ?pos oa:start ?start ; oa:end ?end .
+          ?doc rdf:value ?text .
+        }""")
+    assert rows
+    for r in rows:
+        assert r["text"][int(r["start"]) : int(r["end"])] == r["exact"]
+
+
+def test_statistics_are_data_cube_observations_in_base_units(select):
+    [gdp] = select("""
+        SELECT ?value ?unit ?period WHERE {
+          ?o a qb:Observation ; sip:indicator <https://data.sipac.gov.cn/def/indicator/gdp> ;
+             sip:refArea <https://data.sipac.gov.cn/id/place/suzhou-industrial-park> ; sip:value ?value ;
+             sdmx-attribute:unitMeasure ?unit ; sip:refPeriod ?period .
+        }""")
+    assert float(gdp["value"]) == 191_000_000_000
+    assert gdp["unit"].endswith("/def/unit/cny") and gdp["period"] == "2013"
+
+
+def test_inferred_triples_live_in_their_own_graph(select):
+    rows = select("""
+        SELECT ?g WHERE { GRAPH ?g { <https://data.sipac.gov.cn/id/org/sip-social-management-bureau> a org:Organization } }""")
+    assert [r["g"] for r in rows] == ["https://data.sipac.gov.cn/graph/inferred"]
+
+
+def test_a_curated_fact_cites_its_entry_and_quote(select):
+    [row] = select("""
+        SELECT ?method ?exact WHERE {
+          ?st rdf:subject <https://data.sipac.gov.cn/id/place/suzhou-industrial-park> ; rdf:predicate sip:locatedIn ;
+              rdf:object <https://data.sipac.gov.cn/id/place/suzhou> ; sip:method ?method ;
+              prov:wasDerivedFrom/oa:hasTarget/oa:hasSelector/oa:exact ?exact .
+        }""")
+    assert row["method"].endswith("/def/method/curation-sip-in-suzhou")
+    assert row["exact"] == "园区以占苏州市3.4%的土地"
+
+
+def test_a_rejected_fact_is_not_in_the_graph(select):
+    assert not select("""SELECT * WHERE { <https://data.sipac.gov.cn/id/site/neighbourhood-centres> sip:modelledOn
+        <https://data.sipac.gov.cn/def/singapore-practice/community-service> }""")
+
+
+def test_dumps_are_written(paths):
+    info = store.current(paths.store)
+    assert (info.path / "dumps" / "sipkg.trig").stat().st_size > 0
+    assert (info.path / "dumps" / "sipkg.nq").stat().st_size > 0
+
+
+def broken_copy(paths: Paths, tmp_path, edit) -> Paths:
+    data = tmp_path / "data"
+    shutil.copytree(paths.data, data)
+    edit(data)
+    return Paths(data=data, home=paths.home)
+
+
+@pytest.mark.parametrize("edit, error, message", [
+    (lambda d: (d / "curation" / "bad.yaml").write_text(
+        "- id: bad-quote\n  doc: f193373a2751c50a\n  quote: 这句话不在文中\n  subject: place/suzhou\n"
+        "  predicate: locatedIn\n  object: place/china\n  reason: test\n", encoding="utf-8"),
+     CurationError, r"bad.yaml:1: quote not found"),
+    (lambda d: (d / "curation" / "bad.yaml").write_text(
+        "- id: bad-entity\n  doc: f193373a2751c50a\n  quote: 苏州工业园区\n  occurrence: 1\n  subject: place/atlantis\n"
+        "  predicate: locatedIn\n  object: place/china\n  reason: test\n", encoding="utf-8"),
+     CurationError, "unknown entity 'place/atlantis'"),
+    (lambda d: (d / "curation" / "bad.yaml").write_text("- id: x\n  doc: [\n", encoding="utf-8"),
+     CurationError, "invalid YAML"),
+    (lambda d: (d / "sources" / "000_b8b52a2e8e474372.txt").write_bytes(b"\xff\xfe\x00broken"),
+     Exception, "000_b8b52a2e8e474372.txt"),
+])
+def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths, tmp_path, edit, error, message):
+    before = store.current(paths.store)
+    with pytest.raises(error, match=message):
+        build(broken_copy(paths, tmp_path, edit))
+    after = store.current(paths.store)
+    assert after.path == before.path and after.version == before.version
+    handle, _ = store.open_read_only(paths.store)
+    assert len(handle) == before.quads
+
+
+def test_build_errors_are_build_errors_or_input_errors():
+    assert issubclass(BuildError, RuntimeError)
