@@ -13,7 +13,7 @@ from .recognise import HEADS, HEADS_BY_LENGTH, Recogniser
 from .registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
 from .rules import (
     Context, binary_facts, designation_facts, event_facts, founding_facts, function_facts,
-    hosting_facts, named_after_facts, plan_facts, practice_facts, topic_of,
+    hosting_facts, named_after_facts, plan_date_facts, plan_facts, practice_facts, topic_of,
 )
 from .sentence import SentenceView
 from .statistics import observations
@@ -58,8 +58,8 @@ class Extractor:
                 self.registry.add(self._new_entity(c.name, ref, c.cls))
                 self.gazetteer.names[c.name] = ref
             found.append(Mention(c.start, c.end, c.name, ref))
-        inside = lambda m: any(f.start <= m.start and m.end <= f.end for f in found)  # noqa: E731
-        return sorted([m for m in known if not inside(m)] + found, key=lambda m: m.start)
+        kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
+        return sorted(kept + found, key=lambda m: m.start)
 
     def run(self, documents: list[Document]) -> Extraction:
         out = Extraction()
@@ -103,6 +103,7 @@ class Extractor:
             out.facts.extend(designation_facts(v, dates, ctx))
             out.facts.extend(plan_facts(v, ctx))
             out.facts.extend(named_after_facts(v))
+            out.facts.extend(plan_date_facts(v, dates))
             out.facts.extend(practice_facts(v, self.registry.practices, ctx))
             out.facts.extend(hosting_facts(v))
             out.facts.extend(function_facts(v, self.registry.functions))

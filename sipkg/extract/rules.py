@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 
 from .dates import DateMention
-from .model import Concept, EntityInfo, Fact, Ref, Value
+from .model import Concept, EntityInfo, Evidence, Fact, Ref, Value
 from .sentence import SentenceView, expand
 
 ORG, SITE, PLACE, PROG, PLAN, PUB, DESIG, EVENT = (
@@ -67,6 +67,7 @@ RESTRUCTURE = re.compile(r"职能[^。]*?(?:整合|归并|合并)")
 HOST_VERB = re.compile(r"(?<!不)(?<!不下)(?:设立|配备|设有|入驻|内设|配置)")
 FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*?)等?(?:工作|职责|事务)")
 IMPLEMENT = expand(r"实施(?P<q>{QE})")
+PLAN_ACTION = re.compile(r"出台|印发|发布|制定|颁布|主编|列为|编制|通过")
 TOPIC = expand(r"推进(?P<x>{E})|(?P<y>{E})建设")
 COMPLETE = re.compile(r"完成")
 
@@ -128,7 +129,7 @@ def designation_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -
         if by is not None and by.type == ORG:
             yield Fact(d, "conferredBy", by, ev)
         date = leading_date(dates, v, start)
-        if date is not None:
+        if date is not None and "since" not in (date.qualifier or ""):  # 自…以来: a span, not the date
             yield Fact(d, "dct:date", date_value(date), v.evidence(0, end, "rule:designation-date", 0.85))
 
 
@@ -166,6 +167,26 @@ def plan_facts(v: SentenceView, ctx: Context) -> Iterator[Fact]:
         q = v.refs_in(m.group("q"))[0]
         if q.type == PLAN and ctx.topic_programme is not None:
             yield Fact(ctx.topic_programme, "implementsPlan", q, v.evidence(m.start(), m.end(), "rule:implements", 0.7))
+
+
+def plan_date_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
+    """A plan acted on in a sentence that opens with a date (2012年,将《甲》列为…) is dated so;
+    a date range beside a plan (用3年时间(2013-2015年)) is the plan's period."""
+    plans = [m for m in v.mentions if m.ref.type in (PLAN, PUB) and not v.entities[m.ref].collective]
+    if not plans:
+        return
+    for d in dates:
+        if d.end_value is not None:
+            plan = plans[0]
+            ev = v.mention_evidence(plan, "rule:plan-period", 0.8)
+            ev = replace(ev, start=min(ev.start, v.sentence.start + d.start), end=max(ev.end, v.sentence.start + d.end))
+            yield Fact(plan.ref, "startDate", Value(d.value, d.datatype), ev)
+            yield Fact(plan.ref, "endDate", Value(d.end_value, d.datatype), ev)
+    opening = dates[0] if dates and dates[0].start <= 3 and dates[0].end_value is None else None
+    if opening is not None and PLAN_ACTION.search(v.masked):
+        for plan in plans:
+            a, b = v.sentence.start, v.sentence.start + plan.end
+            yield Fact(plan.ref, "dct:date", date_value(opening), Evidence(v.doc.key, a, b, "rule:plan-date", 0.8))
 
 
 def named_after_facts(v: SentenceView) -> Iterator[Fact]:
@@ -313,11 +334,10 @@ def event_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
             continue
         masked_index = next(i for i, (a, _) in enumerate(v.positions) if a == mention.start)
         date = leading_date(dates, v, masked_index)
-        ev = v.evidence(0, masked_index + 1, "rule:event-date", 0.85)
         if date is not None:
-            yield Fact(mention.ref, "dct:date", date_value(date), ev)
+            yield Fact(mention.ref, "dct:date", date_value(date), v.evidence(0, masked_index + 1, "rule:event-date", 0.85))
         if v.entities[mention.ref].cls == "Reform" and place is not None and COMPLETE.search(v.masked):
-            yield Fact(mention.ref, "affected", place, ev)
+            yield Fact(mention.ref, "affected", place, v.evidence(0, masked_index + 1, "rule:reform-affected", 0.8))
 
 
 def topic_of(v: SentenceView) -> Ref | None:
