@@ -77,8 +77,7 @@ def stats_cmd(data, home) -> None:
 
     handle, info = _open(make_paths(data, home))
     click.echo(f"version {info.version}, built {info.built}, {info.quads} quads, at {info.path}")
-    graphs = store.run_query(handle, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
-                             default_graphs=[])
+    graphs = store.run_query(handle, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
     _print_table(*graphs.rows())
     _print_table(*store.run_query(handle, STATS % BASE).rows())
 

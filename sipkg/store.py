@@ -41,9 +41,14 @@ def new_build_dir(root: Path) -> Path:
 
 
 def write_store(build_dir: Path, nquads: bytes, meta: dict) -> StoreInfo:
-    """Load N-Quads into a new Oxigraph store in build_dir/oxigraph and record its metadata."""
+    """Load N-Quads into a new Oxigraph store in build_dir/oxigraph and record its metadata.
+
+    The default graph is the merge of all named graphs (a set: a triple two documents
+    state is there once), as users of Fuseki's union graph or Virtuoso expect.
+    """
     store = ox.Store(str(build_dir / "oxigraph"))
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    store.update("INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
     store.optimize()
     quads = len(store)
     del store
@@ -139,12 +144,10 @@ def _plain(term) -> str | None:
 
 
 def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> QueryResult:
-    """Run a SPARQL query; without default-graph-uri the default graph is the union of all graphs."""
+    """Run a SPARQL query; without default-graph-uri the default graph is the merge of all graphs."""
     kwargs: dict = {}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-    else:
-        kwargs["use_default_graph_as_union"] = True
     if named_graphs:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
     try:

@@ -128,3 +128,11 @@ def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths,
 
 def test_build_errors_are_build_errors_or_input_errors():
     assert issubclass(BuildError, RuntimeError)
+
+
+def test_the_default_graph_is_the_merge_each_triple_once(select):
+    rows = select("""SELECT ?p WHERE { <https://data.sipac.gov.cn/id/site/neighbourhood-centres> sip:modelledOn ?p }""")
+    assert len(rows) == len({r["p"] for r in rows}) >= 2
+    both = select("""SELECT ?g WHERE { GRAPH ?g { <https://data.sipac.gov.cn/id/site/neighbourhood-centres>
+        sip:modelledOn <https://data.sipac.gov.cn/def/singapore-practice/neighbourhood-centre> } }""")
+    assert len(both) == 2  # both documents say so, each in its own graph
