@@ -19,7 +19,7 @@ import yaml
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from . import __version__, store
+from . import __version__, store, yamlfile
 from .curation import apply as apply_curation, load_entries
 from .documents import Document, read_sources
 from .extract.model import Ref
@@ -158,11 +158,9 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
     docs = read_sources(paths.sources)
     report.documents, report.sentences = len(docs), sum(len(d.sentences) for d in docs)
     try:
-        registry = parse_registry(yaml.safe_load(paths.registry.read_text(encoding="utf-8")))
+        registry = parse_registry(yamlfile.load(paths.registry))
     except RegistryError as e:
         raise BuildError(f"{paths.registry}: {e}") from e
-    except yaml.MarkedYAMLError as e:
-        raise BuildError(f"{paths.registry}:{e.problem_mark.line + 1}: invalid YAML: {e.problem}") from e
     minted_before = load_minted(paths.minted)
     extractor = Extractor(registry, minted_before)
     extraction = extractor.run(docs)

@@ -11,10 +11,9 @@ import click
 
 from . import store
 from .build import BuildError, BuildReport, Paths, assemble, build, check
-from .curation import CurationError
-from .documents import SourceError
+from .yamlfile import InputError
 
-INPUT_ERRORS = (BuildError, SourceError, CurationError)
+INPUT_ERRORS = (BuildError, InputError)
 
 
 def paths_option(f):

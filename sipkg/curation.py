@@ -11,35 +11,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
+from . import yamlfile
 from .documents import Document
 from .extract.model import Concept, EntityInfo, Evidence, Fact, Ref, Term, Value
 from .rdf import predicate_iri
+from .yamlfile import InputError
 
 ACTIONS = ("add", "reject", "correct")
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
-class CurationError(ValueError):
+class CurationError(InputError):
     """A curation entry is wrong: file, line and reason."""
-
-    def __init__(self, file: Path, line: int | None, reason: str):
-        self.file, self.line, self.reason = str(file), line, reason
-        super().__init__(f"{file}:{line}: {reason}" if line else f"{file}: {reason}")
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Remembers the line of every mapping, for error messages."""
-
-
-def _mapping_with_line(loader: _LineLoader, node: yaml.MappingNode) -> dict:
-    mapping = loader.construct_mapping(node, deep=True)
-    mapping["__line__"] = node.start_mark.line + 1
-    return mapping
-
-
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping_with_line)
 
 
 @dataclass(frozen=True)
@@ -101,10 +84,7 @@ def load_entries(folder: Path, docs: dict[str, Document], entities: dict[Ref, En
     entries: list[Entry] = []
     seen: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
-        try:
-            raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader) or []
-        except yaml.MarkedYAMLError as e:
-            raise CurationError(path, e.problem_mark.line + 1 if e.problem_mark else None, f"invalid YAML: {e.problem}") from e
+        raw = yamlfile.load(path, CurationError) or []
         if not isinstance(raw, list):
             raise CurationError(path, 1, "expected a list of entries")
         for item in raw:
@@ -113,7 +93,7 @@ def load_entries(folder: Path, docs: dict[str, Document], entities: dict[Ref, En
 
 
 def _entry(path: Path, item, docs, entities, seen) -> Entry:
-    line = item.get("__line__") if isinstance(item, dict) else None
+    line = item.get(yamlfile.LINE) if isinstance(item, dict) else None
 
     def err(reason: str) -> CurationError:
         return CurationError(path, line, reason)

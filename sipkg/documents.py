@@ -13,9 +13,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from . import yamlfile
 from .namespaces import ID
+from .yamlfile import InputError
 
 SENTENCE_END = "。!?!?"
 CLOSERS = "”’」』)》】\"'"
@@ -33,13 +33,8 @@ FURNITURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
-class SourceError(ValueError):
+class SourceError(InputError):
     """A source document or its metadata cannot be read; says file, line and reason."""
-
-    def __init__(self, file: Path | str, line: int | None, reason: str):
-        self.file, self.line, self.reason = str(file), line, reason
-        where = f"{self.file}:{line}" if line else self.file
-        super().__init__(f"{where}: {reason}")
 
 
 @dataclass(frozen=True)
@@ -192,23 +187,14 @@ def decode(raw: bytes, file: Path | str) -> str:
 
 def load_metadata(path: Path) -> list[dict]:
     """The entries of sources.yaml, checked for the fields every document needs."""
-    try:
-        entries = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.MarkedYAMLError as e:
-        line = e.problem_mark.line + 1 if e.problem_mark else None
-        raise SourceError(path, line, f"invalid YAML: {e.problem}") from e
+    entries = yamlfile.load(path, SourceError)
     if not isinstance(entries, list):
         raise SourceError(path, 1, "expected a list of documents")
-    for i, entry in enumerate(entries):
+    for entry in entries:
         if not isinstance(entry, dict) or not entry.get("file") or not entry.get("title"):
-            raise SourceError(path, _entry_line(path, i), "each entry needs at least 'file' and 'title'")
+            line = entry.get(yamlfile.LINE) if isinstance(entry, dict) else None
+            raise SourceError(path, line, "each entry needs at least 'file' and 'title'")
     return entries
-
-
-def _entry_line(path: Path, index: int) -> int | None:
-    """Line of the index-th top-level list item of a YAML file, for error messages."""
-    starts = [n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith("- ")]
-    return starts[index] if index < len(starts) else None
 
 
 def _date(value, path: Path, line: int | None) -> dt.date | None:
@@ -253,8 +239,8 @@ def read_sources(folder: Path) -> list[Document]:
         raise SourceError(meta_file, None, "missing: the sources folder needs a sources.yaml")
     entries = load_metadata(meta_file)
     docs, seen = [], {}
-    for i, entry in enumerate(entries):
-        line = _entry_line(meta_file, i)
+    for entry in entries:
+        line = entry.pop(yamlfile.LINE, None)
         doc = read_document(folder / entry["file"], entry, meta_file, line)
         if doc.key in seen:
             raise SourceError(meta_file, line, f"{entry['file']} has the same key {doc.key!r} as {seen[doc.key]}")

@@ -9,6 +9,7 @@ import pytest
 from sipkg import store
 from sipkg.build import BuildError, Paths, build
 from sipkg.curation import CurationError
+from sipkg.yamlfile import InputError
 
 DOCS = ("b8b52a2e8e474372", "f193373a2751c50a")
 
@@ -114,7 +115,10 @@ def broken_copy(paths: Paths, tmp_path, edit) -> Paths:
     (lambda d: (d / "curation" / "bad.yaml").write_text("- id: x\n  doc: [\n", encoding="utf-8"),
      CurationError, "invalid YAML"),
     (lambda d: (d / "sources" / "000_b8b52a2e8e474372.txt").write_bytes(b"\xff\xfe\x00broken"),
-     Exception, "000_b8b52a2e8e474372.txt"),
+     InputError, "000_b8b52a2e8e474372.txt"),
+    (lambda d: (d / "registry.yaml").write_text(
+        (d / "registry.yaml").read_text(encoding="utf-8").replace("key: suzhou, ", "key: Su Zhou, "), encoding="utf-8"),
+     BuildError, r"registry.yaml: line \d+, entity #\d+ \(Su Zhou\): key must be lowercase"),
 ])
 def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths, tmp_path, edit, error, message):
     before = store.current(paths.store)

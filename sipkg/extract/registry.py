@@ -11,6 +11,7 @@ from .model import EntityInfo, Ref
 
 TYPES = {"org", "site", "place", "programme", "plan", "publication", "designation", "event", "person"}
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+LINE = "__line__"  # where a loader that tracks lines put an entry's line number
 
 
 class RegistryError(ValueError):
@@ -50,7 +51,9 @@ class Registry:
 
 
 def _entry_error(i: int, entry: dict, reason: str) -> RegistryError:
-    return RegistryError(f"entity #{i + 1} ({entry.get('key', '?')}): {reason}")
+    line = entry.get(LINE)
+    where = f"line {line}, " if line else ""
+    return RegistryError(f"{where}entity #{i + 1} ({entry.get('key', '?')}): {reason}")
 
 
 def parse_registry(data: dict) -> Registry:
@@ -84,11 +87,14 @@ def parse_registry(data: dict) -> Registry:
             kind=e.get("kind"),
             minted=bool(e.get("minted", False)),
         )
+    def phrases(section: str) -> dict[str, list[str]]:
+        return {k: [str(n) for n in v] for k, v in (data.get(section) or {}).items() if k != LINE}
+
     registry = Registry(
         entities=entities,
-        practices={k: list(v) for k, v in (data.get("practices") or {}).items()},
-        functions={k: list(v) for k, v in (data.get("functions") or {}).items()},
-        indicators={k: list(v) for k, v in (data.get("indicators") or {}).items()},
+        practices=phrases("practices"),
+        functions=phrases("functions"),
+        indicators=phrases("indicators"),
         ignore=list(data.get("ignore") or ()),
     )
     registry.names()
