@@ -20,7 +20,8 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from . import __version__, store, yamlfile
-from .curation import apply as apply_curation, load_entries
+from .curation import apply as apply_curation
+from .curation import load_entries
 from .documents import Document, read_sources
 from .extract.model import Ref
 from .extract.pipeline import Extractor
@@ -222,7 +223,7 @@ def build(paths: Paths = Paths()) -> BuildReport:
         (build_dir / "dumps").mkdir()
         (build_dir / "dumps" / "sipkg.nq").write_bytes(nquads)
         (build_dir / "dumps" / "sipkg.trig").write_bytes(ds.serialize(format="trig", encoding="utf-8"))
-        meta = {"version": report.version, "built": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        meta = {"version": report.version, "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 "sipkg": __version__}
         info = store.write_store(build_dir, nquads, meta)
         report.quads = info.quads

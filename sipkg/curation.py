@@ -71,9 +71,9 @@ def locate(doc: Document, quote: str, occurrence: int | None, err) -> tuple[int,
     starts = [m.start() for m in re.finditer(re.escape(quote), doc.text)]
     if not starts:
         raise err(f"quote not found in document {doc.key}: {quote!r}")
-    if occurrence is None and len(starts) > 1:
-        if len({doc.sentence_at(s).text for s in starts}) > 1:
-            raise err(f"quote occurs {len(starts)} times in {doc.key}; add 'occurrence: N'")
+    ambiguous = len({doc.sentence_at(s).text for s in starts}) > 1  # the same sentence repeated is not
+    if occurrence is None and ambiguous:
+        raise err(f"quote occurs {len(starts)} times in {doc.key}; add 'occurrence: N'")
     index = (occurrence or 1) - 1
     if not 0 <= index < len(starts):
         raise err(f"occurrence {occurrence} out of range (the quote occurs {len(starts)} times)")

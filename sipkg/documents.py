@@ -23,8 +23,8 @@ TERMINAL = re.compile(rf"[{SENTENCE_END};;…]|[{SENTENCE_END}][{re.escape(CLOSE
 
 # Lines that are page furniture wherever they stand, by what they say.
 FURNITURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("copyright", re.compile(r"copyright|©|版权所有|all rights reserved|ICP备|[\u4e00-\u9fff]B2-\d", re.I)),
-    ("contact", re.compile(r"^(电话|传真|邮箱|E-?mail|地址|邮编)\s*[::]", re.I)),
+    ("copyright", re.compile(r"copyright|©|版权所有|all rights reserved|ICP备|[\u4e00-\u9fff]B2-\d", re.IGNORECASE)),
+    ("contact", re.compile(r"^(电话|传真|邮箱|E-?mail|地址|邮编)\s*[::]", re.IGNORECASE)),
     ("byline", re.compile(r"^(编辑|责任编辑|来源|作者|记者|日期|发布时间|浏览量|点击数)\s*[::]|浏览量|\|\s*\d{4}年\d{1,2}月\d{1,2}日$")),
     ("share", re.compile(r"^(分享到|标签|更多|相关阅读|推荐|专题|点击排行榜?|打印|关闭|返回顶部)\s*[::]?$|微评|新浪微博|还可以输入|扫描二维码|官方微信")),
     ("navigation", re.compile(r"^[•·▪►»>]\s*\S")),

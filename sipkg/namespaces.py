@@ -9,8 +9,20 @@ from __future__ import annotations
 import os
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, PROV, QB, RDF, RDFS, SKOS, VOID, XSD
-from rdflib.namespace import DefinedNamespace
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    OWL,
+    PROV,
+    QB,
+    RDF,
+    RDFS,
+    SKOS,
+    VOID,
+    XSD,
+    DefinedNamespace,
+)
 from rdflib.term import URIRef
 
 DEFAULT_BASE = "https://data.sipac.gov.cn"

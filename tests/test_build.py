@@ -130,8 +130,22 @@ def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths,
     assert len(handle) == before.quads
 
 
-def test_build_errors_are_build_errors_or_input_errors():
-    assert issubclass(BuildError, RuntimeError)
+def curation_entry(d, body: str) -> None:
+    (d / "curation" / "test.yaml").write_text(
+        "- id: test-entry\n  doc: f193373a2751c50a\n  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
+        "  subject: place/suzhou\n  reason: test\n" + body, encoding="utf-8")
+
+
+@pytest.mark.parametrize("body, message", [
+    ("  predicate: dct:date\n  object: {value: last spring}\n", r"SHACL .* violation"),
+    ("  predicate: rdf:type\n  object: {class: Bureau}\n", r"INCONSISTENT[\s\S]*id:place/suzhou"),
+])
+def test_a_fact_that_breaks_the_shapes_or_the_ontology_fails_the_build(paths, tmp_path, body, message):
+    before = store.current(paths.store)
+    with pytest.raises(BuildError, match=message):
+        build(broken_copy(paths, tmp_path, lambda d: curation_entry(d, body)))
+    assert store.current(paths.store).version == before.version
+
 
 
 def test_the_default_graph_is_the_merge_each_triple_once(select):

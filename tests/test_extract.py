@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 import yaml
-
-from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parent.parent
 from sipkg.documents import Document, parse_text
@@ -137,9 +136,9 @@ def test_negated_hosting_is_not_a_fact():
 def test_statistics_have_area_period_indicator_and_base_unit_values():
     ex = extract("2019年,园区实现地区生产总值2743亿元,比上年增长6%;目前,全区共有社区160个。", published="2020-01-10")
     obs = {(o.indicator.code, o.period.lexical, o.value, o.unit, o.area.key) for o in ex.observations}
-    assert ("gdp", "2019", Decimal("274300000000"), "cny", "suzhou-industrial-park") in obs
-    assert ("gdp-growth", "2019", Decimal("6"), "percent", "suzhou-industrial-park") in obs
-    assert ("community-count", "2020", Decimal("160"), "item", "suzhou-industrial-park") in obs
+    assert ("gdp", "2019", Decimal(274300000000), "cny", "suzhou-industrial-park") in obs
+    assert ("gdp-growth", "2019", Decimal(6), "percent", "suzhou-industrial-park") in obs
+    assert ("community-count", "2020", Decimal(160), "item", "suzhou-industrial-park") in obs
 
 
 def test_counts_of_known_institutions_point_to_them():

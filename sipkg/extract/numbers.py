@@ -74,7 +74,7 @@ def _parse_mixed(s: str) -> Decimal | None:
     previous_multiplier = 0  # for the shorthand 三千五 = 3500, 两万五 = 25000
     for t in tokens:
         char = t.group("char")
-        if t.group("arabic") or (char in DIGITS and DIGITS[char]):
+        if t.group("arabic") or (DIGITS.get(char)):
             if digit is not None:
                 return None
             digit = Decimal(t.group("arabic") or DIGITS[char])

@@ -12,8 +12,18 @@ from .quantities import find_quantities
 from .recognise import HEADS, HEADS_BY_LENGTH, Recogniser
 from .registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
 from .rules import (
-    Context, binary_facts, designation_facts, event_facts, founding_facts, function_facts,
-    hosting_facts, named_after_facts, plan_date_facts, plan_facts, practice_facts, topic_of,
+    Context,
+    binary_facts,
+    designation_facts,
+    event_facts,
+    founding_facts,
+    function_facts,
+    hosting_facts,
+    named_after_facts,
+    plan_date_facts,
+    plan_facts,
+    practice_facts,
+    topic_of,
 )
 from .sentence import SentenceView
 from .statistics import observations

@@ -105,7 +105,7 @@ class Recogniser:
             tokens.append((pos, pos + len(word), word, flag))
             pos += len(word)
         found: list[Candidate] = []
-        for i, (_, end, word, _) in enumerate(tokens):
+        for i, (_, _, word, _) in enumerate(tokens):
             head = next((h for h in HEADS_BY_LENGTH if word.endswith(h)), None)
             if head is None or (word != head and word.endswith(NOT_HEADS)):
                 continue

@@ -86,7 +86,7 @@ class SentenceView:
 
     def first_of(self, *types: str, before: int | None = None) -> Ref | None:
         """The first entity of the given IRI types, optionally before a masked offset."""
-        for i, c in enumerate(self.masked[:before]):
+        for c in self.masked[:before]:
             if FIRST <= ord(c) < FIRST + len(self.mentions) and self.mention(c).ref.type in types:
                 return self.mention(c).ref
         return None
