@@ -28,7 +28,7 @@ FORM = """<!doctype html>
 
 EXAMPLE = sparql_prologue() + """SELECT ?entity ?label WHERE {
   ?entity a sip:Organisation ; rdfs:label ?label .
-  FILTER(lang(?label) = "zh-Hans")
+  FILTER(langMatches(lang(?label), "zh-Hans"))
 } LIMIT 20"""
 
 
