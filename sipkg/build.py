@@ -21,12 +21,12 @@ from rdflib.namespace import RDF
 
 from . import __version__, store, yamlfile
 from .curation import apply as apply_curation
-from .curation import load_entries
+from .curation import load_document_dates, load_entries
 from .documents import Document, read_sources
-from .extract.model import Ref
+from .extract.model import Fact, Observation, Ref
 from .extract.pipeline import Extractor
 from .extract.registry import RegistryError, parse_registry
-from .namespaces import OA, SIP
+from .namespaces import DEF, OA, SIP, SKOS
 from .ontology import load_ontology, materialise
 from .rdf import INFERRED_GRAPH, ONTOLOGY_GRAPH, to_dataset, union
 from .validate import ValidationReport, validate
@@ -136,6 +136,19 @@ def save_minted(path: Path, minted: dict[str, Ref]) -> None:
     path.write_text(header + body, encoding="utf-8")
 
 
+def growth_indicators(observations: list[Observation], ontology: Graph) -> dict[str, tuple[str, str]]:
+    """Labels for growth rates of listed indicators the code list does not name (X-growth)."""
+    labels = {}
+    for code in {o.indicator.code for o in observations}:
+        base = code.removesuffix("-growth")
+        if base == code or (DEF[f"indicator/{code}"], SKOS.prefLabel, None) in ontology:
+            continue
+        names = {lit.language: str(lit) for lit in ontology.objects(DEF[f"indicator/{base}"], SKOS.prefLabel)}
+        if names:
+            labels[code] = (f"{names.get('zh-Hans', base)}增长率", f"{names.get('en', base)} growth rate")
+    return labels
+
+
 def verify_evidence(ds: Dataset, docs: list[Document]) -> int:
     """Check quote == text[start:end] for every evidence target in the graph; returns the count."""
     texts = {URIRef(d.iri): d.text for d in docs}
@@ -163,12 +176,16 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
     except RegistryError as e:
         raise BuildError(f"{paths.registry}: {e}") from e
     minted_before = load_minted(paths.minted)
+    by_key = {d.key: d for d in docs}
+    document_dates = load_document_dates(paths.curation, by_key)
     extractor = Extractor(registry, minted_before)
-    extraction = extractor.run(docs)
+    extraction = extractor.run(docs, {key: d.value for key, d in document_dates.items()})
     timer.lap("extract")
-    entries = load_entries(paths.curation, {d.key: d for d in docs}, registry.entities)
+    entries = load_entries(paths.curation, by_key, registry.entities)
     curated = apply_curation(extraction.facts, entries, paths.curation)
-    report.curation = {"add": curated.added, "reject": curated.rejected, "correct": curated.corrected}
+    curated.facts.extend(Fact(Ref("doc", key), "dct:temporal", d.value, d.evidence) for key, d in document_dates.items())
+    report.curation = {"add": curated.added, "reject": curated.rejected, "correct": curated.corrected,
+                       "document dates": len(document_dates)}
     if extraction.minted != minted_before:
         save_minted(paths.minted, extraction.minted)
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
@@ -179,15 +196,17 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
     report.facts_from_registry = methods["registry"] + methods["recogniser"]
     report.facts = len({(f.subject, f.predicate, f.object) for f in facts}) + len(extraction.observations)
     report.observations = len(extraction.observations)
-    mentioned = {ref for _, _, ref in extraction.mentions} | {f.subject for f in facts}
+    mentioned = ({ref for _, _, ref in extraction.mentions} | {f.subject for f in facts}
+                 | {f.object for f in facts if isinstance(f.object, Ref)})
     entities = {r: i for r, i in registry.entities.items() if r in mentioned}
     report.entities_by_class = dict(Counter(i.cls for i in entities.values()))
-    ds = to_dataset(docs, entities, facts, extraction.observations, extraction.indicators, extraction.mentions)
+    ontology = load_ontology()
+    indicators = {**growth_indicators(extraction.observations, ontology), **extraction.indicators}
+    ds = to_dataset(docs, entities, facts, extraction.observations, indicators, extraction.mentions)
     timer.lap("rdf")
     report.evidence_verified = verify_evidence(ds, docs)
     report.evidence = sum(1 for _ in ds.quads((None, RDF.type, SIP.Evidence, None)))
     timer.lap("verify")
-    ontology = load_ontology()
     ontology_graph = ds.graph(ONTOLOGY_GRAPH)
     for t in ontology:
         ontology_graph.add(t)

@@ -39,6 +39,16 @@ class Entry:
     line: int
 
 
+@dataclass(frozen=True)
+class DocumentDate:
+    """When a document's text was written, where its page date is later (a reviewed estimate)."""
+
+    id: str
+    value: Value
+    evidence: Evidence
+    reason: str
+
+
 @dataclass
 class CurationResult:
     facts: list[Fact]
@@ -80,16 +90,51 @@ def locate(doc: Document, quote: str, occurrence: int | None, err) -> tuple[int,
     return starts[index], starts[index] + len(quote)
 
 
-def load_entries(folder: Path, docs: dict[str, Document], entities: dict[Ref, EntityInfo]) -> list[Entry]:
-    entries: list[Entry] = []
-    seen: dict[str, str] = {}
+def _items(folder: Path) -> list[tuple[Path, object]]:
+    """Every entry of every curation file, with its file."""
+    items = []
     for path in sorted(folder.glob("*.yaml")):
         raw = yamlfile.load(path, CurationError) or []
         if not isinstance(raw, list):
             raise CurationError(path, 1, "expected a list of entries")
-        for item in raw:
-            entries.append(_entry(path, item, docs, entities, seen))
-    return entries
+        items.extend((path, item) for item in raw)
+    return items
+
+
+def load_entries(folder: Path, docs: dict[str, Document], entities: dict[Ref, EntityInfo]) -> list[Entry]:
+    """The fact entries (add, reject, correct), each checked against the documents and registry."""
+    seen: dict[str, str] = {}
+    return [_entry(path, item, docs, entities, seen) for path, item in _items(folder)
+            if not (isinstance(item, dict) and "as_of" in item)]
+
+
+DATATYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
+
+
+def load_document_dates(folder: Path, docs: dict[str, Document]) -> dict[str, DocumentDate]:
+    """Entries `{id, doc, quote, as_of, reason}`: the date a document's 目前 (now) refers to."""
+    dates: dict[str, DocumentDate] = {}
+    for path, item in _items(folder):
+        if not (isinstance(item, dict) and "as_of" in item):
+            continue
+        line = item.get(yamlfile.LINE)
+
+        def err(reason: str, line=line, path=path) -> CurationError:
+            return CurationError(path, line, reason)
+
+        for field in ("id", "doc", "quote", "reason"):
+            if not item.get(field):
+                raise err(f"missing '{field}'")
+        doc = docs.get(str(item["doc"]))
+        if doc is None:
+            raise err(f"unknown document {item['doc']!r}")
+        value = str(item["as_of"])
+        if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value):
+            raise err(f"as_of {value!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
+        start, end = locate(doc, str(item["quote"]), item.get("occurrence"), err)
+        evidence = Evidence(doc.key, start, end, f"curation:{item['id']}", 1.0)
+        dates[doc.key] = DocumentDate(str(item["id"]), Value(value, DATATYPES[len(value)]), evidence, str(item["reason"]))
+    return dates
 
 
 def _entry(path: Path, item, docs, entities, seen) -> Entry:

@@ -86,6 +86,10 @@ class Document:
         """Sentences that extraction may read (page furniture excluded)."""
         return [s for s in self.sentences if s.furniture is None]
 
+    def sentences_in(self, start: int, end: int) -> list[Sentence]:
+        """The sentences a span of the text overlaps."""
+        return [s for s in self.sentences if s.start < end and start < s.end]
+
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence containing a code-point offset of the text."""
         for s in self.sentences:

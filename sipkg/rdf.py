@@ -135,7 +135,8 @@ def evidence_triples(statement: URIRef, ev: Evidence, doc: Document) -> Iterable
     yield a, OA.hasTarget, target
     yield target, RDF.type, OA.SpecificResource
     yield target, OA.hasSource, URIRef(doc.iri)
-    yield target, OA.hasScope, URIRef(doc.sentence_at(ev.start).iri)
+    for sentence in doc.sentences_in(ev.start, ev.end):
+        yield target, OA.hasScope, URIRef(sentence.iri)
     yield target, OA.hasSelector, quote
     yield target, OA.hasSelector, position
     yield quote, RDF.type, OA.TextQuoteSelector

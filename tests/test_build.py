@@ -114,6 +114,10 @@ def broken_copy(paths: Paths, tmp_path, edit) -> Paths:
      CurationError, "unknown entity 'place/atlantis'"),
     (lambda d: (d / "curation" / "bad.yaml").write_text("- id: x\n  doc: [\n", encoding="utf-8"),
      CurationError, "invalid YAML"),
+    (lambda d: (d / "curation" / "bad.yaml").write_text(
+        "- id: bad-date\n  doc: f193373a2751c50a\n  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
+        "  as_of: spring 2014\n  reason: test\n", encoding="utf-8"),
+     CurationError, r"bad.yaml:1: as_of 'spring 2014' must be YYYY"),
     (lambda d: (d / "sources" / "000_b8b52a2e8e474372.txt").write_bytes(b"\xff\xfe\x00broken"),
      InputError, "000_b8b52a2e8e474372.txt"),
     (lambda d: (d / "registry.yaml").write_text(

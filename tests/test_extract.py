@@ -158,3 +158,12 @@ def test_every_evidence_span_lies_in_one_sentence_of_the_text():
     for f in ex.facts:
         s = doc.sentence_at(f.evidence.start)
         assert s.start <= f.evidence.start < f.evidence.end <= s.end
+
+
+def test_every_indicator_the_registry_names_is_in_the_code_list():
+    from sipkg.namespaces import DEF, SKOS
+    from sipkg.ontology import load_ontology
+
+    ontology = load_ontology()
+    missing = [code for code in registry().indicators if not (DEF[f"indicator/{code}"], SKOS.inScheme, None) in ontology]
+    assert missing == []

@@ -20,7 +20,7 @@ from .rules import (
     function_facts,
     hosting_facts,
     named_after_facts,
-    plan_date_facts,
+    period_facts,
     plan_facts,
     practice_facts,
     topic_of,
@@ -71,14 +71,16 @@ class Extractor:
         kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
         return sorted(kept + found, key=lambda m: m.start)
 
-    def run(self, documents: list[Document]) -> Extraction:
+    def run(self, documents: list[Document], as_of: dict[str, Value] | None = None) -> Extraction:
+        """Facts of the documents; `as_of` gives, per document key, the date its 目前 (now) means
+        when that is not its publication date."""
         out = Extraction()
         for doc in documents:
-            self._document(doc, out)
+            self._document(doc, out, (as_of or {}).get(doc.key))
         out.minted = dict(self.minted)
         return out
 
-    def _document(self, doc: Document, out: Extraction) -> None:
+    def _document(self, doc: Document, out: Extraction, as_of: Value | None) -> None:
         entities = self.registry.entities
         title_refs = [m.ref for m in self.mentions(doc.title)]
         ctx = Context(functions=self.registry.functions)
@@ -88,7 +90,7 @@ class Extractor:
         ctx.topic_place = next((r for r in title_refs if r.type == "place"), None) or (
             places.most_common(1)[0][0] if places else None)
         reference = doc.published
-        publication_year = Value(str(reference.year), "gYear") if reference else None
+        now = as_of or (Value(str(reference.year), "gYear") if reference else None)
         typed: set[Ref] = set()
         context_year: int | None = None
         paragraph = 0
@@ -113,7 +115,7 @@ class Extractor:
             out.facts.extend(designation_facts(v, dates, ctx))
             out.facts.extend(plan_facts(v, ctx))
             out.facts.extend(named_after_facts(v))
-            out.facts.extend(plan_date_facts(v, dates))
+            out.facts.extend(period_facts(v, dates))
             out.facts.extend(practice_facts(v, self.registry.practices, ctx))
             out.facts.extend(hosting_facts(v))
             out.facts.extend(function_facts(v, self.registry.functions))
@@ -124,7 +126,7 @@ class Extractor:
                         self.registry.add(item)
                 else:
                     out.facts.append(item)
-            for item in observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, publication_year):
+            for item in observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, now):
                 if isinstance(item, Observation):
                     out.observations.append(item)
                 else:

@@ -65,7 +65,7 @@ FOUNDING = expand(r"(?:成立|组建|设立|挂牌成立|建成启用|创建)了
 APPROVED = expand(r"^[^{EC}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
 RESTRUCTURE = re.compile(r"职能[^。]*?(?:整合|归并|合并)")
 HOST_VERB = re.compile(r"(?<!不)(?<!不下)(?:设立|配备|设有|入驻|内设|配置)")
-FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*?)等?(?:工作|职责|事务)")
+FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*)")  # the remit runs to the end of the clause group
 IMPLEMENT = expand(r"实施(?P<q>{QE})")
 PLAN_ACTION = re.compile(r"出台|印发|发布|制定|颁布|主编|列为|编制|通过")
 TOPIC = expand(r"推进(?P<x>{E})|(?P<y>{E})建设")
@@ -85,17 +85,13 @@ class Context:
 def binary_facts(v: SentenceView) -> Iterator[Fact]:
     for rule, pattern in BINARY_COMPILED:
         for m in pattern.finditer(v.masked):
-            subjects = v.refs_in(m.group("a") or "")
-            objects = v.refs_in(m.group("b") or "")
-            if not subjects or not objects:
-                continue
-            a = subjects[0]
-            if a.type not in rule.a_types:
-                continue
-            for b in objects:
-                if b.type in rule.b_types and b != a:
-                    ev = v.evidence(m.start(), m.end(), f"rule:{rule.id}", rule.confidence)
-                    yield Fact(a, rule.predicate, b, ev)
+            subjects = [a for a in v.refs_in(m.group("a") or "") if a.type in rule.a_types]
+            objects = [b for b in v.refs_in(m.group("b") or "") if b.type in rule.b_types]
+            ev = v.evidence(m.start(), m.end(), f"rule:{rule.id}", rule.confidence)
+            for a in subjects:
+                for b in objects:
+                    if b != a:
+                        yield Fact(a, rule.predicate, b, ev)
 
 
 def designation_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> Iterator[Fact]:
@@ -169,22 +165,38 @@ def plan_facts(v: SentenceView, ctx: Context) -> Iterator[Fact]:
             yield Fact(ctx.topic_programme, "implementsPlan", q, v.evidence(m.start(), m.end(), "rule:implements", 0.7))
 
 
-def plan_date_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
-    """A plan acted on in a sentence that opens with a date (2012年,将《甲》列为…) is dated so;
-    a date range beside a plan (用3年时间(2013-2015年)) is the plan's period."""
-    plans = [m for m in v.mentions if m.ref.type in (PLAN, PUB) and not v.entities[m.ref].collective]
-    if not plans:
-        return
+def period_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
+    """Periods and dates of plans and programmes.
+
+    A date range beside a programme or plan is its period (用3年时间(2013-2015年)建设“六个园区”);
+    自2011年起…定为/设立 X gives X's start; a plan acted on in a sentence that opens with a date
+    (2012年,将《甲》列为…) is dated so.
+    """
+    dated = [m for m in v.mentions if m.ref.type in (PLAN, PUB, PROG) and not v.entities[m.ref].collective]
     for d in dates:
         if d.end_value is not None:
-            plan = plans[0]
-            ev = v.mention_evidence(plan, "rule:plan-period", 0.8)
-            ev = replace(ev, start=min(ev.start, v.sentence.start + d.start), end=max(ev.end, v.sentence.start + d.end))
-            yield Fact(plan.ref, "startDate", Value(d.value, d.datatype), ev)
-            yield Fact(plan.ref, "endDate", Value(d.end_value, d.datatype), ev)
+            after = [m for m in dated if m.start >= d.end and m.start - d.end <= 12]
+            before = [m for m in dated if m.end <= d.start and m.ref.type == PLAN]
+            target = after[0] if after else (before[-1] if before else None)
+            if target is not None:
+                a, b = sorted((d.start, d.end, target.start, target.end))[::3]
+                ev = Evidence(v.doc.key, v.sentence.start + a, v.sentence.start + b, "rule:period", 0.8)
+                yield Fact(target.ref, "startDate", Value(d.value, d.datatype), ev)
+                yield Fact(target.ref, "endDate", Value(d.end_value, d.datatype), ev)
+        elif "since" in (d.qualifier or ""):
+            at = v.masked_index(d.end)
+            verb = CREATION_VERB.search(v.masked, at)
+            if verb is None:
+                continue
+            clause_end = v.clause_bounds(verb.end())[1]
+            for c in v.masked[verb.end():clause_end]:
+                refs = [r for r in v.refs_in(c) if r.type in (PROG, SITE, ORG)]
+                if refs:
+                    ev = v.evidence(v.masked_index(d.start), clause_end, "rule:since", 0.8)
+                    yield Fact(refs[0], "startDate", Value(d.value, d.datatype), ev)
     opening = dates[0] if dates and dates[0].start <= 3 and dates[0].end_value is None else None
     if opening is not None and PLAN_ACTION.search(v.masked):
-        for plan in plans:
+        for plan in (m for m in dated if m.ref.type in (PLAN, PUB)):
             a, b = v.sentence.start, v.sentence.start + plan.end
             yield Fact(plan.ref, "dct:date", date_value(opening), Evidence(v.doc.key, a, b, "rule:plan-date", 0.8))
 

@@ -67,6 +67,10 @@ class SentenceView:
         a, b = self.span(start, end)
         return self.text[a:b]
 
+    def masked_index(self, offset: int) -> int:
+        """The masked index of the first symbol at or after a sentence offset."""
+        return next((i for i, (a, _) in enumerate(self.positions) if a >= offset), len(self.masked))
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Sentence offsets of masked[start:end]."""
         return self.positions[start][0], self.positions[end - 1][1]

@@ -32,6 +32,9 @@ TRAILING = re.compile(r"(?:达到|达|为|有|共|约|近|超过|超|的)+$")
 PREPOSITIONS = ("按照", "根据", "依照", "依据", "对于", "为了", "通过", "围绕", "结合", "借鉴")
 CONJUNCTIONS = "和与、及的"
 STATE_AS_OF = {"end-of", "until"}  # 2010年底 / 截至2013年底: the state at that date
+PER_UNIT = re.compile(r"每(?![年月天日周])")  # a ratio per institution; 每年 (yearly) is not
+AREA_INDICATORS = {"area", "floor-area"}
+AVERAGE = re.compile(r"^(?:平均|人均|每个)")  # a clause about the institution the sentence just named
 NOW = re.compile(r"目前|当前|现在|截至目前|如今")  # the state when the document was published
 
 
@@ -45,7 +48,12 @@ def clause_end(text: str, index: int) -> int:
 
 
 def indicator_near(v: SentenceView, indicators: dict[str, list[str]], q: Quantity) -> str | None:
-    """The indicator named last before the number in its clause, or right after it (7000万元专项资金)."""
+    """The indicator named right after the number (7000万元专项资金, 3.4%的土地), else the one
+    named last before it in its clause (地区生产总值1910亿元)."""
+    after = v.text[q.end :].removeprefix("的")
+    following = [(len(n), code) for code, names in indicators.items() for n in names if after.startswith(n)]
+    if following:
+        return max(following)[1]
     start = clause_start(v.text, q.start)
     best: tuple[int, int, str] | None = None
     for code, names in indicators.items():
@@ -53,8 +61,6 @@ def indicator_near(v: SentenceView, indicators: dict[str, list[str]], q: Quantit
             pos = v.text.rfind(name, start, q.start)
             if pos >= 0 and (best is None or (pos + len(name), len(name)) > best[:2]):
                 best = (pos + len(name), len(name), code)
-            if v.text.startswith(name, q.end) and best is None:
-                best = (q.end, len(name), code)
     return best[2] if best else None
 
 
@@ -86,7 +92,7 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
     last: tuple[str, str] | None = None  # (indicator, unit) of the previous quantity
     for q in quantities:
         code, subject, confidence = None, None, 0.85
-        per_unit = "每" in v.text[clause_start(v.text, q.start) : q.start]  # 每个工作站辐射4~6个社区: a ratio
+        per_unit = PER_UNIT.search(v.text[clause_start(v.text, q.start) : q.start])  # 每个工作站辐射4~6个社区
         if q.unit in COUNT_UNITS and q.kind == "amount" and not per_unit:
             thing = counted(v, q)
             if q.unit == "session":
@@ -99,8 +105,10 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
                     code = f"{mint_key(thing, set())}-count"
                     yield code, f"{thing}数量", f"number of {pinyin_label(thing)}"
             confidence = 0.75
-        elif not per_unit:
+        elif q.unit not in COUNT_UNITS:
             code = indicator_near(v, indicators, q)
+            if q.unit == "percent" and code in AREA_INDICATORS:  # 每个邻里中心45%的面积: a share of its area
+                code, subject = "share-of-area", _last_institution(v, q.start)
             if code is None and q.kind in ("growth", "decline") and last:
                 code = last[0]
             elif code is None and last and last[1] == q.unit:
@@ -111,6 +119,8 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
             code = code if code.endswith("growth") else f"{code}-growth"
         else:
             last = (code, q.unit)
+        if subject is None and AVERAGE.match(v.text[clause_start(v.text, q.start) :]):
+            subject = _last_institution(v, clause_start(v.text, q.start))  # 邻里中心12个,平均建筑面积约2.5万平方米
         area = _area(v, q) or area_default
         period = _period(v, q, dates) or period_default
         if area is None or period is None:
@@ -125,6 +135,11 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
             unit=q.unit or ("person" if "人口" in v.text[lead - v.sentence.start : q.start] else "item"),
             stated=q.text, evidence=evidence, approximation=q.approximation, subject=subject, upper=q.upper,
         )
+
+
+def _last_institution(v: SentenceView, before: int) -> Ref | None:
+    named = [m.ref for m in v.mentions if m.end <= before and m.ref.type in ("org", "site")]
+    return named[-1] if named else None
 
 
 def _topic_place(v: SentenceView, start: int, end: int) -> Ref | None:
@@ -153,7 +168,8 @@ def _period(v: SentenceView, q: Quantity, dates: list[DateMention]) -> Value | N
     if NOW.search(v.text[clause_start(v.text, max(start - 1, 0)) : q.start]):  # 目前,全区共有…
         return None
     usable = [d for d in dates if d.end_value is None and d.end <= q.start
-              and v.text[d.start - 1 : d.start] not in ("比", "较")]  # 比上年增长: the base, not the period
+              and v.text[d.start - 1 : d.start] not in ("比", "较")  # 比上年增长: the base, not the period
+              and "since" not in (d.qualifier or "")]  # 自1994年以来年均增长: a span up to the document's date
     governing = [d for d in usable if start <= d.start or d.start <= 3
                  or STATE_AS_OF & set((d.qualifier or "").split())]
     chosen = governing[-1] if governing else None
