@@ -112,7 +112,7 @@ class Extractor:
                 context_year = int(absolute[-1].value[:4])
             quantities = find_quantities(v.text)
             out.facts.extend(binary_facts(v))
-            out.facts.extend(designation_facts(v, dates, ctx))
+            out.facts.extend(designation_facts(v, dates))
             out.facts.extend(plan_facts(v, ctx))
             out.facts.extend(named_after_facts(v))
             out.facts.extend(period_facts(v, dates))

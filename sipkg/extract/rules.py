@@ -69,7 +69,7 @@ FUNCTIONS = re.compile(r"(?<!不)负责(?P<f>[^。;]*)")  # the remit runs to th
 IMPLEMENT = expand(r"实施(?P<q>{QE})")
 PLAN_ACTION = re.compile(r"出台|印发|发布|制定|颁布|主编|列为|编制|通过")
 TOPIC = expand(r"推进(?P<x>{E})|(?P<y>{E})建设")
-COMPLETE = re.compile(r"完成")
+INTERNAL_BODIES = expand(r"(?P<p>{E})内设机构")
 
 
 @dataclass
@@ -94,7 +94,7 @@ def binary_facts(v: SentenceView) -> Iterator[Fact]:
                         yield Fact(a, rule.predicate, b, ev)
 
 
-def designation_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> Iterator[Fact]:
+def designation_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
     """甲被评为“乙”, 丙授予甲“乙”称号, 甲跻身丙“乙”行列: recipient, conferrer and date."""
     found: list[tuple[int, int, Ref, list[Ref], Ref | None]] = []
     for m in DESIGNATION_VERB.finditer(v.masked):
@@ -103,7 +103,7 @@ def designation_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -
             continue
         clause_start = v.clause_bounds(m.start())[0]
         recipients = [r for r in v.refs_in(v.masked[clause_start : m.start()]) if r.type in AGENTS]
-        to = MAKE_INTO.search(v.masked[: m.start() + 3])
+        to = MAKE_INTO.search(v.masked, clause_start, m.end())  # 将甲确定为…: 甲 is the recipient
         if to:
             recipients = [v.mention(to.group("to")).ref]
         if not recipients:
@@ -280,8 +280,8 @@ def founding_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> I
         start = m.start()
         if restructure and restructured is None and m.start() > restructure.start():
             restructured, cls, start = b, "Restructuring", 0
-            extra += [("mergedFunction", Concept("function", c)) for c in _functions(v.text, ctx)]
-            inner = re.search(r"(?P<p>[\ue000-\uf8ff])内设机构", v.masked)
+            extra += [("mergedFunction", Concept("function", c)) for c in functions_named(v.text, ctx.functions)]
+            inner = INTERNAL_BODIES.search(v.masked)
             if inner:
                 parent = v.mention(inner.group("p")).ref
                 yield Fact(b, "subOrganisationOf", parent, v.evidence(inner.start(), m.end(), "rule:restructuring", 0.85))
@@ -289,8 +289,9 @@ def founding_facts(v: SentenceView, dates: list[DateMention], ctx: Context) -> I
         yield from _event(v, b, cls, start, m.end(), dates, extra)
 
 
-def _functions(text: str, ctx: Context) -> list[str]:
-    return [code for code, names in ctx.functions.items() if any(n in text for n in names)]
+def functions_named(text: str, functions: dict[str, list[str]]) -> list[str]:
+    """The government functions a text names (社区管理、司法行政、信访…)."""
+    return [code for code, names in functions.items() if any(n in text for n in names)]
 
 
 def _event(v: SentenceView, thing: Ref, cls: str, start: int, end: int, dates: list[DateMention],
@@ -330,10 +331,9 @@ def function_facts(v: SentenceView, functions: dict[str, list[str]]) -> Iterator
     if subject is None:
         return
     for m in FUNCTIONS.finditer(v.masked):
-        for code, names in functions.items():
-            if any(n in m.group("f") for n in names):
-                ev = v.evidence(m.start(), m.end(), "rule:functions", 0.8)
-                yield Fact(subject, "exercisesFunction", Concept("function", code), ev)
+        ev = v.evidence(m.start(), m.end(), "rule:functions", 0.8)
+        for code in functions_named(v.original(m.start("f"), m.end("f")) if m.group("f") else "", functions):
+            yield Fact(subject, "exercisesFunction", Concept("function", code), ev)
 
 
 def event_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
@@ -348,7 +348,7 @@ def event_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
         date = leading_date(dates, v, masked_index)
         if date is not None:
             yield Fact(mention.ref, "dct:date", date_value(date), v.evidence(0, masked_index + 1, "rule:event-date", 0.85))
-        if v.entities[mention.ref].cls == "Reform" and place is not None and COMPLETE.search(v.masked):
+        if v.entities[mention.ref].cls == "Reform" and place is not None and "完成" in v.masked:
             yield Fact(mention.ref, "affected", place, v.evidence(0, masked_index + 1, "rule:reform-affected", 0.8))
 
 
