@@ -21,6 +21,7 @@ INFERRED_GRAPH = GRAPH["inferred"]
 STATISTICS = DATA["statistics"]
 ZH, EN = "zh-Hans", "en"
 CONTEXT = 24  # characters of prefix and suffix in a TextQuoteSelector
+KIND_SCHEMES = {"designation": ("designation-kind", SIP.designationKind), "programme": ("programme-kind", SIP.kind)}
 
 
 def source_graph(doc_key: str) -> URIRef:
@@ -84,7 +85,8 @@ def entity_triples(info: EntityInfo) -> Iterable[tuple]:
         if info.ref.type == "org":
             yield s, ORG.classification, kind
     if info.kind:
-        yield s, SIP.designationKind, DEF[f"designation-kind/{info.kind}"]
+        scheme, predicate = KIND_SCHEMES[info.ref.type]
+        yield s, predicate, DEF[f"{scheme}/{info.kind}"]
 
 
 def document_triples(doc: Document) -> Iterable[tuple]:

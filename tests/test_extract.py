@@ -160,10 +160,13 @@ def test_every_evidence_span_lies_in_one_sentence_of_the_text():
         assert s.start <= f.evidence.start < f.evidence.end <= s.end
 
 
-def test_every_indicator_the_registry_names_is_in_the_code_list():
+def test_every_code_the_registry_uses_is_in_the_code_lists():
     from sipkg.namespaces import DEF, SKOS
     from sipkg.ontology import load_ontology
 
     ontology = load_ontology()
-    missing = [code for code in registry().indicators if not (DEF[f"indicator/{code}"], SKOS.inScheme, None) in ontology]
-    assert missing == []
+    reg = registry()
+    codes = [f"indicator/{c}" for c in reg.indicators] + [f"function/{c}" for c in reg.functions]
+    codes += [f"singapore-practice/{c}" for c in reg.practices]
+    codes += [f"{e.ref.type}-kind/{e.kind}" for e in reg.entities.values() if e.kind]
+    assert [c for c in codes if (DEF[c], SKOS.inScheme, None) not in ontology] == []

@@ -122,3 +122,10 @@ def test_curl_level_http_gets_csv(server):
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.headers["Content-Type"].startswith("text/csv")
         assert r.read().decode().splitlines()[0] == "n"
+
+
+def test_the_root_leads_to_the_query_form(client):
+    r = client.get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/sparql")
+    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "<textarea" in page and "langMatches" in page

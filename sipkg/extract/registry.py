@@ -69,6 +69,8 @@ def parse_registry(data: dict) -> Registry:
                 raise _entry_error(i, e, f"missing '{required}'")
         if e["type"] not in TYPES:
             raise _entry_error(i, e, f"type {e['type']!r} is not one of {sorted(TYPES)}")
+        if e.get("kind") and e["type"] not in ("designation", "programme"):
+            raise _entry_error(i, e, "only designations and programmes take a 'kind' (organisations have a class)")
         if not KEY.fullmatch(str(e["key"])):
             raise _entry_error(i, e, "key must be lowercase ASCII words joined by hyphens")
         ref = Ref(e["type"], str(e["key"]))

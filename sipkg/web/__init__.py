@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, redirect, url_for
 
 from .. import store
 from ..build import Paths
@@ -37,4 +37,5 @@ def create_app(config: dict | None = None) -> Flask:
     from .sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
+    app.add_url_rule("/", "index", lambda: redirect(url_for("sparql.sparql")))
     return app
