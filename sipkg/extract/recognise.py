@@ -74,6 +74,9 @@ NOUNISH = SPECIFIC | {"n", "nrfg", "vn", "an", "ng", "s", "f", "b", "g"}
 WEAK_HEADS = {"社区", "学校", "政府", "街道"}
 # common words that end like a head word but are not one (布局, 格局, 城镇)
 NOT_HEADS = ("布局", "格局", "全局", "大局", "当局", "结局", "开局", "出局", "乡镇", "城镇", "村镇", "市镇", "中小学", "中小学校")
+# verbs jieba sometimes tags as place names (新建 is also a county): never part of a name
+VERBS = {"新建", "扩建", "改建", "筹建", "兴建", "组建", "建成", "成立", "设立", "开设", "举办", "联合", "依托",
+         "新设", "建设", "打造", "启用", "开业", "落成"}
 GENERIC = {"各", "各类", "每个", "该", "本", "全区", "全市", "全省", "全国", "基层", "城市", "相关", "新型", "一批"}
 MAX_TOKENS = 6
 
@@ -119,7 +122,7 @@ class Recogniser:
         while start_i > 0 and i - start_i < MAX_TOKENS - 1:
             word, flag = tokens[start_i - 1][2], tokens[start_i - 1][3]
             generic_known = word in self.known and word not in self.specific_names
-            if flag not in NOUNISH or word in GENERIC or generic_known:
+            if flag not in NOUNISH or word in GENERIC or word in VERBS or generic_known:
                 break
             start_i -= 1
         parts = tokens[start_i : i + 1]

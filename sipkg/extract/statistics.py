@@ -35,7 +35,7 @@ STATE_AS_OF = {"end-of", "until"}  # 2010年底 / 截至2013年底: the state at
 PER_UNIT = re.compile(r"每(?![年月天日周])")  # a ratio per institution; 每年 (yearly) is not
 AREA_INDICATORS = {"area", "floor-area"}
 AVERAGE = re.compile(r"^(?:平均|人均|每个)")  # a clause about the institution the sentence just named
-NOW = re.compile(r"目前|当前|现在|截至目前|如今")  # the state when the document was published
+NOW = re.compile(r"目前|当前|现在|现有|截至目前|如今")  # the state when the document was published
 
 
 def clause_start(text: str, index: int) -> int:
