@@ -63,9 +63,10 @@ def validate_cmd(data, home) -> None:
 
 
 STATS = """
-SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {
-  GRAPH <%s/graph/registry> { ?s a ?class }
-} GROUP BY ?class ORDER BY DESC(?n)"""
+SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE {
+  GRAPH <%(base)s/graph/registry> { ?s a ?class }
+  FILTER(STRSTARTS(STR(?s), "%(base)s/id/"))
+} GROUP BY ?class ORDER BY DESC(?entities) ?class"""
 
 
 @main.command("stats")
@@ -76,9 +77,10 @@ def stats_cmd(data, home) -> None:
 
     handle, info = _open(make_paths(data, home))
     click.echo(f"version {info.version}, built {info.built}, {info.quads} quads, at {info.path}")
-    graphs = store.run_query(handle, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g")
+    graphs = store.run_query(handle, "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
+                                     "GROUP BY ?graph ORDER BY ?graph")
     _print_table(*graphs.rows())
-    _print_table(*store.run_query(handle, STATS % BASE).rows())
+    _print_table(*store.run_query(handle, STATS % {"base": BASE}).rows())
 
 
 @main.command("query")
