@@ -166,8 +166,18 @@ def verify_evidence(ds: Dataset, docs: list[Document]) -> int:
     return checked
 
 
-def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Document]]:
-    """Read, extract, curate and write RDF; no store is touched."""
+@dataclass
+class Assembled:
+    """What a build puts in service: the dataset, the ontology it was checked against, and
+    the keys minted for names it found (frozen only once the build is published)."""
+
+    dataset: Dataset
+    ontology: Graph
+    minted: dict[str, Ref]
+
+
+def assemble(paths: Paths, report: BuildReport) -> Assembled:
+    """Read, extract, curate, write RDF and reason; nothing on disk is touched."""
     timer = Timer(report)
     docs = read_sources(paths.sources)
     report.documents, report.sentences = len(docs), sum(len(d.sentences) for d in docs)
@@ -186,8 +196,6 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
     curated.facts.extend(Fact(Ref("doc", key), "dct:temporal", d.value, d.evidence) for key, d in document_dates.items())
     report.curation = {"add": curated.added, "reject": curated.rejected, "correct": curated.corrected,
                        "document dates": len(document_dates)}
-    if extraction.minted != minted_before:
-        save_minted(paths.minted, extraction.minted)
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
     facts = curated.facts
     methods = Counter(f.evidence.method.split(":")[0] for f in facts)
@@ -216,7 +224,7 @@ def assemble(paths: Paths, report: BuildReport) -> tuple[Dataset, Graph, list[Do
         inferred.add(t)
     report.inferred = len(inferred)
     timer.lap("reason")
-    return ds, ontology, docs
+    return Assembled(ds, ontology, extraction.minted)
 
 
 def check(ds: Dataset, ontology: Graph, report: BuildReport) -> ValidationReport:
@@ -231,8 +239,9 @@ def build(paths: Paths = Paths()) -> BuildReport:
     """Build the graph and put it in service; raises BuildError and keeps the old store on failure."""
     started = time.perf_counter()
     report = BuildReport()
-    ds, ontology, _ = assemble(paths, report)
-    report.validation = check(ds, ontology, report)
+    assembled = assemble(paths, report)
+    ds = assembled.dataset
+    report.validation = check(ds, assembled.ontology, report)
     if not report.validation.ok:
         raise BuildError("validation failed; the previous store stays in service\n" + report.validation.to_text())
     nquads = ds.serialize(format="nquads", encoding="utf-8")
@@ -253,6 +262,8 @@ def build(paths: Paths = Paths()) -> BuildReport:
     except BaseException:
         store.discard(build_dir)
         raise
+    if assembled.minted != load_minted(paths.minted):
+        save_minted(paths.minted, assembled.minted)
     report.store = str(build_dir)
     return report
 

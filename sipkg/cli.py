@@ -53,10 +53,10 @@ def validate_cmd(data, home) -> None:
     """Run the pipeline, SHACL and HermiT without touching the store; exit 1 on any violation."""
     report = BuildReport()
     try:
-        ds, ontology, _ = assemble(make_paths(data, home), report)
+        assembled = assemble(make_paths(data, home), report)
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None
-    validation = check(ds, ontology, report)
+    validation = check(assembled.dataset, assembled.ontology, report)
     click.echo(validation.to_text())
     if not validation.ok:
         sys.exit(1)

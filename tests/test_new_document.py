@@ -89,3 +89,19 @@ def test_the_page_furniture_of_the_new_document_is_not_read(grown):
     rows = select(f"""SELECT ?text WHERE {{ ?s sip:sentenceOf <https://data.sipac.gov.cn/id/doc/{KEY}> ;
         sip:isFurniture true ; rdf:value ?text }}""")
     assert [r["text"] for r in rows] == ["分享到:"]
+
+
+def test_a_failed_build_freezes_no_keys(paths, tmp_path):
+    from sipkg.build import BuildError
+
+    data = tmp_path / "data"
+    shutil.copytree(paths.data, data)
+    (data / "sources" / f"002_{KEY}.txt").write_text(TEXT, encoding="utf-8")
+    with (data / "sources" / "sources.yaml").open("a", encoding="utf-8") as f:
+        f.write(META)
+    (data / "curation" / "break.yaml").write_text(
+        f"- id: break\n  doc: {KEY}\n  quote: 湖东社工委联合金鸡湖街道\n  subject: place/suzhou\n"
+        "  predicate: rdf:type\n  object: {class: Bureau}\n  reason: test\n", encoding="utf-8")
+    with pytest.raises(BuildError, match="INCONSISTENT"):
+        build(Paths(data=data, home=tmp_path / "home"))
+    assert not (data / "minted.yaml").exists()
