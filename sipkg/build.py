@@ -9,13 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
@@ -28,40 +26,13 @@ from .extract.pipeline import Extractor
 from .extract.registry import RegistryError, parse_registry
 from .namespaces import DEF, OA, SIP, SKOS
 from .ontology import load_ontology, materialise
+from .paths import PROJECT, Paths  # noqa: F401  (PROJECT and Paths are part of the build API)
 from .rdf import INFERRED_GRAPH, ONTOLOGY_GRAPH, to_dataset, union
 from .validate import ValidationReport, validate
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 class BuildError(RuntimeError):
     """The build stopped; the message says where and why. The previous store still serves."""
-
-
-@dataclass(frozen=True)
-class Paths:
-    data: Path = PROJECT / "data"
-    home: Path = Path(os.environ.get("SIPKG_HOME", PROJECT / "var"))
-
-    @property
-    def sources(self) -> Path:
-        return self.data / "sources"
-
-    @property
-    def registry(self) -> Path:
-        return self.data / "registry.yaml"
-
-    @property
-    def minted(self) -> Path:
-        return self.data / "minted.yaml"
-
-    @property
-    def curation(self) -> Path:
-        return self.data / "curation"
-
-    @property
-    def store(self) -> Path:
-        return self.home / "store"
 
 
 @dataclass
@@ -123,10 +94,11 @@ class Timer:
 
 
 def load_minted(path: Path) -> dict[str, Ref]:
+    """Names found by the recogniser in earlier builds and their frozen keys."""
     if not path.exists():
         return {}
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {name: Ref(*ref.split("/", 1)) for name, ref in raw.items()}
+    raw = yamlfile.load(path) or {}
+    return {name: Ref(*ref.split("/", 1)) for name, ref in raw.items() if name != yamlfile.LINE}
 
 
 def save_minted(path: Path, minted: dict[str, Ref]) -> None:

@@ -8,7 +8,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
 from .documents import Document
@@ -249,9 +249,12 @@ def to_dataset(docs: list[Document], entities: dict[Ref, EntityInfo], facts: lis
     return ds
 
 
-def union(ds: Dataset) -> Graph:
-    """All quads of a dataset as one graph (for SHACL and the reasoner)."""
+def union(data: Graph | Dataset) -> Graph:
+    """All triples of a dataset's graphs as one graph (for SHACL and the reasoner); a plain
+    graph is returned as it is."""
+    if not isinstance(data, ConjunctiveGraph):
+        return data
     g = Graph()
-    for s, p, o, _ in ds.quads((None, None, None, None)):
+    for s, p, o, _ in data.quads((None, None, None, None)):
         g.add((s, p, o))
     return g

@@ -6,7 +6,7 @@ import time
 from dataclasses import asdict, dataclass
 
 import pyshacl
-from rdflib import BNode, ConjunctiveGraph, Dataset, Graph, URIRef
+from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
@@ -17,6 +17,7 @@ from sipkg.ontology import (
     ontology_base,
     read_ontology_file,
 )
+from sipkg.rdf import union as rdf_union
 
 SHAPES_FILE = "shapes.ttl"
 
@@ -131,16 +132,6 @@ def _path_text(graph: Graph, path: Node) -> str:
     return str(path)
 
 
-def _union(data: Graph) -> Graph:
-    """One graph holding every triple of `data` (all named graphs of a dataset)."""
-    if not isinstance(data, ConjunctiveGraph):
-        return data
-    union = Graph()
-    for quad in data.quads((None, None, None, None)):
-        union.add(quad[:3])
-    return union
-
-
 def _with_class_hierarchy(data: Graph, ontology: Graph) -> Graph:
     """A copy of `data` plus the ontology's rdfs:subClassOf axioms, so targets reach subclasses."""
     graph = Graph()
@@ -153,7 +144,7 @@ def _with_class_hierarchy(data: Graph, ontology: Graph) -> Graph:
 
 def validate(data: Graph | Dataset, ontology: Graph) -> ValidationReport:
     """Run the SHACL shapes and the HermiT consistency check on `data` (a graph or a dataset)."""
-    union = _union(data)
+    union = rdf_union(data)
     shapes = load_shapes(ontology_base(ontology))
     shacl = validate_shacl(union, shapes, ontology)
     consistency = check_consistency([ontology, union])

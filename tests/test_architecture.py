@@ -45,3 +45,12 @@ def test_web_never_builds():
         names = {a.name for n in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                  if isinstance(n, ast.ImportFrom) for a in n.names}
         assert not names & {"build", "assemble", "check"}
+
+
+def test_the_web_tier_does_not_load_the_pipeline():
+    import subprocess
+    import sys
+
+    code = "import sys, sipkg.web; print(sorted(m for m in ('sipkg.build', 'jieba', 'owlready2', 'pyshacl') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

@@ -18,6 +18,7 @@ FIRST = 0xE000  # mentions become private-use characters U+E000, U+E001, …
 EC = "\ue000-\uf8ff"  # the mention symbols, for use inside a character class: [^{EC}]
 E = f"[{EC}]"
 QE = f"[“\"《「]?{E}[”\"》」]?"
+CLAUSE_STOPS = ",,;;::。!?!?"  # what ends a clause, in the masked and in the plain text
 ES = f"{QE}(?:(?:、|和|与|及|以及|,){QE})*"
 
 
@@ -104,8 +105,7 @@ class SentenceView:
 
     def clause_bounds(self, index: int) -> tuple[int, int]:
         """The clause (between , ; : 。) of the masked text containing an offset."""
-        stops = ",,;;::。!?!?"
-        a = max((self.masked.rfind(s, 0, index) for s in stops), default=-1) + 1
-        ends = [self.masked.find(s, index) for s in stops]
+        a = max((self.masked.rfind(s, 0, index) for s in CLAUSE_STOPS), default=-1) + 1
+        ends = [self.masked.find(s, index) for s in CLAUSE_STOPS]
         b = min((e for e in ends if e >= 0), default=len(self.masked))
         return a, b

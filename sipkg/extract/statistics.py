@@ -17,13 +17,12 @@ from .dates import DateMention
 from .model import Concept, Evidence, Observation, Ref, Value
 from .quantities import Quantity
 from .registry import mint_key, pinyin_label
-from .sentence import SentenceView
+from .sentence import CLAUSE_STOPS, SentenceView
 
 COUNT_UNITS = {"item", "person", "household", "session"}
 NEEDS_INDICATOR = {"year", "month", "day", "minute", "times", "percent", ""}
 COUNT_INDICATOR = {"org": "organisation-count", "site": "facility-count", "programme": "programme-count",
                    "place": "place-count"}
-CLAUSE = ",,;;::。"
 LEAD_WORDS = re.compile(r"^(?:目前|全区|区内|已|共有|共|建成|累计|成立|各类|达到|达|约|近|超过?|有|其中|平均|每个|投用|的|了)+")
 NOUN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,12})$")
 NOUN_AFTER = re.compile(r"^(?:各类|的)?([\u4e00-\u9fff]{2,8}?)(?=[的,,、。;;]|$|等|和|与)")
@@ -39,11 +38,11 @@ NOW = re.compile(r"目前|当前|现在|现有|截至目前|如今")  # the stat
 
 
 def clause_start(text: str, index: int) -> int:
-    return max(text.rfind(c, 0, index) for c in CLAUSE) + 1
+    return max(text.rfind(c, 0, index) for c in CLAUSE_STOPS) + 1
 
 
 def clause_end(text: str, index: int) -> int:
-    ends = [e for e in (text.find(c, index) for c in CLAUSE) if e >= 0]
+    ends = [e for e in (text.find(c, index) for c in CLAUSE_STOPS) if e >= 0]
     return min(ends, default=len(text))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask, redirect, url_for
 
 from .. import store
-from ..build import Paths
+from ..paths import Paths
 
 
 class StoreHolder:
