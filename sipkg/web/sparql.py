@@ -66,8 +66,7 @@ def sparql() -> Response:
         if html:
             return Response(render_template_string(FORM, url=request.path, query=EXAMPLE))
         return error(400, "missing 'query' parameter")
-    holder = current_app.extensions["sipkg"]
-    handle, info = holder.get()
+    handle, info = current_app.extensions["sipkg"].get()
     try:
         result = run_query(handle, query, request.values.getlist("default-graph-uri"),
                            request.values.getlist("named-graph-uri"))
