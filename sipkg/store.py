@@ -120,6 +120,14 @@ class QuerySyntaxError(ValueError):
     """The client's query does not parse; the message is the parser's, with its position."""
 
 
+class QueryRefused(ValueError):
+    """The query asks for something this endpoint does not allow (a SERVICE off the allow-list, LOAD, …)."""
+
+
+class QueryTimeout(RuntimeError):
+    """The query ran past the time-out and was stopped."""
+
+
 @dataclass
 class QueryResult:
     kind: str  # "solutions", "boolean" or "graph"
