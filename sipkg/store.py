@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,21 +101,7 @@ def open_read_only(root: Path) -> tuple[ox.Store, StoreInfo]:
         raise StoreError(f"cannot open the store at {info.path}: {e}") from e
 
 
-# ------------------------------------------------------------------ queries and result formats
-
-RESULT_FORMATS = {  # SELECT / ASK
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {  # CONSTRUCT / DESCRIBE
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
-
+# ------------------------------------------------------------------ queries
 
 class QuerySyntaxError(ValueError):
     """The client's query does not parse; the message is the parser's, with its position."""
@@ -134,8 +121,9 @@ class QueryResult:
     value: object
 
     def serialize(self, media_type: str) -> bytes:
-        formats = GRAPH_FORMATS if self.kind == "graph" else RESULT_FORMATS
-        return self.value.serialize(format=formats[media_type])
+        from .results import answer
+
+        return answer(self.value, media_type, limit=sys.maxsize).body
 
     def rows(self) -> tuple[list[str], list[list[str | None]]]:
         """Variables and rows as plain strings (for tables in a terminal or a page)."""
@@ -167,3 +155,22 @@ def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), nam
     if isinstance(result, ox.QueryTriples):
         return QueryResult("graph", result)
     return QueryResult("solutions", result)
+
+
+def ask_endpoint(endpoint: str, sparql: str, timeout: float = 60) -> QueryResult:
+    """Run a query on any SPARQL 1.1 endpoint through SPARQLWrapper (for `sipkg query --endpoint`)."""
+    from SPARQLWrapper import JSON, POST, TURTLE, SPARQLWrapper
+
+    from .sparqltext import query_form
+
+    graph = query_form(sparql) in ("CONSTRUCT", "DESCRIBE")
+    client = SPARQLWrapper(endpoint)
+    client.setMethod(POST)
+    client.setTimeout(int(timeout))
+    client.setQuery(sparql)
+    client.setReturnFormat(TURTLE if graph else JSON)
+    raw = client.query().response.read()
+    if graph:
+        return QueryResult("graph", list(ox.parse(raw, format=ox.RdfFormat.TURTLE)))
+    parsed = ox.parse_query_results(raw, format=ox.QueryResultsFormat.JSON)
+    return QueryResult("boolean" if isinstance(parsed, ox.QueryBoolean) else "solutions", parsed)

@@ -1,87 +1,249 @@
-"""/sparql: SPARQL 1.1 queries over GET, POST form and POST direct, with content negotiation."""
+"""/sparql: the SPARQL 1.1 Protocol — queries for everyone, updates only in the local writable mode.
+
+Queries come by GET, POST form or POST direct, with the protocol's dataset parameters;
+answers are negotiated (Accept with q-values, or `format=`), cut at the row cap with the
+cut said out loud, cached by dataset version (ETag), open to other origins (CORS). A bare
+GET asking for RDF gets the Service Description; a browser gets the query editor.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, render_template_string, request
+import hashlib
+import hmac
 
-from ..namespaces import sparql_prologue
-from ..store import GRAPH_FORMATS, RESULT_FORMATS, QuerySyntaxError, run_query
+from flask import Blueprint, Response, current_app, request
+
+from .. import results
+from ..pool import PoolBusy, WorkerDied
+from ..sparqltext import DatasetConflict, check, query_form, with_using
+from ..store import QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+from . import description
 
 bp = Blueprint("sparql", __name__)
 
 FORMAT_ALIASES = {
-    "json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
-    "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle", "ttl": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "rdfxml": "application/rdf+xml",
-    "jsonld": "application/ld+json",
+    "json": results.JSON, "srj": results.JSON, "xml": results.XML, "srx": results.XML,
+    "csv": results.CSV, "tsv": results.TSV, "turtle": "text/turtle", "ttl": "text/turtle",
+    "nt": "application/n-triples", "ntriples": "application/n-triples", "n-triples": "application/n-triples",
+    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
+    "json-ld": "application/ld+json",
 }
-
-FORM = """<!doctype html>
-<html lang="zh-Hans"><head><meta charset="utf-8"><title>SPARQL — 苏州工业园区知识图谱</title></head>
-<body><h1>SPARQL 查询 · SPARQL query</h1>
-<form method="get" action="{{ url }}"><textarea name="query" rows="16" cols="100">{{ query }}</textarea><br>
-<button type="submit">运行 · Run</button></form>
-{% if error %}<pre role="alert">{{ error }}</pre>{% endif %}
-{% if variables %}<table border="1"><tr>{% for v in variables %}<th>{{ v }}</th>{% endfor %}</tr>
-{% for row in rows %}<tr>{% for cell in row %}<td>{{ cell if cell is not none else "" }}</td>{% endfor %}</tr>{% endfor %}
-</table>{% endif %}</body></html>"""
-
-EXAMPLE = sparql_prologue() + """SELECT ?entity ?label WHERE {
-  ?entity a sip:Organisation ; rdfs:label ?label .
-  FILTER(langMatches(lang(?label), "zh-Hans"))
-} LIMIT 20"""
+# Media types clients send that mean one we write.
+ACCEPT_ALIASES = {
+    "solutions": {"application/json": results.JSON, "application/xml": results.XML, "text/xml": results.XML},
+    "boolean": {"application/json": results.JSON, "application/xml": results.XML, "text/xml": results.XML},
+    "graph": {"application/json": "application/ld+json", "application/xml": "application/rdf+xml",
+              "text/xml": "application/rdf+xml", "text/plain": "application/n-triples",
+              "application/x-turtle": "text/turtle"},
+}
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+CORS_EXPOSE = "ETag, X-Dataset-Version, X-Result-Truncated, X-Result-Limit, X-Result-Count"
 
 
-def choose(kind: str) -> str | None:
-    """The media type to answer in: `format` parameter, else the Accept header's best match."""
-    formats = GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
-    wanted = request.values.get("format")
+class ProtocolError(Exception):
+    """A request the protocol refuses: status and a message for the client."""
+
+    def __init__(self, status: int, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.message, self.headers = status, message, headers or {}
+
+
+@bp.errorhandler(ProtocolError)
+def _protocol_error(e: ProtocolError) -> Response:
+    return plain(e.status, e.message, e.headers)
+
+
+def plain(status: int, message: str, headers: dict | None = None) -> Response:
+    response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain", headers=headers or {})
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def negotiate(kind: str) -> str:
+    """The media type to answer in: the `format` parameter, else the Accept header's best match (q-values)."""
+    formats = results.formats_for(kind)
+    wanted = request.args.get("format") or request.form.get("format")
     if wanted:
-        media = FORMAT_ALIASES.get(wanted, wanted)
-        return media if media in formats else None
-    if not request.accept_mimetypes or request.accept_mimetypes.best in (None, "*/*"):
-        return next(iter(formats))
-    return request.accept_mimetypes.best_match(list(formats))
+        media = FORMAT_ALIASES.get(wanted.lower(), wanted.lower())
+        if media not in formats:
+            raise ProtocolError(406, f"format {wanted!r} is not available for this query; "
+                                     f"available: {', '.join(formats)}")
+        return media
+    aliases = ACCEPT_ALIASES[kind]
+    offered = [*formats, *aliases]
+    if not request.accept_mimetypes:
+        return formats[0]
+    best = request.accept_mimetypes.best_match(offered)
+    if best is None:
+        raise ProtocolError(406, f"cannot answer in {request.headers.get('Accept')!r}; "
+                                 f"available: {', '.join(formats)}")
+    return aliases.get(best, best)
+
+
+def result_kind(query: str) -> str:
+    """What the query will answer with, read from its form, so the format is settled before it runs."""
+    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(query_form(query), "solutions")
 
 
 def wants_html() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", *RESULT_FORMATS, *GRAPH_FORMATS])
-    return best == "text/html" and "format" not in request.values
+    best = request.accept_mimetypes.best_match(["text/html", *results.RESULT_FORMATS, *results.GRAPH_FORMATS])
+    return best == "text/html" and "format" not in request.values and request.accept_mimetypes["text/html"] > 0
 
 
-def error(status: int, message: str) -> Response:
-    return Response(message + "\n", status=status, mimetype="text/plain")
+def read_operation() -> tuple[str | None, str | None]:
+    """(query, update) from the request, or a ProtocolError for what the protocol forbids."""
+    if request.method == "GET":
+        if "update" in request.args:
+            raise ProtocolError(400, "an update must be sent by POST (application/sparql-update or a form)")
+        return _single(request.args, "query"), None
+    mimetype = request.mimetype
+    if mimetype in ("application/sparql-query", "application/sparql-update"):
+        charset = request.mimetype_params.get("charset", "utf-8").lower()
+        if charset not in ("utf-8", "utf8"):
+            raise ProtocolError(415, f"the body must be UTF-8 (got charset={charset})")
+        try:
+            text = request.get_data().decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise ProtocolError(400, f"the body is not valid UTF-8: {e}") from None
+        if "query" in request.args or "update" in request.args:
+            raise ProtocolError(400, "give the operation once: in the body or in the URL, not both")
+        return (text, None) if mimetype == "application/sparql-query" else (None, text)
+    if mimetype in FORM_TYPES:
+        query, update = _single(request.form, "query"), _single(request.form, "update")
+        if query and update:
+            raise ProtocolError(400, "a request carries a query or an update, not both")
+        if "query" in request.args or "update" in request.args:
+            raise ProtocolError(400, "a POST form carries the operation in its body, not in the URL")
+        return query, update
+    raise ProtocolError(415, f"unsupported content type {mimetype or '(none)'!r}: send application/sparql-query, "
+                             "application/sparql-update or application/x-www-form-urlencoded")
 
 
-@bp.route("/sparql", methods=["GET", "POST"])
+def _single(values, name: str) -> str | None:
+    given = values.getlist(name)
+    if len(given) > 1:
+        raise ProtocolError(400, f"more than one {name!r} parameter: send one operation per request")
+    return given[0] if given else None
+
+
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 def sparql() -> Response:
-    if request.method == "POST" and request.mimetype == "application/sparql-query":
-        query = request.get_data(as_text=True)
-    elif request.method == "POST" and request.mimetype not in ("application/x-www-form-urlencoded", "multipart/form-data"):
-        return error(415, f"unsupported content type {request.mimetype!r}: send application/sparql-query or a form")
-    else:
-        query = request.values.get("query")
-    html = wants_html()
+    if request.method == "OPTIONS":
+        return preflight()
+    query, update = read_operation()
+    if update is not None:
+        return run_update(update)
     if not query:
-        if html:
-            return Response(render_template_string(FORM, url=request.path, query=EXAMPLE))
-        return error(400, "missing 'query' parameter")
-    handle, info = current_app.extensions["sipkg"].get()
-    try:
-        result = run_query(handle, query, request.values.getlist("default-graph-uri"),
-                           request.values.getlist("named-graph-uri"))
-    except QuerySyntaxError as e:
-        if html:
-            return Response(render_template_string(FORM, url=request.path, query=query, error=str(e)), status=400)
-        return error(400, f"SPARQL syntax error: {e}")
-    if html:
-        variables, rows = result.rows()
-        return Response(render_template_string(FORM, url=request.path, query=query, variables=variables, rows=rows))
-    media = choose(result.kind)
-    if media is None:
-        kinds = GRAPH_FORMATS if result.kind == "graph" else RESULT_FORMATS
-        return error(406, f"cannot answer in the requested format; available: {', '.join(kinds)}")
-    response = Response(result.serialize(media), mimetype=media)
-    response.headers["Vary"] = "Accept"
-    response.headers["X-Dataset-Version"] = info.version
+        if wants_html():
+            return editor()
+        if request.method == "GET" and not request.args:
+            return description.response(negotiate("graph"))
+        raise ProtocolError(400, "missing 'query' parameter")
+    if wants_html():
+        return editor(query)
+    return run_query(query)
+
+
+@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH", "HEAD"])
+def wrong_method() -> Response:
+    raise ProtocolError(405, f"{request.method} is not a SPARQL protocol operation: use GET or POST",
+                        {"Allow": "GET, POST, OPTIONS"})
+
+
+def editor(query: str | None = None) -> Response:
+    from .editor import editor_page
+
+    return editor_page(query)
+
+
+def preflight() -> Response:
+    response = Response(status=204)
+    response.headers.update({
+        "Access-Control-Allow-Origin": "*",
+        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+        "Access-Control-Max-Age": "86400",
+    })
     return response
+
+
+def run_query(query: str) -> Response:
+    config = current_app.config
+    service = current_app.extensions["sipkg"]
+    default_graphs = request.values.getlist("default-graph-uri")
+    named_graphs = request.values.getlist("named-graph-uri")
+    try:
+        check(query, config["SERVICE_ALLOW"])
+        version = service.version
+    except QueryRefused as e:
+        raise ProtocolError(403, str(e)) from None
+    except StoreError as e:
+        raise ProtocolError(503, str(e)) from None
+    tag = etag(version, query, default_graphs, named_graphs, request.headers.get("Accept", ""),
+               request.values.get("format", ""), config["RESULT_LIMIT"])
+    if config["WRITABLE"] is None and request.if_none_match.contains_weak(tag):
+        return cached(Response(status=304), tag, version)
+    media = negotiate(result_kind(query))
+    try:
+        answer = service.execute(query, media=media, limit=config["RESULT_LIMIT"], default_graphs=default_graphs,
+                                 named_graphs=named_graphs)
+    except QuerySyntaxError as e:
+        raise ProtocolError(400, f"SPARQL syntax error: {e}") from None
+    except QueryRefused as e:
+        raise ProtocolError(403, str(e)) from None
+    except QueryTimeout as e:
+        raise ProtocolError(503, f"{e}. Narrow the query (a LIMIT, fewer variables in a pattern) or run it "
+                                 "on your own copy of the data (/download).") from None
+    except (PoolBusy, WorkerDied, StoreError) as e:
+        raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
+    response = Response(answer.body, mimetype=answer.media)
+    response.headers["X-Result-Count"] = str(answer.count)
+    if answer.truncated:
+        response.headers["X-Result-Truncated"] = "true"
+        response.headers["X-Result-Limit"] = str(config["RESULT_LIMIT"])
+    return cached(response, tag, version)
+
+
+def etag(*parts) -> str:
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+    return f"{parts[0]}-{digest}"
+
+
+def cached(response: Response, tag: str, version: str) -> Response:
+    response.set_etag(tag, weak=True)
+    response.headers["X-Dataset-Version"] = version
+    response.headers["Vary"] = "Accept"
+    response.headers["Cache-Control"] = ("no-store" if current_app.config["WRITABLE"] is not None
+                                         else "public, max-age=60, must-revalidate")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
+    return response
+
+
+def run_update(update: str) -> Response:
+    config = current_app.config
+    if config["WRITABLE"] is None:
+        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is enabled only in the local "
+                                 "writable mode (sipkg serve --writable DIR, with a token)")
+    authorise()
+    try:
+        check(update, config["SERVICE_ALLOW"])
+        text = with_using(update, request.values.getlist("using-graph-uri"),
+                          request.values.getlist("using-named-graph-uri"))
+        current_app.extensions["sipkg"].backend.update(text)
+    except (QueryRefused, DatasetConflict) as e:
+        raise ProtocolError(400 if isinstance(e, DatasetConflict) else 403, str(e)) from None
+    except QuerySyntaxError as e:
+        raise ProtocolError(400, f"SPARQL Update syntax error: {e}") from None
+    return plain(200, "update applied")
+
+
+def authorise() -> None:
+    """Writes need `Authorization: Bearer <token>` matching the configured token."""
+    token = current_app.config["TOKEN"]
+    given = request.headers.get("Authorization", "")
+    scheme, _, value = given.partition(" ")
+    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+        raise ProtocolError(401, "writing needs the bearer token given to `sipkg serve --writable`",
+                            {"WWW-Authenticate": 'Bearer realm="sipkg"'})
