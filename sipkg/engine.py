@@ -20,13 +20,13 @@ from .store import QuerySyntaxError
 
 
 def _query(state: dict, path: str, generation: int, query: str, default_graphs: list[str],
-           named_graphs: list[str], media: str, limit: int) -> Answer:
+           named_graphs: list[str], base_iri: str | None, media: str, limit: int) -> Answer:
     """In a pool process: run one query on a read-only handle, reopened when the store changed."""
     key = (path, generation)
     if key not in state:
         state.clear()
         state[key] = ox.Store.read_only(path)
-    return results.answer(store.run_query(state[key], query, default_graphs, named_graphs).value, media, limit)
+    return results.answer(store.run_query(state[key], query, default_graphs, named_graphs, base_iri).value, media, limit)
 
 
 class LocalBackend:
@@ -64,18 +64,18 @@ class LocalBackend:
         return self._path()[1]
 
     def execute(self, query: str, *, default_graphs=(), named_graphs=(), media: str, limit: int,
-                timeout: float) -> Answer:
+                timeout: float, base_iri: str | None = None) -> Answer:
         path, _ = self._path()
         return self.pool.run(timeout, _query, path, self.generation, query, list(default_graphs),
-                             list(named_graphs), media, limit)
+                             list(named_graphs), base_iri, media, limit)
 
     # ---------------------------------------------------------------- writing (local writable mode only)
 
-    def update(self, text: str) -> None:
+    def update(self, text: str, base_iri: str | None = None) -> None:
         """Run a SPARQL Update on the writable store (atomic: all of it or nothing)."""
         with self._lock:
             try:
-                self._writable().update(text)
+                self._writable().update(text, base_iri=base_iri)
             except SyntaxError as e:
                 raise QuerySyntaxError(str(e)) from None
             self.generation += 1

@@ -139,9 +139,13 @@ def _plain(term) -> str | None:
     return None if term is None else term.value
 
 
-def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), named_graphs: list[str] = ()) -> QueryResult:
-    """Run a SPARQL query; without default-graph-uri the default graph is the merge of all graphs."""
-    kwargs: dict = {}
+def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), named_graphs: list[str] = (),
+              base_iri: str | None = None) -> QueryResult:
+    """Run a SPARQL query; without default-graph-uri the default graph is the merge of all graphs.
+
+    Relative IRIs in the query resolve against base_iri (the endpoint's own address, as the protocol allows).
+    """
+    kwargs: dict = {"base_iri": base_iri}
     if default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
     if named_graphs:

@@ -187,7 +187,7 @@ def run_query(query: str) -> Response:
     media = negotiate(result_kind(query))
     try:
         answer = service.execute(query, media=media, limit=config["RESULT_LIMIT"], default_graphs=default_graphs,
-                                 named_graphs=named_graphs)
+                                 named_graphs=named_graphs, base_iri=request.base_url)
     except QuerySyntaxError as e:
         raise ProtocolError(400, f"SPARQL syntax error: {e}") from None
     except QueryRefused as e:
@@ -231,7 +231,7 @@ def run_update(update: str) -> Response:
         check(update, config["SERVICE_ALLOW"])
         text = with_using(update, request.values.getlist("using-graph-uri"),
                           request.values.getlist("using-named-graph-uri"))
-        current_app.extensions["sipkg"].backend.update(text)
+        current_app.extensions["sipkg"].backend.update(text, base_iri=request.base_url)
     except (QueryRefused, DatasetConflict) as e:
         raise ProtocolError(400 if isinstance(e, DatasetConflict) else 403, str(e)) from None
     except QuerySyntaxError as e:
