@@ -86,8 +86,11 @@ def result_kind(query: str) -> str:
 
 
 def wants_html() -> bool:
-    best = request.accept_mimetypes.best_match(["text/html", *results.RESULT_FORMATS, *results.GRAPH_FORMATS])
-    return best == "text/html" and "format" not in request.values and request.accept_mimetypes["text/html"] > 0
+    """A browser: text/html asked for by name and preferred over every data format (a bare */* is a program)."""
+    accept = request.accept_mimetypes
+    named = any(media == "text/html" and q > 0 for media, q in accept)
+    best = accept.best_match([*results.RESULT_FORMATS, *results.GRAPH_FORMATS, "text/html"])
+    return named and best == "text/html" and "format" not in request.values
 
 
 def read_operation() -> tuple[str | None, str | None]:
