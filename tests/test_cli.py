@@ -1,5 +1,8 @@
 """The sipkg command, through click's runner (no subprocess needed)."""
 
+import json
+
+import pytest
 from click.testing import CliRunner
 
 from sipkg.cli import main
@@ -42,3 +45,27 @@ def test_no_store_is_a_clear_message(tmp_path):
 def test_serve_help_explains_the_safe_default():
     help_text = " ".join(run("serve", "--help").output.split())
     assert "[default: 127.0.0.1]" in help_text and "answers only this machine" in help_text
+
+
+@pytest.mark.integration
+def test_query_asks_any_endpoint_through_sparqlwrapper(live_server, paths):
+    query = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \
+            "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
+    remote = run("query", query, "--format", "csv", "--endpoint", live_server + "/sparql")
+    local = run("query", query, "--format", "csv", "--home", str(paths.home))
+    assert remote.exit_code == 0 and remote.output == local.output
+    assert "苏州工业园区管理委员会" in remote.output
+
+
+@pytest.mark.integration
+def test_query_from_stdin_to_an_endpoint_prints_json(live_server):
+    r = CliRunner().invoke(main, ["query", "--format", "json", "--endpoint", live_server + "/sparql"],
+                           input="ASK { ?s ?p ?o }")
+    assert r.exit_code == 0 and json.loads(r.output)["boolean"] is True
+
+
+def test_query_endpoint_syntax_error_and_unreachable_are_clear(live_server):
+    bad = CliRunner().invoke(main, ["query", "SELEC nothing", "--endpoint", live_server + "/sparql"])
+    assert bad.exit_code != 0 and "syntax error" in bad.output.lower()
+    gone = CliRunner().invoke(main, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql"])
+    assert gone.exit_code != 0 and "did not answer" in gone.output
