@@ -93,7 +93,7 @@ def _resolve(iri: str, base: str | None) -> str | None:
     return urljoin(base, iri) if base else None
 
 
-def check(text: str, allowed_services: Collection[str] = ()) -> None:
+def refuse_remote(text: str, allowed_services: Collection[str] = ()) -> None:
     """Refuse (QueryRefused) a query or update that would reach outside the store, unless allowed."""
     for keyword, iri in remote_targets(text):
         if keyword == "LOAD":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sipkg.sparqltext import DatasetConflict, check, query_form, remote_targets, with_using
+from sipkg.sparqltext import DatasetConflict, query_form, refuse_remote, remote_targets, with_using
 from sipkg.store import QueryRefused
 
 
@@ -35,11 +35,11 @@ def test_remote_targets(text, expected):
 ])
 def test_reaching_out_is_refused_with_a_reason(text):
     with pytest.raises(QueryRefused, match="SERVICE|LOAD"):
-        check(text, allowed_services=["http://allowed.example/sparql"])
+        refuse_remote(text, allowed_services=["http://allowed.example/sparql"])
 
 
 def test_an_allowed_service_passes():
-    check("SELECT * { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }", ["http://allowed.example/sparql"])
+    refuse_remote("SELECT * { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }", ["http://allowed.example/sparql"])
 
 
 @pytest.mark.parametrize("text, form", [

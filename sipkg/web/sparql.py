@@ -15,7 +15,7 @@ from flask import Blueprint, Response, current_app, request
 
 from .. import results
 from ..pool import PoolBusy, WorkerDied
-from ..sparqltext import DatasetConflict, check, query_form, with_using
+from ..sparqltext import DatasetConflict, query_form, refuse_remote, with_using
 from ..store import QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from . import description
 
@@ -177,7 +177,7 @@ def run_query(query: str) -> Response:
     default_graphs = request.values.getlist("default-graph-uri")
     named_graphs = request.values.getlist("named-graph-uri")
     try:
-        check(query, config["SERVICE_ALLOW"])
+        refuse_remote(query, config["SERVICE_ALLOW"])
         version = service.version
     except QueryRefused as e:
         raise ProtocolError(403, str(e)) from None
@@ -231,7 +231,7 @@ def run_update(update: str) -> Response:
                                  "writable mode (sipkg serve --writable DIR, with a token)")
     authorise()
     try:
-        check(update, config["SERVICE_ALLOW"])
+        refuse_remote(update, config["SERVICE_ALLOW"])
         text = with_using(update, request.values.getlist("using-graph-uri"),
                           request.values.getlist("using-named-graph-uri"))
         current_app.extensions["sipkg"].backend.update(text, base_iri=request.base_url)
