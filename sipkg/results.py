@@ -60,7 +60,7 @@ def kind_of(result) -> str:
     return "graph"
 
 
-def answer(result, media: str, limit: int) -> Answer:
+def answer(result, media: str, limit: int | None = None) -> Answer:
     """Write a pyoxigraph result (solutions, boolean, or any iterable of triples) as `media`, at most `limit` rows."""
     kind = kind_of(result)
     if media not in formats_for(kind):
@@ -78,7 +78,9 @@ def answer(result, media: str, limit: int) -> Answer:
     return Answer(kind, media, writer(variables, table, truncated), len(table), truncated)
 
 
-def _capped(items: Iterator, limit: int) -> tuple[list, bool]:
+def _capped(items: Iterator, limit: int | None) -> tuple[list, bool]:
+    if limit is None:
+        return list(items), False
     taken = list(islice(items, limit + 1))
     return taken[:limit], len(taken) > limit
 

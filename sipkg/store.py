@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -123,7 +122,7 @@ class QueryResult:
     def serialize(self, media_type: str) -> bytes:
         from .results import answer
 
-        return answer(self.value, media_type, limit=sys.maxsize).body
+        return answer(self.value, media_type).body
 
     def rows(self) -> tuple[list[str], list[list[str | None]]]:
         """Variables and rows as plain strings (for tables in a terminal or a page)."""

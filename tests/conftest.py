@@ -11,6 +11,9 @@ from sipkg import store
 from sipkg.build import PROJECT, BuildReport, Paths, build
 from sipkg.web import create_app
 
+pytest_plugins = ["livesite"]  # live_server, browser, page, screenshot: real server and headless Chromium
+pytest_plugins += ["virtuoso"]  # virtuoso: a private Virtuoso on loopback for the remote-store tests
+
 
 @pytest.fixture(scope="session")
 def data_dir(tmp_path_factory) -> Path:
@@ -58,7 +61,9 @@ def select(graph):
 
 @pytest.fixture()
 def app(paths):
-    return create_app({"STORE": paths.store, "TESTING": True})
+    app = create_app({"STORE": paths.store, "TESTING": True})
+    yield app
+    app.extensions["sipkg"].close()
 
 
 @pytest.fixture()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -66,32 +62,10 @@ def test_the_form_escapes_what_it_shows(client):
     assert "<script>x" not in r.get_data(as_text=True)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(paths):
-    """`sipkg serve` started on a free loopback port, stopped afterwards."""
-    port = free_port()
-    env = {**os.environ, "SIPKG_HOME": str(paths.home)}
-    proc = subprocess.Popen([sys.executable, "-m", "sipkg", "serve", "--port", str(port), "--home", str(paths.home)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}/sparql"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "?query=ASK%7B%7D", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail(proc.stdout.read().decode())
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+@pytest.fixture()
+def server(live_server):
+    """The SPARQL endpoint of the session's real server (tests/livesite.py)."""
+    return live_server + "/sparql"
 
 
 @pytest.mark.integration
@@ -122,10 +96,3 @@ def test_curl_level_http_gets_csv(server):
     with urllib.request.urlopen(req, timeout=10) as r:
         assert r.headers["Content-Type"].startswith("text/csv")
         assert r.read().decode().splitlines()[0] == "n"
-
-
-def test_the_root_leads_to_the_query_form(client):
-    r = client.get("/")
-    assert r.status_code == 302 and r.headers["Location"].endswith("/sparql")
-    page = client.get("/sparql", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert "<textarea" in page and "langMatches" in page

@@ -2,65 +2,102 @@
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Flask, redirect, url_for
+from flask import Flask
 
-from .. import store
+from .. import results
+from ..engine import LocalBackend
 from ..namespaces import sparql_prologue
 from ..paths import Paths
 
 
 class Service:
-    """What every page asks of the data: queries with our prefixes, and the dataset version.
+    """What every page and the endpoint ask of the data, whichever store answers.
 
-    It lives in app.extensions["sipkg"]; pages never open a store themselves.
+    It lives in app.extensions["sipkg"]; pages never open a store themselves. Queries from
+    pages get our prefixes preloaded and the same time-out as the endpoint's.
     """
 
-    def __init__(self, root: Path):
-        self.root = root
-        self._lock = threading.Lock()
-        self._handle = None
-        self._info: store.StoreInfo | None = None
-
-    def get(self):
-        """(handle, info) of the current build; follows the `current` link when a build swaps it."""
-        with self._lock:
-            path = (self.root / store.CURRENT).resolve()
-            if self._info is None or self._info.path != path:
-                self._handle, self._info = store.open_read_only(self.root)
-            return self._handle, self._info
+    def __init__(self, backend, *, timeout: float):
+        self.backend = backend
+        self.timeout = timeout
 
     @property
     def version(self) -> str:
-        return self.get()[1].version
+        return self.backend.version
 
-    def _run(self, query: str) -> store.QueryResult:
-        return store.run_query(self.get()[0], sparql_prologue() + query)
+    def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
+                base_iri: str | None = None) -> results.Answer:
+        return self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                    media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+
+    def close(self) -> None:
+        """Stop the query processes (the app's users are gone: end of a test, server shutdown)."""
+        self.backend.close()
+
+    def _run(self, query: str, media: str):
+        answer = self.execute(sparql_prologue() + query, media=media, limit=PAGE_LIMIT)
+        return results.parse(answer.body, answer.media)
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Rows of a SELECT (our prefixes preloaded) as {variable: term}; unbound variables are absent."""
-        result = self._run(query).value
-        names = [v.value for v in result.variables]
-        return [{n: s[n] for n in names if s[n] is not None} for s in result]
+        return results.rows_of(self._run(query, results.JSON))
 
     def ask(self, query: str) -> bool:
-        return bool(self._run(query).value)
+        return bool(self._run(query, results.JSON))
 
     def graph(self, query: str) -> list[ox.Triple]:
         """Triples of a CONSTRUCT or DESCRIBE (our prefixes preloaded)."""
-        return list(self._run(query).value)
+        return self._run(query, "application/n-triples")
+
+
+PAGE_LIMIT = 1_000_000  # pages ask for what they show; this only bounds a mistake
+
+
+def make_backend(config: dict):
+    """The embedded store (default) or the external SPARQL store named by ENDPOINT."""
+    if config.get("ENDPOINT"):
+        from ..remote import RemoteBackend
+
+        return RemoteBackend(config["ENDPOINT"], gsp=config.get("ENDPOINT_GSP"),
+                             user=config.get("ENDPOINT_USER"), password=config.get("ENDPOINT_PASSWORD"))
+    return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config.get("WRITABLE"))
+
+
+DEFAULTS = {
+    "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (413 above)
+    "QUERY_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
+    "RESULT_LIMIT": 10_000,  # rows (or triples) in one answer; more is cut and flagged
+    "QUERY_WORKERS": 4,  # query processes per server process
+    "WRITABLE": None,  # a folder: serve a writable store there instead of the build (local mode)
+    "TOKEN": None,  # the bearer token SPARQL Update and the Graph Store Protocol require
+    "SERVICE_ALLOW": (),  # SERVICE endpoints queries may call
+    "ENDPOINT": None,  # an external SPARQL store to answer from instead of the embedded one
+}
 
 
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__)
-    app.config.update(STORE=Paths().store, MAX_CONTENT_LENGTH=1_000_000)
+    app.json.ensure_ascii = False  # JSON twins readable in Chinese
+    app.config.update(DEFAULTS, STORE=Paths().store)
     app.config.update(config or {})
-    app.extensions["sipkg"] = Service(Path(app.config["STORE"]))
+    app.extensions["sipkg"] = Service(make_backend(app.config), timeout=app.config["QUERY_TIMEOUT"])
+    from . import i18n
+    from .browse import bp as browse_bp
+    from .editor import bp as editor_bp
+    from .explore import bp as explore_bp
+    from .graphstore import bp as graphstore_bp
+    from .review import bp as review_bp
     from .sparql import bp as sparql_bp
 
+    i18n.init_app(app)
+
     app.register_blueprint(sparql_bp)
-    app.add_url_rule("/", "index", lambda: redirect(url_for("sparql.sparql")))
+    app.register_blueprint(editor_bp)
+    app.register_blueprint(graphstore_bp)
+    app.register_blueprint(explore_bp)
+    app.register_blueprint(browse_bp)
+    app.register_blueprint(review_bp)
     return app
