@@ -1,0 +1,384 @@
+"""The browser for people: home, lists by kind, search, entity pages with evidence, documents.
+
+Every thing's IRI `{base}/id/{type}/{key}` answers 303 to `/doc/{type}/{key}`, which serves HTML,
+JSON (the page's data), Turtle, JSON-LD, N-Triples or RDF/XML by Accept (q-values honoured) or by
+suffix (.html .json .ttl .jsonld .nt .rdf). Every page has a JSON twin. `page_url(iri)` is where
+a page about an IRI lives; templates call it as `link(iri)`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+)
+
+from ..namespaces import BASE, PREFIXES
+from . import facts, reading
+from .catalogue import ID, KINDS, Catalogue, Text, catalogue
+from .i18n import pick
+
+bp = Blueprint("browse", __name__)
+
+RDF_MEDIA = {
+    "text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+SUFFIXES = {
+    ".html": "text/html", ".json": "application/json", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples", ".rdf": "application/rdf+xml",
+}
+PAGE_MEDIA = ["text/html", "application/json"]
+PER_GROUP = 10  # facts shown per relation before paging
+SENTENCE = re.compile(r"doc/([^/]+)/(sentence|paragraph)/(\d+)")
+KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
+def page_url(iri: str) -> str:
+    """The local page about `iri`: /doc/… for things, the document view (anchored) for sentences."""
+    if iri.startswith(ID):
+        rest = iri[len(ID):]
+        m = SENTENCE.fullmatch(rest)
+        if m:
+            return f"/doc/doc/{m[1]}#{m[2][0]}{m[3]}"
+        return "/doc/" + rest
+    if iri.startswith(BASE + "/def/"):
+        return iri[len(BASE):]
+    return iri
+
+
+@bp.app_template_global("link")
+def _link(iri: str) -> str:
+    return page_url(iri)
+
+
+@bp.app_template_global("name_of")
+def name_of(iri: str):
+    """The label of anything the catalogue knows, in the page's language (None when it has none)."""
+    return pick(catalogue().labels(iri))
+
+
+def negotiate(offered: list[str], suffix: str | None) -> str:
+    """The media type to answer in: the suffix's, else the best of Accept (HTML for browsers and */*)."""
+    if suffix:
+        if suffix not in offered:
+            abort(404)
+        return suffix
+    accept = request.accept_mimetypes
+    if not accept or accept.best in (None, "*/*"):
+        return offered[0]
+    best = accept.best_match(offered)
+    if best is None:
+        abort(Response(f"406 Not Acceptable: this page is available as {', '.join(offered)}\n", 406,
+                       mimetype="text/plain"))
+    return best
+
+
+def split_suffix(path: str) -> tuple[str, str | None]:
+    for suffix, media in SUFFIXES.items():
+        if path.endswith(suffix):
+            return path[: -len(suffix)], media
+    return path, None
+
+
+def answer(template: str, media: str, data: dict, context: dict, json_url: str) -> Response:
+    """The page in HTML (with its JSON twin advertised) or its data as JSON."""
+    if media == "application/json":
+        response = jsonify(data)
+    else:
+        response = Response(render_template(template, json_url=json_url, **context))
+    response.vary.add("Accept")
+    return response
+
+
+def texts(literals: list[Text]) -> dict[str, list[str]]:
+    """Literals grouped by language for JSON: {"zh-hans": […], "en": […]}."""
+    out: dict[str, list[str]] = {}
+    for t in literals:
+        out.setdefault(t.language or "", []).append(t.value)
+    return out
+
+
+def class_of(cat: Catalogue, classes: list[str]):
+    """The entity's class label in the page's language (the first asserted class with a label)."""
+    for c in classes:
+        label = pick(cat.terms.get(c, []))
+        if label:
+            return label
+    return None
+
+
+def entity_json(cat: Catalogue, iri: str) -> dict:
+    e = cat.entities.get(iri)
+    label = pick(cat.labels(iri))
+    out = {"iri": iri, "url": page_url(iri), "label": label.text if label else iri}
+    if e:
+        kind = class_of(cat, e.classes)
+        out.update(type=e.type, kind=kind.text if kind else None, classes=e.classes)
+    return out
+
+
+# ---------------------------------------------------------------- home and lists
+
+HEADLINE = """
+SELECT ?obs ?indicator ?value ?unit ?stated ?period WHERE {
+  ?obs a qb:Observation ; sip:refArea <%(park)s> ; sip:indicator ?indicator ; sip:value ?value .
+  FILTER NOT EXISTS { ?obs sip:subject ?subject }
+  OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?obs sip:statedValue ?stated }
+  OPTIONAL { ?obs sip:refPeriod ?period }
+} ORDER BY DESC(?period) ?indicator"""
+
+CONNECTED = """
+SELECT ?e (COUNT(DISTINCT ?st) AS ?facts) WHERE {
+  ?st a sip:FactStatement ; rdf:subject|rdf:object ?e .
+  FILTER(isIRI(?e) && STRSTARTS(STR(?e), "%(id)sorg/"))
+} GROUP BY ?e ORDER BY DESC(?facts) LIMIT 8"""
+
+PARK = f"{ID}place/suzhou-industrial-park"
+HEADLINE_SHOWN = 12  # the latest figures; the statistics page has them all
+
+
+@bp.route("/")
+@bp.route("/index.json")
+def home() -> Response:
+    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    svc, cat = current_app.extensions["sipkg"], catalogue()
+    counts = {t: len(cat.of_type(t)) for t in KINDS}
+    key_orgs = [(r["e"].value, int(r["facts"].value)) for r in svc.select(CONNECTED % {"id": ID})]
+    headline = _latest_per_indicator(svc.select(HEADLINE % {"park": PARK}))[:HEADLINE_SHOWN]
+    programmes = sorted(cat.of_type("programme"), key=lambda e: _sort_label(e.labels))
+    documents = sorted(cat.documents)
+    data = {
+        "version": cat.version, "counts": counts, "documents": len(documents),
+        "sentences": len(cat.sentences),
+        "park": entity_json(cat, PARK) if PARK in cat.entities else None,
+        "key_institutions": [{**entity_json(cat, e), "facts": n} for e, n in key_orgs],
+        "programmes": [entity_json(cat, e.iri) for e in programmes],
+        "headline_statistics": [_obs_json(cat, o) for o in headline],
+    }
+    context = {"cat": cat, "counts": counts, "kinds": KINDS, "key_orgs": key_orgs, "headline": headline,
+               "programmes": programmes, "documents": documents, "park": cat.entities.get(PARK)}
+    return answer("home.html", media, data, context, "/index.json")
+
+
+def _latest_per_indicator(rows: list[dict]) -> list[dict]:
+    """The most recent figure of each headline indicator."""
+    seen: dict[str, dict] = {}
+    for r in rows:
+        seen.setdefault(r["indicator"].value, {k: v.value for k, v in r.items()})
+    return list(seen.values())
+
+
+def _obs_json(cat: Catalogue, o: dict) -> dict:
+    ind, unit = pick(cat.labels(o["indicator"])), pick(cat.labels(o.get("unit", "")))
+    return {"iri": o["obs"], "indicator": ind.text if ind else o["indicator"], "value": o["value"],
+            "unit": unit.text if unit else o.get("unit"), "stated": o.get("stated"), "period": o.get("period")}
+
+
+def _sort_label(labels: list[Text]) -> str:
+    label = pick(labels)
+    return label.text if label else ""
+
+
+@bp.route("/kind/<type_>")
+def kind(type_: str) -> Response:
+    type_, suffix = split_suffix(type_)
+    media = negotiate(PAGE_MEDIA, suffix)
+    if type_ not in KINDS:
+        abort(404)
+    cat = catalogue()
+    entities = sorted(cat.of_type(type_), key=lambda e: (_sort_label(e.labels), e.key))
+    data = {"type": type_, "title": dict(zip(("zh", "en"), KINDS[type_])),
+            "entities": [entity_json(cat, e.iri) for e in entities]}
+    context = {"type_": type_, "title": KINDS[type_], "entities": entities, "cat": cat}
+    return answer("kind.html", media, data, context, f"/kind/{type_}.json")
+
+
+# ---------------------------------------------------------------- search
+
+@bp.route("/search")
+@bp.route("/search.json")
+def search() -> Response:
+    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    query = (request.args.get("q") or "").strip()
+    if len(query) > 200:
+        abort(Response("400 Bad Request: a search is at most 200 characters\n", 400, mimetype="text/plain"))
+    cat = catalogue()
+    hits = cat.index.search(query, limit=60) if query else []
+    results = [_hit_json(cat, h) for h in hits]
+    data = {"query": query, "count": len(results), "results": results}
+    context = {"query": query, "hits": hits, "results": results, "cat": cat}
+    json_url = "/search.json?" + request.query_string.decode("utf-8", "replace")
+    return answer("search.html", media, data, context, json_url)
+
+
+def _hit_json(cat: Catalogue, h) -> dict:
+    if h.kind == "entity":
+        e = cat.entities[h.iri]
+        note = pick(e.notes)
+        return {**entity_json(cat, h.iri), "kind_of_hit": "entity", "score": h.score, "matched": h.matched,
+                "how": h.how, "snippet": note.text if note else ""}
+    title = pick(cat.documents.get(h.doc, []))
+    return {"kind_of_hit": "sentence", "iri": h.iri, "url": page_url(h.iri), "score": h.score,
+            "document": h.doc, "document_title": title.text if title else h.doc, "index": h.index,
+            "snippet": [{"text": t, "match": m} for t, m in h.snippet]}
+
+
+# ---------------------------------------------------------------- linked data
+
+@bp.route("/id/<path:rest>")
+def identifier(rest: str) -> Response:
+    """A thing's IRI: 303 See Other to the document about it."""
+    return redirect("/doc/" + rest, 303)
+
+
+@bp.route("/def/<path:rest>")
+def vocabulary(rest: str) -> Response:
+    """Ontology terms and code-list concepts: the same page as a thing's, at the term's own path."""
+    rest, suffix = split_suffix(rest)
+    return resource(f"{BASE}/def/{rest}", f"/def/{rest}", suffix)
+
+
+@bp.route("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    rest, suffix = split_suffix(rest)
+    m = SENTENCE.fullmatch(rest)
+    if m:
+        media = negotiate(["text/html", *RDF_MEDIA], suffix)
+        if media == "text/html":
+            return redirect(page_url(ID + rest), 303)
+        return rdf(ID + rest, media)
+    type_, _, key = rest.partition("/")
+    if not KEY.fullmatch(key or "-") or not (type_ in KINDS or type_ == "doc"):
+        abort(404)
+    if type_ == "doc":
+        return source_document(ID + rest, f"/doc/{rest}", suffix)
+    return resource(ID + rest, f"/doc/{rest}", suffix)
+
+
+def resource(iri: str, path: str, suffix: str | None) -> Response:
+    media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
+    svc, cat = current_app.extensions["sipkg"], catalogue()
+    known = iri in cat.entities or iri in cat.terms or svc.ask(f"ASK {{ <{iri}> ?p ?o }}")
+    if not known:
+        return not_found(iri)
+    if media in RDF_MEDIA:
+        return rdf(iri, media)
+    d = facts.describe(svc, iri, cat)
+    page = request.args.get("page", "1")
+    shown_group = request.args.get("rel")
+    if not page.isdigit() or int(page) < 1:
+        abort(Response("400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"))
+    pages = {g.id: (int(page) if g.id == shown_group else 1) for g in d.groups}
+    entity = cat.entities.get(iri)
+    data = {
+        **entity_json(cat, iri), "labels": texts(cat.labels(iri)),
+        "aliases": texts(entity.aliases) if entity else {}, "notes": texts(entity.notes) if entity else {},
+        "relations": [_group_json(cat, g, pages[g.id]) for g in d.groups],
+        "statistics": [_observation_json(cat, o) for o in d.observations],
+        "mentioned_in": [page_url(s) for s in d.mentions],
+    }
+    alternates = [(media_type, path + ext) for ext, media_type in SUFFIXES.items() if media_type != "text/html"]
+    context = {"iri": iri, "entity": entity, "d": d, "cat": cat, "pages": pages, "per_group": PER_GROUP,
+               "alternates": alternates, "kind_label": class_of(cat, entity.classes) if entity else None,
+               "path": path, "sentences": cat.sentences}
+    return answer("entity.html", media, data, context, path + ".json")
+
+
+def _fact_json(cat: Catalogue, f: facts.Fact) -> dict:
+    out: dict = {"value": f.other, "inferred": f.inferred, "curated": f.curated,
+                 "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in f.evidence]}
+    if f.is_iri:
+        label = pick(cat.labels(f.other))
+        out.update(iri=f.other, url=page_url(f.other), label=label.text if label else f.other)
+    elif f.datatype:
+        out["datatype"] = f.datatype
+    return out
+
+
+def _group_json(cat: Catalogue, g: facts.Group, page: int) -> dict:
+    label = pick(cat.labels(g.label_predicate))
+    start = (page - 1) * PER_GROUP
+    return {"id": g.id, "predicate": g.predicate, "direction": g.direction,
+            "label": label.text if label else g.label_predicate, "count": len(g.facts), "page": page,
+            "facts": [_fact_json(cat, f) for f in g.facts[start:start + PER_GROUP]]}
+
+
+def _observation_json(cat: Catalogue, o: facts.Observation) -> dict:
+    ind, unit = pick(cat.labels(o.indicator)), pick(cat.labels(o.unit))
+    return {"iri": o.iri, "indicator": ind.text if ind else o.indicator, "value": o.value,
+            "unit": unit.text if unit else o.unit, "stated": o.stated, "period": o.period,
+            "area": o.area, "subject": o.subject,
+            "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in o.evidence]}
+
+
+DESCRIBE = """
+CONSTRUCT {
+  <%(e)s> ?p ?o . ?o rdfs:label ?ol . ?s ?q <%(e)s> . ?s rdfs:label ?sl .
+  ?st ?sp ?so . ?ev ?ep ?eo . ?t ?tp ?to . ?sel ?selp ?selo .
+} WHERE {
+  { <%(e)s> ?p ?o OPTIONAL { ?o rdfs:label ?ol } }
+  UNION { ?s ?q <%(e)s> FILTER(isIRI(?s) && !STRSTARTS(STR(?s), "%(base)s/data/")) OPTIONAL { ?s rdfs:label ?sl } }
+  UNION { ?st rdf:subject <%(e)s> ; ?sp ?so }
+  UNION { ?st rdf:subject <%(e)s> ; prov:wasDerivedFrom ?ev . ?ev ?ep ?eo }
+  UNION { ?st rdf:subject <%(e)s> ; prov:wasDerivedFrom/oa:hasTarget ?t . ?t ?tp ?to }
+  UNION { ?st rdf:subject <%(e)s> ; prov:wasDerivedFrom/oa:hasTarget/oa:hasSelector ?sel . ?sel ?selp ?selo }
+}"""
+
+
+def rdf(iri: str, media: str) -> Response:
+    """What the graph says about `iri` (and its statements with their evidence), in an RDF format."""
+    triples = current_app.extensions["sipkg"].graph(DESCRIBE % {"e": iri, "base": BASE})
+    if not triples:
+        return not_found(iri)
+    prefixes = PREFIXES if media in ("text/turtle", "application/rdf+xml") else None
+    body = ox.serialize(triples, format=RDF_MEDIA[media], prefixes=prefixes)
+    response = Response(body, mimetype=media)
+    response.vary.add("Accept")
+    return response
+
+
+def not_found(iri: str) -> Response:
+    accept = request.accept_mimetypes
+    media = "text/html" if accept.best in (None, "*/*") else accept.best_match(PAGE_MEDIA) or "text/plain"
+    if media == "application/json":
+        response = jsonify({"error": "not found", "iri": iri})
+    elif media == "text/html":
+        response = Response(render_template("notfound.html", iri=iri, json_url=None))
+    else:
+        response = Response(f"404 Not Found: the graph says nothing about <{iri}>\n", mimetype="text/plain")
+    response.status_code = 404
+    return response
+
+
+# ---------------------------------------------------------------- documents
+
+def source_document(iri: str, path: str, suffix: str | None) -> Response:
+    media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
+    cat = catalogue()
+    if iri not in cat.documents:
+        return not_found(iri)
+    if media in RDF_MEDIA:
+        return rdf(iri, media)
+    view = reading.read(current_app.extensions["sipkg"], iri, cat)
+    data = {
+        "iri": iri, "titles": texts(view.titles),
+        "metadata": [{"predicate": p, "value": v.value if isinstance(v, Text) else v} for p, v in view.meta],
+        "paragraphs": [{"index": p.index, "furniture": p.furniture, "sentences": [
+            {"index": s.index, "iri": s.iri, "anchor": f"s{s.index}", "furniture": s.furniture,
+             "text": "".join(t for t, _ in s.pieces),
+             "mentions": [{"text": t, "iri": e} for t, e in s.pieces if e]} for s in p.sentences]}
+            for p in view.paragraphs],
+    }
+    alternates = [(media_type, path + ext) for ext, media_type in SUFFIXES.items() if media_type != "text/html"]
+    context = {"view": view, "iri": iri, "alternates": alternates, "cat": cat, "Text": Text}
+    return answer("document.html", media, data, context, path + ".json")

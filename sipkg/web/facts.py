@@ -1,0 +1,224 @@
+"""What the graph says about one thing, with the evidence for each fact: the data of an entity page.
+
+Four queries: statements about it (outgoing), statements naming it (incoming), the statistics
+about it, the sentences that mention it. Relations are grouped by predicate; a fact is marked
+inferred when only the reasoner's graph holds it, curated when a curation entry made it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..namespaces import BASE
+from .catalogue import ID, INFERRED, ONTOLOGY, RDF_TYPE, Catalogue, is_sip
+
+CURATION = f"{BASE}/def/method/curation-"
+NAME_PREDICATES = {
+    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/2004/02/skos/core#note",
+}
+HIDDEN = {
+    f"{BASE}/def/sip#mentionedIn", f"{BASE}/def/sip#mentions",  # shown as "mentioned in" instead
+    "http://www.w3.org/ns/org#classification",  # the same concept as sip:kind
+}
+
+# The evidence of the statement ?st: its sentence, where the quote is, the quote, the method.
+EVIDENCE = """
+    ?st prov:wasDerivedFrom ?ev . OPTIONAL { ?st sip:method ?method }
+    ?ev oa:hasTarget ?target . ?target oa:hasScope ?sentence .
+    OPTIONAL { ?target oa:hasSelector ?qs . ?qs oa:exact ?exact }
+    OPTIONAL { ?target oa:hasSelector ?ps . ?ps a oa:TextPositionSelector ; oa:start ?start ; oa:end ?end }"""
+
+OUT = """
+SELECT ?g ?p ?o ?sentence ?exact ?start ?end ?method WHERE {
+  GRAPH ?g { <%(e)s> ?p ?o }
+  FILTER(?g != <%(ontology)s> || STRSTARTS(STR(<%(e)s>), "%(base)s/def/"))
+  OPTIONAL { ?st rdf:subject <%(e)s> ; rdf:predicate ?p ; rdf:object ?o . %(evidence)s }
+}"""
+
+IN = """
+SELECT ?g ?s ?p ?sentence ?exact ?start ?end ?method WHERE {
+  GRAPH ?g { ?s ?p <%(e)s> }
+  FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "%(id)s") || STRSTARTS(STR(?s), "%(base)s/def/")))
+  FILTER(!STRSTARTS(STR(?s), "%(id)sdoc/"))
+  OPTIONAL { ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object <%(e)s> . %(evidence)s }
+}"""
+
+OBSERVATIONS = """
+SELECT ?obs ?indicator ?value ?unit ?stated ?period ?approx ?area ?subject ?sentence ?exact ?start ?end ?method
+WHERE {
+  { ?obs sip:refArea <%(e)s> } UNION { ?obs sip:subject <%(e)s> }
+  ?obs a qb:Observation ; sip:indicator ?indicator ; sip:value ?value .
+  OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?obs sip:statedValue ?stated }
+  OPTIONAL { ?obs sip:refPeriod ?period } OPTIONAL { ?obs sip:approximation ?approx }
+  OPTIONAL { ?obs sip:refArea ?area } OPTIONAL { ?obs sip:subject ?subject }
+  OPTIONAL { ?st rdf:subject ?obs ; rdf:predicate sip:value . %(evidence)s }
+} ORDER BY ?indicator ?period"""
+
+MENTIONS = "SELECT DISTINCT ?sentence WHERE { ?sentence sip:mentions <%(e)s> }"
+
+
+@dataclass
+class Evidence:
+    """A sentence that states a fact, cut around the words that state it."""
+
+    sentence: str
+    doc: str
+    index: int
+    before: str
+    quote: str
+    after: str
+    curated: bool
+
+    def to_json(self) -> dict:
+        return {"sentence": self.sentence, "document": self.doc, "index": self.index,
+                "quote": self.quote, "text": self.before + self.quote + self.after, "curated": self.curated}
+
+
+@dataclass
+class Fact:
+    """One relation of the thing: the thing at its other end, and how we know it."""
+
+    other: str  # an IRI, or a literal's text
+    is_iri: bool
+    datatype: str = ""
+    graphs: set[str] = field(default_factory=set)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    @property
+    def inferred(self) -> bool:
+        return self.graphs == {INFERRED}
+
+    @property
+    def curated(self) -> bool:
+        return any(e.curated for e in self.evidence)
+
+
+@dataclass
+class Group:
+    """The facts of one relation in one direction (outgoing, or incoming read through its inverse)."""
+
+    id: str
+    predicate: str
+    direction: str  # "out" or "in"
+    label_predicate: str  # whose label names the group: the predicate, or its inverse for incoming facts
+    facts: list[Fact] = field(default_factory=list)
+
+
+@dataclass
+class Observation:
+    iri: str
+    indicator: str
+    value: str
+    unit: str
+    stated: str
+    period: str
+    approximation: str
+    area: str
+    subject: str
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+@dataclass
+class Description:
+    iri: str
+    groups: list[Group]
+    observations: list[Observation]
+    mentions: list[str]
+
+
+def evidence_of(row: dict, cat: Catalogue) -> Evidence | None:
+    """The evidence a result row carries, with the quote located in its sentence."""
+    if "sentence" not in row or row["sentence"].value not in cat.sentences:
+        return None
+    s = cat.sentences[row["sentence"].value]
+    exact = row["exact"].value if "exact" in row else ""
+    at = int(row["start"].value) - s.start if "start" in row else -1
+    if not exact or s.text[at:at + len(exact)] != exact:
+        at = s.text.find(exact) if exact else -1
+    curated = "method" in row and row["method"].value.startswith(CURATION)
+    if at < 0:
+        return Evidence(s.iri, s.doc, s.index, s.text, "", "", curated)
+    return Evidence(s.iri, s.doc, s.index, s.text[:at], exact, s.text[at + len(exact):], curated)
+
+
+def _add(facts: dict, key: tuple, row: dict, other, cat: Catalogue) -> None:
+    is_iri = not hasattr(other, "datatype")
+    fact = facts.get(key)
+    if fact is None:
+        datatype = "" if is_iri else other.datatype.value
+        fact = facts[key] = Fact(other.value, is_iri, datatype)
+    fact.graphs.add(row["g"].value)
+    ev = evidence_of(row, cat)
+    if ev and ev not in fact.evidence:
+        fact.evidence.append(ev)
+
+
+def describe(svc, iri: str, cat: Catalogue) -> Description:
+    """Everything an entity page shows about `iri`."""
+    params = {"e": iri, "base": BASE, "id": ID, "ontology": ONTOLOGY, "evidence": EVIDENCE}
+    out: dict[tuple, Fact] = {}
+    for row in svc.select(OUT % params):
+        p, o = row["p"].value, row["o"]
+        if p in NAME_PREDICATES or p in HIDDEN or not _shown(row, p, o):
+            continue
+        _add(out, ("out", p, o.value), row, o, cat)
+    inc: dict[tuple, Fact] = {}
+    for row in svc.select(IN % params):
+        p, s = row["p"].value, row["s"]
+        if p in HIDDEN or not _shown(row, p, None):
+            continue
+        _add(inc, ("in", p, s.value), row, s, cat)
+    facts = {**out, **inc}
+    groups: dict[tuple, Group] = {}
+    for (direction, p, other), fact in facts.items():
+        if fact.inferred and _asserted_inverse(direction, p, other, facts, cat):
+            continue
+        label_p = cat.inverse.get(p, p) if direction == "in" else p
+        group = groups.setdefault((direction, p), Group(f"{direction}-{_local(p)}", p, direction, label_p))
+        group.facts.append(fact)
+    ordered = sorted(groups.values(), key=lambda g: (g.direction != "out", g.predicate != RDF_TYPE, g.id))
+    for g in ordered:
+        g.facts.sort(key=lambda f: (f.inferred, not f.evidence, f.other))
+    observations = _observations(svc, params, cat)
+    mentions = sorted((r["sentence"].value for r in svc.select(MENTIONS % params) if r["sentence"].value in cat.sentences),
+                      key=lambda s: (cat.sentences[s].doc, cat.sentences[s].index))
+    return Description(iri, ordered, observations, mentions)
+
+
+def _shown(row: dict, p: str, o) -> bool:
+    """Whether a triple belongs on the page: asserted ones, and what the reasoner adds in our own vocabulary."""
+    if row["g"].value != INFERRED:
+        return True
+    if p == RDF_TYPE:
+        return o is not None and is_sip(o.value)
+    return is_sip(p)
+
+
+def _asserted_inverse(direction: str, p: str, other: str, facts: dict, cat: Catalogue) -> bool:
+    """Whether an inferred fact only restates an asserted one read backwards (A p B gives B p⁻ A)."""
+    inverse = cat.inverse.get(p)
+    if inverse is None:
+        return False
+    flipped = facts.get(("in" if direction == "out" else "out", inverse, other))
+    return flipped is not None and not flipped.inferred
+
+
+def _local(iri: str) -> str:
+    return iri.rstrip("/#").replace("#", "/").rsplit("/", 1)[-1]
+
+
+def _observations(svc, params: dict, cat: Catalogue) -> list[Observation]:
+    found: dict[str, Observation] = {}
+    for row in svc.select(OBSERVATIONS % params):
+        iri = row["obs"].value
+        obs = found.get(iri)
+        if obs is None:
+            v = {k: row[k].value if k in row else "" for k in
+                 ("indicator", "value", "unit", "stated", "period", "approx", "area", "subject")}
+            obs = found[iri] = Observation(iri, v["indicator"], v["value"], v["unit"], v["stated"],
+                                           v["period"], v["approx"], v["area"], v["subject"])
+        ev = evidence_of(row, cat)
+        if ev and ev not in obs.evidence:
+            obs.evidence.append(ev)
+    return list(found.values())
