@@ -61,7 +61,8 @@ DEFINES = expand(r"《?(?P<p>{E})》?[^。]*?提出了?[^。]*?(?:建设|实施|
 ENUMERATION = expand(r"(?P<x>{QE})[((](?P<parts>{E}(?:[、,]{E})+)[))]")
 BORROW = expand(r"借鉴(?P<c>{E})(?P<p>[^,,。;]*?)(?:的)?(?:做法|经验|理念|模式)")
 CREATION_VERB = re.compile(r"创设|创办|建立|成立|打造|引入|设立|实行|构建|定为|推行|组建|开设")
-FOUNDING = expand(r"(?:成立|组建|设立|挂牌成立|建成启用|创建)了?[“\"]?(?P<b>{E})")
+# 成立了X, 建立了由劳、资、政三方组成的X: a founding verb, optionally "composed of …", then the body
+FOUNDING = expand(r"(?:成立|组建|设立|建立|挂牌成立|建成启用|创建)了?(?:由[^,,。;]{1,20}?组成的)?[“\"]?(?P<b>{E})")
 APPROVED = expand(r"^[^{EC}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
 RESTRUCTURE = re.compile(r"职能[^。]*?(?:整合|归并|合并)")
 HOST_VERB = re.compile(r"(?<!不)(?<!不下)(?:设立|配备|设有|入驻|内设|配置)")
