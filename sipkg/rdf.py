@@ -79,6 +79,8 @@ def entity_triples(info: EntityInfo) -> Iterable[tuple]:
         yield s, SKOS.note, Literal(info.note_zh, lang=ZH)
     if info.note_en:
         yield s, SKOS.note, Literal(info.note_en, lang=EN)
+    if info.collective:
+        yield s, DCTERMS.type, DEF["entity-kind/collective"]
     if info.ref.type in ("org", "site"):
         kind = DEF[f"institution-kind/{kebab(info.cls)}"]
         yield s, SIP.kind, kind

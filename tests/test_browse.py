@@ -272,3 +272,14 @@ def test_a_malicious_label_is_escaped(app):
         out = render_template_string('{% from "macros.html" import label %}{{ label(l) }}',
                                      l=Label('<img src=x onerror="alert(1)">', "en", True))
     assert "<img" not in out and "&lt;img" in out and 'class="fallback"' in out
+
+
+def test_a_collective_entity_says_what_it_stands_for(client, select):
+    rows = select(f"""SELECT ?e WHERE {{ ?e dct:type <{BASE}/def/entity-kind/collective> }}""")
+    collectives = {r["e"] for r in rows}
+    assert f"{BASE}/id/org/community-workstations" in collectives
+    assert f"{BASE}/id/org/sip-administrative-committee" not in collectives
+    page = client.get("/doc/org/community-workstations").get_data(as_text=True)
+    assert "集合体" in page
+    english = client.get("/doc/org/community-workstations?lang=en").get_data(as_text=True)
+    assert "Collective" in english
