@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run test validate clean system
+.PHONY: install build run test validate clean system vendor
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,21 @@ system:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing a Java runtime for HermiT"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+	@# headless Chromium for the browser tests (Playwright drives it), and a CJK font so Chinese is not boxes
+	@[ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || { \
+	  echo "installing Chromium and a Chinese font for the browser tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-zenhei >/dev/null; }
+	@# Virtuoso: the external SPARQL store the remote-backend tests start privately on loopback. A
+	@# policy-rc.d (if none is there) keeps the package from starting a system server on the default
+	@# ports, and the service is disabled so none starts at boot either.
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  echo "installing Virtuoso for the remote-store tests"; \
+	  guard=; [ -e /usr/sbin/policy-rc.d ] || { printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d; \
+	    chmod +x /usr/sbin/policy-rc.d; guard=1; }; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq virtuoso-opensource >/dev/null; \
+	  status=$$?; [ -z "$$guard" ] || rm -f /usr/sbin/policy-rc.d; \
+	  update-rc.d virtuoso-opensource-7 disable >/dev/null 2>&1; \
+	  systemctl disable --now virtuoso-opensource-7 >/dev/null 2>&1; exit $$status; }
 
 install: $(VENV)/.installed system
 
@@ -34,6 +49,24 @@ run: build
 
 test: install
 	$(BIN)/pytest -q
+
+## vendor: re-fetch the committed front-end libraries from npm (not run by CI; commit the result)
+YASGUI_VERSION    := 4.6.2
+CYTOSCAPE_VERSION := 3.34.4
+VENDOR            := sipkg/web/static/vendor
+vendor:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	(cd "$$tmp" && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) cytoscape@$(CYTOSCAPE_VERSION) >/dev/null && \
+	  mkdir yasgui cytoscape && tar xzf zazuko-yasgui-*.tgz -C yasgui && tar xzf cytoscape-*.tgz -C cytoscape) && \
+	mkdir -p $(VENDOR)/yasgui $(VENDOR)/cytoscape && \
+	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/yasgui/package/build/yasgui.min.js" > $(VENDOR)/yasgui/yasgui.min.js && \
+	sed 's|/\*# sourceMappingURL=[^*]*\*/||' "$$tmp/yasgui/package/build/yasgui.min.css" > $(VENDOR)/yasgui/yasgui.min.css && \
+	echo "@zazuko/yasgui $(YASGUI_VERSION) (npm; build/yasgui.min.{js,css}, source-map comments removed)" > $(VENDOR)/yasgui/VERSION && \
+	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/cytoscape/package/dist/cytoscape.min.js" > $(VENDOR)/cytoscape/cytoscape.min.js && \
+	cp "$$tmp/cytoscape/package/LICENSE" $(VENDOR)/cytoscape/LICENSE && \
+	echo "cytoscape $(CYTOSCAPE_VERSION) (npm; dist/cytoscape.min.js)" > $(VENDOR)/cytoscape/VERSION && \
+	echo "vendored @zazuko/yasgui $(YASGUI_VERSION) and cytoscape $(CYTOSCAPE_VERSION) into $(VENDOR)" \
+	  "(yasgui's package ships no LICENSE file: $(VENDOR)/yasgui/LICENSE is kept)"
 
 clean:
 	rm -rf var .pytest_cache

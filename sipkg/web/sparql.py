@@ -129,8 +129,8 @@ def _single(values, name: str) -> str | None:
     return given[0] if given else None
 
 
-@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
+@bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])  # registered first: url_for gives /sparql
 def sparql() -> Response:
     if request.method == "OPTIONS":
         return preflight()
