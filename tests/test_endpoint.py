@@ -209,3 +209,17 @@ def test_load_is_refused_even_in_writable_mode(make_app, tmp_path):
     r = client.post("/sparql", data="LOAD <file:///etc/passwd>", content_type="application/sparql-update",
                     headers={"Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == 403 and "LOAD" in r.get_data(as_text=True)
+
+
+@pytest.mark.integration
+def test_a_service_on_the_allow_list_is_called(make_app, live_server):
+    remote = live_server + "/sparql"
+    client = make_app(SERVICE_ALLOW=(remote,))
+    query = f"""SELECT ?l WHERE {{ SERVICE <{remote}> {{
+        <https://data.sipac.gov.cn/id/org/sip-administrative-committee> <http://www.w3.org/2000/01/rdf-schema#label> ?l
+    }} }}"""
+    r = client.get("/sparql", query_string={"query": query})
+    assert r.status_code == 200
+    assert "苏州工业园区管理委员会" in {b["l"]["value"] for b in r.get_json()["results"]["bindings"]}
+    description = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert "BasicFederatedQuery" in description
