@@ -88,13 +88,14 @@ def stats_cmd(data, home) -> None:
 @click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
               help="How to print the results.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Ask this SPARQL endpoint (any SPARQL 1.1 server) instead of the local store.")
 @paths_option
-def query_cmd(query, file, fmt, data, home) -> None:
-    """Run a SPARQL query (argument, --file, or standard input) against the local store."""
+def query_cmd(query, file, fmt, endpoint, data, home) -> None:
+    """Run a SPARQL query (argument, --file, or standard input) against the local store or an endpoint."""
     text = query or (file.read() if file else sys.stdin.read())
-    handle, _ = _open(make_paths(data, home))
     try:
-        result = store.run_query(handle, text)
+        result = _remote_query(endpoint, text) if endpoint else store.run_query(_open(make_paths(data, home))[0], text)
     except store.QuerySyntaxError as e:
         raise click.ClickException(f"SPARQL syntax error: {e}") from None
     if fmt == "json" and result.kind != "graph":
@@ -109,34 +110,178 @@ def query_cmd(query, file, fmt, data, home) -> None:
         _print_table(variables, rows)
 
 
+def _remote_query(endpoint: str, text: str) -> store.QueryResult:
+    from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
+
+    try:
+        return store.ask_endpoint(endpoint, text)
+    except QueryBadFormed as e:
+        raise store.QuerySyntaxError(str(e).split("Response:", 1)[-1].strip()) from None
+    except (SPARQLWrapperException, OSError) as e:
+        raise click.ClickException(f"the endpoint {endpoint} did not answer: {e}") from None
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. The default answers only this machine; use 0.0.0.0 to publish it.")
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--workers", default=2, show_default=True, type=int, help="Worker processes (each has its own store handle).")
-@click.option("--threads", default=4, show_default=True, type=int, help="Threads per worker.")
+@click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
+@click.option("--threads", default=4, show_default=True, type=int,
+              help="Request threads per server process; each may run one query in its own query process.")
+@click.option("--timeout", default=10.0, show_default=True, type=float,
+              help="Seconds a query may run; a longer one is stopped and answered with 503.")
+@click.option("--result-limit", default=10_000, show_default=True, type=int,
+              help="Rows (or triples) in one answer; more are cut and the answer says so (X-Result-Truncated).")
+@click.option("--max-body", default=1_000_000, show_default=True, type=int,
+              help="Largest request body in bytes; a bigger one is answered with 413.")
+@click.option("--allow-service", multiple=True, metavar="URL",
+              help="A SPARQL endpoint queries may call with SERVICE (repeat for more). None by default: "
+                   "without it no query can make the server connect anywhere.")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Answer from this external SPARQL store (see `sipkg push`) instead of the embedded one.")
+@click.option("--writable", default=None, type=click.Path(file_okay=False, path_type=Path),
+              help="Local writable mode: serve a store of your own in this folder, written by SPARQL Update "
+                   "and the Graph Store Protocol (/store). Needs --token; runs one server process.")
+@click.option("--token", envvar="SIPKG_TOKEN", default=None,
+              help="Bearer token that writes must carry (or $SIPKG_TOKEN).")
 @paths_option
-def serve_cmd(host, port, workers, threads, data, home) -> None:
+def serve_cmd(host, port, workers, threads, timeout, result_limit, max_body, allow_service, endpoint, writable,
+              token, data, home) -> None:
     """Serve the store in service over HTTP with a production WSGI server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
     from .web import create_app
 
     paths = make_paths(data, home)
-    _open(paths)
-    app = create_app({"STORE": paths.store})
+    if writable is not None and not token:
+        raise click.ClickException("--writable needs --token (or $SIPKG_TOKEN): writes must be authorised")
+    if writable is None and endpoint is None:
+        _open(paths)
+    config = {"STORE": paths.store, "QUERY_TIMEOUT": timeout, "RESULT_LIMIT": result_limit,
+              "MAX_CONTENT_LENGTH": max_body, "SERVICE_ALLOW": tuple(allow_service), "ENDPOINT": endpoint,
+              "WRITABLE": writable, "TOKEN": token, "QUERY_WORKERS": threads}
+    workers = 1 if writable is not None else workers  # one writer: the store's lock is per process
 
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "accesslog": "-"}.items():
+                               "worker_class": "gthread", "accesslog": "-", "limit_request_line": 8190,
+                               "graceful_timeout": 5, "timeout": max(30, int(timeout * 3))}.items():
                 self.cfg.set(key, value)
 
-        def load(self):
-            return app
+        def load(self):  # in each server process, so each has its own store handles and query processes
+            return create_app(config)
 
-    click.echo(f"sipkg serving {paths.store} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql)")
+    source = endpoint or writable or paths.store
+    click.echo(f"sipkg serving {source} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; "
+               f"{workers} processes x {threads} threads, query time-out {timeout:g} s, "
+               f"{'writable, token required' if writable else 'read-only'})")
     Server().run()
+
+
+@main.command("push")
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The external store's SPARQL query endpoint; after the push it must serve the new version.")
+@click.option("--gsp", default=None, metavar="URL",
+              help="Its Graph Store Protocol endpoint, which the graphs are written to "
+                   "(default for Virtuoso: the query endpoint's URL + '-graph-crud-auth').")
+@click.option("--user", default=None, help="A user who may write graphs there (Virtuoso: dba).")
+@click.option("--password", envvar="SIPKG_PUSH_PASSWORD", default=None,
+              help="That user's password (or $SIPKG_PUSH_PASSWORD, which keeps it out of the shell history).")
+@paths_option
+def push_cmd(endpoint, gsp, user, password, data, home) -> None:
+    """Copy the build in service into an external SPARQL store, for `sipkg serve --endpoint URL`."""
+    from .remote import RemoteBackend, default_gsp
+
+    try:
+        info = store.current(make_paths(data, home).store)
+        remote = RemoteBackend(endpoint, gsp=gsp or default_gsp(endpoint), user=user, password=password)
+        report = remote.push(info.path / "dumps" / "sipkg.nq", version=info.version)
+        served = remote.version
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from None
+    _print_table(["graph", "triples"], [[g, str(n)] for g, n in report["graphs"].items()])
+    click.echo(f"merged into the default graph: {report['union']} triples")
+    for graph in report["removed"]:
+        click.echo(f"removed {graph} (no longer in the build)")
+    if served != info.version:
+        raise click.ClickException(f"pushed version {info.version} to {remote.gsp}, but {endpoint} serves "
+                                   f"{served}: are they the same store?")
+    click.echo(f"version {info.version} pushed to {remote.gsp}; {endpoint} serves it")
+
+
+@main.command("ingest")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="The document's title, as the publisher gives it.")
+@click.option("--published", required=True, help="Publication date, YYYY-MM-DD: relative dates (昨天, 年底) resolve against it.")
+@click.option("--source", required=True, help="The URL it was taken from; a changed text from the same URL is a new version.")
+@click.option("--language", required=True, type=click.Choice(["zh", "en"]), help="The language of the text.")
+@click.option("--title-en", default=None, help="An English title, if there is one.")
+@click.option("--publisher", default=None, help="Who published it.")
+@paths_option
+def ingest_cmd(file, title, published, source, language, title_en, publisher, data, home) -> None:
+    """Add a plain-text or HTML document to the sources; the next `sipkg build` includes it."""
+    from .ingest import ingest
+
+    try:
+        result = ingest(make_paths(data, home), file, title=title, published=published, source=source,
+                        language=language, title_en=title_en, publisher=publisher)
+    except INPUT_ERRORS as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(result.to_text())
+
+
+@main.command("remove")
+@click.argument("key")
+@paths_option
+def remove_cmd(key, data, home) -> None:
+    """Take a document out with its metadata and the curation entries citing it."""
+    from .ingest import remove
+    from .review import what_goes
+
+    paths = make_paths(data, home)
+    going = what_goes(paths.store, key)
+    try:
+        result = remove(paths, key)
+    except INPUT_ERRORS as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(result.to_text())
+    if going:
+        click.echo(going)
+
+
+@main.command("eval")
+@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Folder of gold annotation files (default: tests/gold/ in the project).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--details", is_flag=True, help="Also list each miss and each false positive.")
+@paths_option
+def eval_cmd(gold, as_json, details, data, home) -> None:
+    """Precision, recall and F1 of the pipeline against the hand-made gold, with and without curation."""
+    from .evaluate import GOLD, evaluate
+
+    try:
+        result = evaluate(make_paths(data, home), gold or GOLD)
+    except INPUT_ERRORS as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(json.dumps(result.to_dict(details), ensure_ascii=False, indent=2) if as_json else result.to_text(details))
+
+
+@main.command("review")
+@click.argument("key")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@paths_option
+def review_cmd(key, as_json, data, home) -> None:
+    """What a document brought into the graph in service: new entities, facts with evidence, conflicts."""
+    from . import review
+
+    paths = make_paths(data, home)
+    _open(paths)
+    try:
+        report = review.review(review.local_select(paths.store), key)
+    except review.UnknownDocument:
+        raise click.ClickException(f"no document with key {key!r} in the graph (ingest it, then `sipkg build`)") from None
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text())
 
 
 def _open(paths: Paths):

@@ -119,10 +119,14 @@ def classify_line(line: str) -> str | None:
     return None
 
 
+# English sentences end at . ! ? followed by a space and a capital (not after Mr., No., U.S. …)
+ENGLISH_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bvs)[.!?][\"')\]”’]*\s+(?=[\"“(]?[A-Z0-9])")
+
+
 def looks_like_prose(line: str) -> bool:
     """A line of running text: long enough and ending a sentence."""
     s = line.strip()
-    return len(s) >= 20 and s[-1] in SENTENCE_END + CLOSERS
+    return len(s) >= 20 and s[-1] in SENTENCE_END + CLOSERS + "."
 
 
 def mark_furniture(lines: list[str]) -> list[str | None]:
@@ -140,19 +144,23 @@ def mark_furniture(lines: list[str]) -> list[str | None]:
     return [r if r is not None or i <= last else "footer" for i, r in enumerate(reasons)]
 
 
-def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence spans within text[start:end], split after 。!? (and closing quotes)."""
+def split_sentences(text: str, start: int, end: int, language: str = "zh") -> list[tuple[int, int]]:
+    """Sentence spans within text[start:end], split after 。!? (and closing quotes); in English
+    also after a full stop that ends a sentence."""
     spans, pos = [], start
-    for m in re.finditer(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*", text[start:end]):
+    ends = ENGLISH_END if language == "en" else re.compile(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*")
+    for m in ends.finditer(text[start:end]):
         stop = start + m.end()
         spans.append((pos, stop))
         pos = stop
     if pos < end:
         spans.append((pos, end))
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), b) for a, b in spans if text[a:b].strip()]
+    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()))
+            for a, b in spans if text[a:b].strip()]
 
 
-def parse_text(key: str, text: str, title: str = "") -> tuple[tuple[Paragraph, ...], tuple[Sentence, ...]]:
+def parse_text(key: str, text: str, title: str = "",
+               language: str = "zh") -> tuple[tuple[Paragraph, ...], tuple[Sentence, ...]]:
     """Paragraphs (non-blank lines) and sentences of an NFC text, with furniture marked."""
     line_spans: list[tuple[int, int]] = []
     pos = 0
@@ -170,7 +178,7 @@ def parse_text(key: str, text: str, title: str = "") -> tuple[tuple[Paragraph, .
     paragraphs, sentences = [], []
     for p_index, ((a, b), reason) in enumerate(zip(line_spans, reasons), start=1):
         paragraphs.append(Paragraph(p_index, a, b, reason))
-        for s_a, s_b in split_sentences(text, a, b):
+        for s_a, s_b in split_sentences(text, a, b, language):
             sentences.append(Sentence(key, len(sentences) + 1, p_index, s_a, s_b, text[s_a:s_b], reason))
     return tuple(paragraphs), tuple(sentences)
 
@@ -217,7 +225,8 @@ def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_li
     text = decode(path.read_bytes(), path)
     key = doc_key(path.name)
     title = unicodedata.normalize("NFC", str(meta["title"]))
-    paragraphs, sentences = parse_text(key, text, title)
+    language = str(meta.get("language", "zh"))
+    paragraphs, sentences = parse_text(key, text, title, language)
     if not any(s.furniture is None for s in sentences):
         raise SourceError(path, None, "no content found: every line reads as page furniture")
     return Document(
@@ -226,7 +235,7 @@ def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_li
         title=title,
         title_en=meta.get("title_en"),
         published=_date(meta.get("published"), meta_file or path, meta_line),
-        language=str(meta.get("language", "zh")),
+        language=language,
         publisher=meta.get("publisher"),
         kind=meta.get("kind"),
         text=text,
@@ -237,7 +246,8 @@ def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_li
 
 
 def read_sources(folder: Path) -> list[Document]:
-    """Every document listed in folder/sources.yaml, in the order listed."""
+    """Every current document listed in folder/sources.yaml, in the order listed; versions
+    superseded by a newer one (`replaced_by`) stay on record but are not read."""
     meta_file = folder / "sources.yaml"
     if not meta_file.exists():
         raise SourceError(meta_file, None, "missing: the sources folder needs a sources.yaml")
@@ -245,6 +255,8 @@ def read_sources(folder: Path) -> list[Document]:
     docs, seen = [], {}
     for entry in entries:
         line = entry.pop(yamlfile.LINE, None)
+        if entry.get("replaced_by"):
+            continue
         doc = read_document(folder / entry["file"], entry, meta_file, line)
         if doc.key in seen:
             raise SourceError(meta_file, line, f"{entry['file']} has the same key {doc.key!r} as {seen[doc.key]}")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..documents import Document
+from . import english
 from .dates import find_dates
+from .english import EnglishGazetteer
 from .model import EntityInfo, Fact, Observation, Ref, Value
 from .quantities import find_quantities
-from .recognise import HEADS, HEADS_BY_LENGTH, Recogniser
+from .recognise import HEADS, HEADS_BY_LENGTH, Recogniser, equivalents
 from .registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
 from .rules import (
     Context,
@@ -45,15 +47,20 @@ class Extractor:
         self.registry = registry
         self.minted = dict(minted or {})
         for name, ref in self.minted.items():
-            if ref not in registry.entities:
-                registry.add(self._new_entity(name, ref, _class_for(name)))
+            self._register(name, ref, _class_for(name))
         names = registry.names()
         self.gazetteer = Gazetteer(names, registry.ignore)
         specific = {n for n, r in names.items() if not registry.entities[r].collective}
         self.recogniser = Recogniser(list(names), specific)
 
-    def _new_entity(self, name: str, ref: Ref, cls: str) -> EntityInfo:
-        return EntityInfo(ref, cls, name, pinyin_label(name), minted=True)
+    def _register(self, name: str, ref: Ref, cls: str) -> None:
+        """A found name joins the registry: as a new entity, or as one more name of the entity
+        its other form (湖西社工委 / 湖西社区工作委员会) already names."""
+        info = self.registry.entities.get(ref)
+        if info is None:
+            self.registry.add(EntityInfo(ref, cls, name, pinyin_label(name), minted=True))
+        elif name != info.zh and name not in info.aliases:
+            self.registry.entities[ref] = replace(info, aliases=(*info.aliases, name))
 
     def mentions(self, text: str) -> list[Mention]:
         """Registry names, then names the recogniser finds (minting keys for new ones)."""
@@ -62,10 +69,12 @@ class Extractor:
         for c in self.recogniser.find(text, known):
             ref = self.minted.get(c.name)
             if ref is None:
-                taken = {r.key for r in self.registry.entities if r.type == c.type}
-                ref = Ref(c.type, mint_key(c.name, taken))
+                ref = next((self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names), None)
+                if ref is None:
+                    taken = {r.key for r in self.registry.entities if r.type == c.type}
+                    ref = Ref(c.type, mint_key(c.name, taken))
                 self.minted[c.name] = ref
-                self.registry.add(self._new_entity(c.name, ref, c.cls))
+                self._register(c.name, ref, c.cls)
                 self.gazetteer.names[c.name] = ref
             found.append(Mention(c.start, c.end, c.name, ref))
         kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
@@ -82,10 +91,11 @@ class Extractor:
 
     def _document(self, doc: Document, out: Extraction, as_of: Value | None) -> None:
         entities = self.registry.entities
-        title_refs = [m.ref for m in self.mentions(doc.title)]
+        find = EnglishGazetteer(entities).find if doc.language == "en" else self.mentions
+        title_refs = [m.ref for m in find(doc.title)]
         ctx = Context(functions=self.registry.functions)
         ctx.topic_org = next((r for r in title_refs if r.type == "org"), None)
-        views = [SentenceView(doc, s, self.mentions(s.text), entities) for s in doc.content_sentences()]
+        views = [SentenceView(doc, s, find(s.text), entities) for s in doc.content_sentences()]
         places = Counter(m.ref for v in views for m in v.mentions if m.ref.type == "place")
         ctx.topic_place = next((r for r in title_refs if r.type == "place"), None) or (
             places.most_common(1)[0][0] if places else None)
@@ -106,6 +116,11 @@ class Extractor:
                     method = "recogniser" if info.minted else "registry"
                     ev = v.mention_evidence(m, method, 0.7 if info.minted else 1.0)
                     out.facts.append(Fact(m.ref, "rdf:type", Value(info.cls, "class"), ev))
+            if doc.language == "en":  # names and figures only: the relation rules read Chinese
+                dates = english.find_dates(v.text, reference)
+                out.observations.extend(
+                    english.observations(v, english.find_quantities(v.text), dates, ctx.topic_place, now))
+                continue
             dates = find_dates(v.text, reference=reference, context_year=context_year)
             absolute = [d for d in dates if not d.relative]
             if absolute:
