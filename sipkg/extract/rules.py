@@ -61,6 +61,8 @@ DEFINES = expand(r"《?(?P<p>{E})》?[^。]*?提出了?[^。]*?(?:建设|实施|
 ENUMERATION = expand(r"(?P<x>{QE})[((](?P<parts>{E}(?:[、,]{E})+)[))]")
 BORROW = expand(r"借鉴(?P<c>{E})(?P<p>[^,,。;]*?)(?:的)?(?:做法|经验|理念|模式)")
 CREATION_VERB = re.compile(r"创设|创办|建立|成立|打造|引入|设立|实行|构建|定为|推行|组建|开设")
+# Verbs whose object a 将 phrase puts before them (将甲引入); after the others (将…用于设立乙) it follows.
+DISPOSAL_VERB = re.compile(r"引入|实行|定为|推行")
 # 成立了X, 建立了由劳、资、政三方组成的X: a founding verb, optionally "composed of …", then the body
 FOUNDING = expand(r"(?:成立|组建|设立|建立|挂牌成立|建成启用|创建)了?(?:由[^,,。;]{1,20}?组成的)?[“\"]?(?P<b>{E})")
 APPROVED = expand(r"^[^{EC}]*?(?P<b>{E})[^。]*?经(?P<by>{E})批准(?:设立|成立|建立)")
@@ -229,7 +231,7 @@ def practice_facts(v: SentenceView, practices: dict[str, list[str]], ctx: Contex
         if verb:
             at = m.end() + verb.start()
             clause_start, clause_end = v.clause_bounds(at)
-            disposal = v.masked.rfind("将", clause_start, at)  # 将甲引入: the object stands before the verb
+            disposal = v.masked.rfind("将", clause_start, at) if DISPOSAL_VERB.match(rest, verb.start()) else -1
             span = v.masked[disposal if disposal >= 0 else at : clause_end]
             subjects = [(r, 0.8) for r in v.refs_in(span) if r.type in (ORG, SITE, PROG)]
             end = clause_end
