@@ -1,4 +1,4 @@
-"""/sparql through the Flask test client, and through a real server with real clients."""
+"""/sparql with real clients against a real server (protocol details: test_endpoint.py)."""
 
 from __future__ import annotations
 
@@ -23,39 +23,7 @@ def test_post_direct_and_form_answer_the_same(client):
     assert direct.get_json() == form.get_json()
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-])
-def test_select_results_in_each_format(client, accept, media):
-    r = client.get("/sparql", query_string={"query": QUERY}, headers={"Accept": accept})
-    assert r.status_code == 200 and r.mimetype == media
-
-
-def test_construct_answers_turtle(client):
-    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 3"
-    r = client.get("/sparql", query_string={"query": q}, headers={"Accept": "text/turtle"})
-    assert r.status_code == 200 and r.mimetype == "text/turtle"
-
-
-def test_malformed_query_is_a_400_with_the_parsers_message(client):
-    r = client.get("/sparql", query_string={"query": "SELECT ?x WHERE { ?x"}, headers={"Accept": "application/json"})
-    assert r.status_code == 400
-    assert "syntax error" in r.get_data(as_text=True).lower()
-
-
-def test_unsupported_post_body_is_a_415(client):
-    r = client.post("/sparql", data="x", content_type="text/plain")
-    assert r.status_code == 415
-
-
-def test_unacceptable_format_is_a_406(client):
-    r = client.get("/sparql", query_string={"query": QUERY, "format": "image/png"})
-    assert r.status_code == 406
-
-
-def test_the_form_escapes_what_it_shows(client):
+def test_the_editor_escapes_the_query_it_shows(client):
     r = client.get("/sparql", query_string={"query": "SELECT ('<script>x</script>' AS ?v) {}"},
                    headers={"Accept": "text/html"})
     assert r.status_code == 200

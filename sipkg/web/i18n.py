@@ -36,6 +36,7 @@ NAV = [
     ("/timeline", "时间线", "Timeline"),
     ("/statistics", "统计", "Statistics"),
     ("/practices", "新加坡经验", "Practices"),
+    ("/review", "新文档审核", "Review"),
     ("/sparql", "SPARQL", "SPARQL"),
 ]
 
