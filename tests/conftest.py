@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from graphs import selector
 
 from sipkg import store
 from sipkg.build import PROJECT, BuildReport, Paths, build
@@ -47,16 +48,9 @@ def graph(paths):
 
 
 @pytest.fixture(scope="session")
-def select(graph):
-    """Run a SELECT and return rows as dicts of plain strings."""
-    from sipkg.namespaces import sparql_prologue
-
-    def run(query: str) -> list[dict[str, str | None]]:
-        result = store.run_query(graph, sparql_prologue() + query)
-        variables, rows = result.rows()
-        return [dict(zip(variables, row)) for row in rows]
-
-    return run
+def select(paths):
+    """Run a SELECT (our prefixes preloaded) and return rows as dicts of plain strings."""
+    return selector(paths.store)
 
 
 @pytest.fixture()

@@ -5,13 +5,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
-from sipkg import store
 from rdflib import URIRef
 
+from sipkg import store
 from sipkg.build import BuildError, BuildReport, Paths, assemble, build
-from sipkg.namespaces import SIP
 from sipkg.curation import CurationError
+from sipkg.namespaces import SIP
 from sipkg.yamlfile import InputError
 
 DOCS = ("b8b52a2e8e474372", "f193373a2751c50a")

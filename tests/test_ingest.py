@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from graphs import selector
 
-from sipkg import store
 from sipkg.build import Paths, build, load_minted
 from sipkg.cli import main
 from sipkg.documents import read_sources, split_sentences
@@ -22,7 +22,6 @@ from sipkg.extract.model import Ref
 from sipkg.extract.recognise import equivalents
 from sipkg.htmltext import html_to_text
 from sipkg.ingest import IngestError, content_key, ingest, read_input, remove
-from sipkg.namespaces import sparql_prologue
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 ZH = FIXTURES / "lakeside-notice.txt"
@@ -250,12 +249,7 @@ def grown(paths, tmp_path_factory):
         keys[name] = content_key(read_input(file)[0])
     grown_paths = Paths(data=data, home=root / "home")
     report = build(grown_paths)
-    handle, _ = store.open_read_only(grown_paths.store)
-
-    def select(query: str) -> list[dict]:
-        variables, rows = store.run_query(handle, sparql_prologue() + query).rows()
-        return [dict(zip(variables, row, strict=True)) for row in rows]
-
+    select = selector(grown_paths.store)
     return grown_paths, report, select, keys
 
 
@@ -409,11 +403,5 @@ def test_reingest_after_a_build_is_a_no_op_and_remove_restores_the_previous_fact
             assert "facts stated by no other document" in r.output
             assert "- 星湖邻里中心 hosts 九龙医院" in r.output and "九龙医院 <" in r.output
     build(paths)
-    handle, _ = store.open_read_only(paths.store)
-
-    def after(query: str) -> list[dict]:
-        variables, rows = store.run_query(handle, sparql_prologue() + query).rows()
-        return [dict(zip(variables, row, strict=True)) for row in rows]
-
-    assert _facts(after) == _facts(select)
+    assert _facts(selector(paths.store)) == _facts(select)
     assert load_minted(paths.minted)["九龙医院"] == Ref("org", "jiu-long-yi-yuan")  # keys stay frozen, never reused

@@ -6,11 +6,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from graphs import selector
 
-from sipkg import store
 from sipkg.build import Paths, build, load_minted
 from sipkg.extract.model import Ref
-from sipkg.namespaces import sparql_prologue
 
 KEY = "abcdef0123456789"
 TEXT = """湖东社工委2019年工作简报
@@ -37,12 +36,7 @@ def grown(paths, tmp_path_factory):
         f.write(META)
     grown_paths = Paths(data=data, home=root / "home")
     report = build(grown_paths)
-    handle, _ = store.open_read_only(grown_paths.store)
-
-    def select(query: str) -> list[dict]:
-        variables, rows = store.run_query(handle, sparql_prologue() + query).rows()
-        return [dict(zip(variables, row, strict=True)) for row in rows]
-
+    select = selector(grown_paths.store)
     return grown_paths, report, select
 
 

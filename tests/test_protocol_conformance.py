@@ -16,10 +16,10 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
+from livesite import serve
 from rdflib import RDF, Graph, Namespace, URIRef
 from rdflib.collection import Collection
 
-from livesite import serve
 from sipkg.paths import PROJECT
 
 SUITE = PROJECT.parent / "shared" / "w3c" / "sparql11-protocol"
