@@ -18,6 +18,7 @@ from ..pool import PoolBusy, WorkerDied
 from ..sparqltext import DatasetConflict, query_form, refuse_remote, with_using
 from ..store import QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from . import description
+from .editor import editor_page
 
 bp = Blueprint("sparql", __name__)
 
@@ -139,25 +140,19 @@ def sparql() -> Response:
         return run_update(update)
     if not query:
         if wants_html():
-            return editor()
+            return editor_page(None)
         if request.method == "GET" and not request.args:
             return description.response(negotiate("graph"))
         raise ProtocolError(400, "missing 'query' parameter")
     if wants_html():
-        return editor(query)
+        return editor_page(query)
     return run_query(query)
 
 
-@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH", "HEAD"])
+@bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
 def wrong_method() -> Response:
     raise ProtocolError(405, f"{request.method} is not a SPARQL protocol operation: use GET or POST",
                         {"Allow": "GET, POST, OPTIONS"})
-
-
-def editor(query: str | None = None) -> Response:
-    from .editor import editor_page
-
-    return editor_page(query)
 
 
 def preflight() -> Response:
@@ -196,8 +191,8 @@ def run_query(query: str) -> Response:
     except QueryRefused as e:
         raise ProtocolError(403, str(e)) from None
     except QueryTimeout as e:
-        raise ProtocolError(503, f"{e}. Narrow the query (a LIMIT, fewer variables in a pattern) or run it "
-                                 "on your own copy of the data (/download).") from None
+        raise ProtocolError(503, f"{e}. Narrow the query: a LIMIT, or patterns that share variables "
+                                 "(a pattern that shares none multiplies the answer).") from None
     except (PoolBusy, WorkerDied, StoreError) as e:
         raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
     response = Response(answer.body, mimetype=answer.media)
