@@ -166,8 +166,8 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
     entries = load_entries(paths.curation, by_key, registry.entities)
     curated = apply_curation(extraction.facts, entries, paths.curation)
     curated.facts.extend(Fact(Ref("doc", key), "dct:temporal", d.value, d.evidence) for key, d in document_dates.items())
-    report.curation = {"add": curated.added, "reject": curated.rejected, "correct": curated.corrected,
-                       "document dates": len(document_dates)}
+    report.curation = {"add": curated.added, "accept": curated.accepted, "reject": curated.rejected,
+                       "correct": curated.corrected, "document dates": len(document_dates)}
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
     facts = curated.facts
     methods = Counter(f.evidence.method.split(":")[0] for f in facts)

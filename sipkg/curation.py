@@ -1,6 +1,7 @@
 """Reviewed corrections and additions (data/curation/*.yaml), each citing an exact quote.
 
-An entry adds a fact the rules cannot reach, rejects one they got wrong, or corrects
+An entry adds a fact the rules cannot reach, accepts one they found (a reviewer's
+confirmation, kept as a second piece of evidence), rejects one they got wrong, or corrects
 its object. Its quote must occur in the cited document's text: the quote becomes the
 fact's evidence, so a curated fact is traced to its sentence like any other.
 """
@@ -17,7 +18,7 @@ from .extract.model import Concept, EntityInfo, Evidence, Fact, Ref, Term, Value
 from .rdf import predicate_iri
 from .yamlfile import InputError
 
-ACTIONS = ("add", "reject", "correct")
+ACTIONS = ("add", "accept", "reject", "correct")
 ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -55,6 +56,7 @@ class CurationResult:
     added: int
     rejected: int
     corrected: int
+    accepted: int
 
 
 def parse_term(raw, entities: dict[Ref, EntityInfo], err) -> Term:
@@ -183,17 +185,18 @@ def _entry(path: Path, item, docs, entities, seen) -> Entry:
 
 
 def apply(facts: list[Fact], entries: list[Entry], folder: Path) -> CurationResult:
-    """Facts after the reviewed entries: rejected and corrected ones out, additions in."""
+    """Facts after the reviewed entries: rejected and corrected ones out, additions in, accepted ones confirmed."""
     out = list(facts)
     counts = dict.fromkeys(ACTIONS, 0)
     for e in entries:
-        if e.action in ("reject", "correct"):
-            target = e.object if e.action == "reject" else e.replaces
+        if e.action in ("accept", "reject", "correct"):
+            target = e.replaces if e.action == "correct" else e.object
             kept = [f for f in out if (f.subject, f.predicate, f.object) != (e.subject, e.predicate, target)]
             if len(kept) == len(out):
                 raise CurationError(folder / e.file, e.line, f"{e.action} {e.id!r}: no extracted fact matches it any more")
-            out = kept
-        if e.action in ("add", "correct"):
+            if e.action != "accept":
+                out = kept
+        if e.action in ("add", "accept", "correct"):
             out.append(Fact(e.subject, e.predicate, e.object, e.evidence))
         counts[e.action] += 1
-    return CurationResult(out, counts["add"], counts["reject"], counts["correct"])
+    return CurationResult(out, counts["add"], counts["reject"], counts["correct"], counts["accept"])

@@ -124,6 +124,7 @@ class ReviewFact:
     method: str
     confidence: float
     evidence: list[Evidence] = field(default_factory=list)
+    accept: str = ""  # the curation entry (YAML) that confirms the fact
     reject: str = ""  # the curation entry (YAML) that would take the fact out
 
 
@@ -225,7 +226,8 @@ def review(select: Select, key: str) -> Review:
         if ev not in f.evidence:
             f.evidence.append(ev)
     for f in facts.values():
-        f.reject = reject_entry(f, key)
+        f.accept = curation_entry(f, key, "accept")
+        f.reject = curation_entry(f, key, "reject")
     observations: dict[str, ReviewObservation] = {}
     for r in select(OBSERVATIONS % names):
         observations.setdefault(r["obs"], ReviewObservation(
@@ -246,16 +248,16 @@ def _entity(r: dict[str, str]) -> Entity:
     return Entity(r["e"], r.get("zh"), r.get("en"), cls, method, new)
 
 
-def reject_entry(f: ReviewFact, doc: str) -> str:
-    """The YAML of a curation entry that rejects this fact (data/curation/README.md)."""
+def curation_entry(f: ReviewFact, doc: str, action: str) -> str:
+    """The YAML of a curation entry that accepts or rejects this fact (data/curation/README.md)."""
     quote = f.evidence[0].quote if f.evidence else ""
     predicate = _curie(f.predicate)
     if f.predicate == RDF_TYPE:
         obj = f"{{class: {f.object.rsplit('#', 1)[-1]}}}"
     else:
         obj = _term(f.object)
-    slug = re.sub(r"[^a-z0-9]+", "-", f"reject-{_term(f.subject)}-{predicate}".lower()).strip("-")
-    return (f"- id: {slug}\n  action: reject\n  doc: {doc}\n  quote: {json.dumps(quote, ensure_ascii=False)}\n  subject: {_term(f.subject)}\n"
+    slug = re.sub(r"[^a-z0-9]+", "-", f"{action}-{_term(f.subject)}-{predicate}".lower()).strip("-")
+    return (f"- id: {slug}\n  action: {action}\n  doc: {doc}\n  quote: {json.dumps(quote, ensure_ascii=False)}\n  subject: {_term(f.subject)}\n"
             f"  predicate: {predicate}\n  object: {obj}\n  reason: \n")
 
 

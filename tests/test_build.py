@@ -6,6 +6,7 @@ import shutil
 
 import pytest
 from rdflib import URIRef
+from rdflib.namespace import PROV
 
 from sipkg import store
 from sipkg.build import BuildError, BuildReport, Paths, assemble, build
@@ -92,23 +93,49 @@ def test_what_a_sentence_sets_up_is_what_is_modelled_on_the_practice(select):
         <https://data.sipac.gov.cn/def/singapore-practice/community-service> }""")
 
 
-def test_a_reject_entry_takes_an_extracted_fact_out(paths, tmp_path):
-    agency = URIRef("https://data.sipac.gov.cn/id/org/sip-administrative-committee")
-    fact = (agency, SIP.dispatchedAgencyOf, URIRef("https://data.sipac.gov.cn/id/org/suzhou-municipal-government"))
+DISPATCHED = (URIRef("https://data.sipac.gov.cn/id/org/sip-administrative-committee"), SIP.dispatchedAgencyOf,
+              URIRef("https://data.sipac.gov.cn/id/org/suzhou-municipal-government"))
 
-    def reject(d):
+
+def review_entry(action: str, obj: str = "org/suzhou-municipal-government"):
+    def write(d):
         (d / "curation" / "test.yaml").write_text(
-            "- id: test-reject\n  action: reject\n  doc: f193373a2751c50a\n"
+            f"- id: test-{action}\n  action: {action}\n  doc: f193373a2751c50a\n"
             "  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
             "  subject: org/sip-administrative-committee\n  predicate: dispatchedAgencyOf\n"
-            "  object: org/suzhou-municipal-government\n  reason: test\n", encoding="utf-8")
+            f"  object: {obj}\n  reason: test\n", encoding="utf-8")
+    return write
 
+
+def statement_of(dataset, fact) -> tuple[set[str], int]:
+    """The methods of the statement about `fact`, and how many pieces of evidence it has."""
+    rows = list(dataset.query("""SELECT ?method ?ev WHERE { GRAPH ?g {
+        ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sip:method ?method ; prov:wasDerivedFrom ?ev } }""",
+                              initBindings=dict(zip(("s", "p", "o"), fact)), initNs={"sip": SIP, "prov": PROV}))
+    return {str(r[0]).rsplit("/", 1)[-1] for r in rows}, len({r[1] for r in rows})
+
+
+def test_a_reject_entry_takes_an_extracted_fact_out(paths, tmp_path):
     kept = assemble(Paths(data=paths.data, home=paths.home), BuildReport())
     report = BuildReport()
-    rejected = assemble(broken_copy(paths, tmp_path, reject), report)
+    rejected = assemble(broken_copy(paths, tmp_path, review_entry("reject")), report)
     assert report.curation["reject"] == 1
-    assert any(fact in g for g in kept.dataset.graphs())
-    assert not any(fact in g for g in rejected.dataset.graphs())
+    assert any(DISPATCHED in g for g in kept.dataset.graphs())
+    assert not any(DISPATCHED in g for g in rejected.dataset.graphs())
+
+
+def test_an_accept_entry_keeps_the_fact_with_the_reviewers_evidence(paths, tmp_path):
+    report = BuildReport()
+    accepted = assemble(broken_copy(paths, tmp_path, review_entry("accept")), report)
+    assert report.curation["accept"] == 1
+    assert any(DISPATCHED in g for g in accepted.dataset.graphs())
+    methods, evidence = statement_of(accepted.dataset, DISPATCHED)
+    assert methods == {"curation-test-accept"} and evidence == 2  # the rule's quote and the reviewer's
+
+
+def test_accepting_a_fact_no_rule_found_is_an_error(paths, tmp_path):
+    with pytest.raises(CurationError, match="accept 'test-accept': no extracted fact matches"):
+        assemble(broken_copy(paths, tmp_path, review_entry("accept", "place/suzhou")), BuildReport())
 
 
 def test_dumps_are_written(paths):

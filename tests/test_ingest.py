@@ -377,6 +377,7 @@ def test_review_pages_and_their_json_twins(grown):
         fact = next(f for f in twin["facts"] if f["predicate"].endswith("#hosts"))
         assert fact["confidence"] == 0.8 and fact["evidence"][0]["quote"] == "星湖邻里中心内设九龙医院社区门诊"
         assert "action: reject" in fact["reject"] and f"doc: {keys['zh']}" in fact["reject"]
+        assert "action: accept" in fact["accept"] and fact["accept"].split("\n")[2:] == fact["reject"].split("\n")[2:]
         missing = client.get("/review/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         assert missing.status_code == 404 and "<script>alert" not in missing.get_data(as_text=True)
         assert client.get("/review/0123456789abcdef.json").status_code == 404
