@@ -223,3 +223,10 @@ def test_a_service_on_the_allow_list_is_called(make_app, live_server):
     assert "苏州工业园区管理委员会" in {b["l"]["value"] for b in r.get_json()["results"]["bindings"]}
     description = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert "BasicFederatedQuery" in description
+
+
+def test_queries_from_pages_are_held_to_the_same_allow_list(app):
+    from sipkg.store import QueryRefused
+
+    with pytest.raises(QueryRefused):
+        app.extensions["sipkg"].select("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")

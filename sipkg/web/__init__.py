@@ -11,6 +11,7 @@ from .. import results
 from ..engine import LocalBackend
 from ..namespaces import sparql_prologue
 from ..paths import Paths
+from ..sparqltext import refuse_remote
 
 
 class Service:
@@ -20,9 +21,10 @@ class Service:
     pages get our prefixes preloaded and the same time-out as the endpoint's.
     """
 
-    def __init__(self, backend, *, timeout: float):
+    def __init__(self, backend, *, timeout: float, allowed_services=()):
         self.backend = backend
         self.timeout = timeout
+        self.allowed_services = tuple(allowed_services)
 
     @property
     def version(self) -> str:
@@ -30,6 +32,8 @@ class Service:
 
     def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
                 base_iri: str | None = None) -> results.Answer:
+        """Run a query; one that would reach outside the store (SERVICE off the allow-list, LOAD) never runs."""
+        refuse_remote(query, self.allowed_services)
         return self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
                                     media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
 
@@ -83,7 +87,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # JSON twins readable in Chinese
     app.config.update(DEFAULTS, STORE=Paths().store)
     app.config.update(config or {})
-    app.extensions["sipkg"] = Service(make_backend(app.config), timeout=app.config["QUERY_TIMEOUT"])
+    app.extensions["sipkg"] = Service(make_backend(app.config), timeout=app.config["QUERY_TIMEOUT"],
+                                      allowed_services=app.config["SERVICE_ALLOW"])
     from . import i18n
     from .browse import bp as browse_bp
     from .editor import bp as editor_bp
