@@ -22,7 +22,6 @@ file are left out of both sides.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -34,7 +33,6 @@ from .build import BuildError, load_minted
 from .curation import apply as apply_curation
 from .curation import load_document_dates, load_entries
 from .documents import Document, read_sources
-from .extract.dates import DateMention, find_dates
 from .extract.model import Concept, Fact, Ref
 from .extract.pipeline import Extraction, Extractor
 from .extract.registry import TYPES, Registry, RegistryError, parse_registry
@@ -356,10 +354,10 @@ def predictions(run: Run, props: Properties, documents: set[str]) -> dict[str, A
         key = (doc.key, index, _number(o.value), o.unit)
         common.add("quantities", key, f"{doc.key}#{index} {o.stated} = {key[2]} {key[3]} [{o.indicator.code}]")
         common.indicators.setdefault(key, o.indicator.code)
-    for doc in by_key.values():
-        for index, d in date_mentions(doc):
-            key = (doc.key, index, d.value, d.datatype, d.end_value)
-            common.add("dates", key, f"{doc.key}#{index} {d.text} = {_date_label(*key[2:])}")
+    for doc_key, index, d in run.extraction.dates:
+        if doc_key in by_key:
+            key = (doc_key, index, d.value, d.datatype, d.end_value)
+            common.add("dates", key, f"{doc_key}#{index} {d.text} = {_date_label(*key[2:])}")
     out = {}
     for variant, facts in zip(VARIANTS, (run.extraction.facts, run.curated)):
         found = Annotations(items={**common.items, "relations": {}}, indicators=common.indicators)
@@ -370,18 +368,6 @@ def predictions(run: Run, props: Properties, documents: set[str]) -> dict[str, A
                           f"{f.evidence.doc} {s} {p} {o} ({f.evidence.method})")
         out[variant] = found
     return out
-
-
-def date_mentions(doc: Document) -> Iterator[tuple[int, DateMention]]:
-    """The dates the extractor reads, sentence by sentence: relative ones against the publication
-    date, or the year last named (as `Extractor._document` resolves them)."""
-    context_year: int | None = None
-    for s in doc.content_sentences():
-        dates = find_dates(s.text, reference=doc.published, context_year=context_year)
-        absolute = [d for d in dates if not d.relative]
-        if absolute:
-            context_year = int(absolute[-1].value[:4])
-        yield from ((s.index, d) for d in dates)
 
 
 def evaluate(paths: Paths | None = None, gold_dir: Path = GOLD) -> Evaluation:

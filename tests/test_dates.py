@@ -130,3 +130,17 @@ def test_relative_dates_use_the_context_year(sentence, reference, context_year, 
 @pytest.mark.parametrize(("sentence", "reference", "texts"), NOT_DATES)
 def test_what_is_not_a_date(sentence, reference, texts):
     assert [x.text for x in find_dates(sentence, reference)] == texts
+
+
+WRITTEN_EARLIER = [  # a page dated 2016 whose text was written in 2014 (a curated estimate)
+    ("去年,园区获评示范区。", [d("去年", "2013", relative=True)]),
+    ("今年年底前完成。", [d("今年年底", "2014", qualifier="end-of", relative=True)]),
+    ("比上年增长10%。", [d("上年", "2013", relative=True)]),
+    ("昨天,邻里节开幕。", []),  # the day it was written is not known: left out rather than guessed
+    ("上月,社工委成立。", []),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), WRITTEN_EARLIER)
+def test_year_words_count_from_when_the_text_was_written(sentence, expected):
+    assert fields(find_dates(sentence, MARCH_2016, written=2014)) == expected

@@ -109,19 +109,26 @@ class _Point:
 @dataclass
 class _Scan:
     sentence: str
-    reference: date | None
+    reference: date | None  # the day relative words count from (None: unknown)
     context_year: int | None
+    year: int | None  # the year the text speaks from (去年, 今年)
 
 
 def find_dates(sentence: str, reference: date | None = None,
-               context_year: int | None = None) -> list[DateMention]:
+               context_year: int | None = None, written: int | None = None) -> list[DateMention]:
     """Every date in the sentence, sorted by start and non-overlapping.
 
     `reference` is the publication date (for 去年, 昨天, 上月); `context_year` the year of
-    the last absolute date before this sentence (for 同年5月, 5月, 年底). A relative
-    expression that cannot be resolved is skipped.
+    the last absolute date before this sentence (for 同年5月, 5月, 年底); `written` the year
+    the text was written when that is known to differ from its page date: year words
+    (去年, 今年) then count from it, and day or month words (昨天, 上月), which would need
+    the day it was written, are left unresolved. A relative expression that cannot be
+    resolved is skipped.
     """
-    scan = _Scan(sentence, reference, context_year)
+    year = written if written is not None else (reference.year if reference else None)
+    if written is not None and reference is not None and reference.year != written:
+        reference = None
+    scan = _Scan(sentence, reference, context_year, year)
     names = opaque_spans(sentence)
     found: list[DateMention] = []
     i = 0
@@ -286,12 +293,12 @@ def _key(p: _Point) -> tuple[int, int, int]:
 
 def _relative_year(scan: _Scan, word: str) -> _Point:
     if word in DEICTIC_YEARS:
-        if scan.reference is None:
+        if scan.year is None:
             return _Point(resolvable=False, relative=True)
-        return _Point(scan.reference.year + DEICTIC_YEARS[word], relative=True)
+        return _Point(scan.year + DEICTIC_YEARS[word], relative=True)
     base = scan.context_year
-    if base is None and word == "上年" and scan.reference is not None:
-        base = scan.reference.year  # 比上年增长: the year before the one reported on
+    if base is None and word == "上年":
+        base = scan.year  # 比上年增长: the year before the one reported on
     if base is None:
         return _Point(resolvable=False, relative=True)
     return _Point(base + CONTEXT_YEARS[word], relative=True)
@@ -305,10 +312,10 @@ def _relative_month(scan: _Scan, word: str) -> _Point:
 
 
 def _fallback_year(scan: _Scan) -> int | None:
-    """The year of a month or 年底 stated without one: last year mentioned, else the reference's."""
+    """The year of a month or 年底 stated without one: last year mentioned, else the text's own."""
     if scan.context_year is not None:
         return scan.context_year
-    return scan.reference.year if scan.reference is not None else None
+    return scan.year
 
 
 def _continues_code_or_word(s: str, i: int) -> bool:

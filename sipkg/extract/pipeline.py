@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ..documents import Document
 from . import english
-from .dates import find_dates
+from .dates import DateMention, find_dates
 from .english import EnglishGazetteer
 from .model import EntityInfo, Fact, Observation, Ref, Value
 from .quantities import find_quantities
@@ -36,6 +36,7 @@ class Extraction:
     facts: list[Fact] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     mentions: list[tuple[str, int, Ref]] = field(default_factory=list)  # (doc key, sentence index, entity)
+    dates: list[tuple[str, int, DateMention]] = field(default_factory=list)  # (doc key, sentence index, date)
     minted: dict[str, Ref] = field(default_factory=dict)  # names found by the recogniser -> their keys
     indicators: dict[str, tuple[str, str]] = field(default_factory=dict)  # minted indicator code -> (zh, en)
 
@@ -101,6 +102,7 @@ class Extractor:
             places.most_common(1)[0][0] if places else None)
         reference = doc.published
         now = as_of or (Value(str(reference.year), "gYear") if reference else None)
+        written = int(as_of.lexical[:4]) if as_of else None  # a reviewed estimate of when the text was written
         typed: set[Ref] = set()
         context_year: int | None = None
         paragraph = 0
@@ -121,7 +123,8 @@ class Extractor:
                 out.observations.extend(
                     english.observations(v, english.find_quantities(v.text), dates, ctx.topic_place, now))
                 continue
-            dates = find_dates(v.text, reference=reference, context_year=context_year)
+            dates = find_dates(v.text, reference=reference, context_year=context_year, written=written)
+            out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
             absolute = [d for d in dates if not d.relative]
             if absolute:
                 context_year = int(absolute[-1].value[:4])
