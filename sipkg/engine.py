@@ -26,7 +26,11 @@ def _query(state: dict, path: str, generation: int, query: str, default_graphs: 
     if key not in state:
         state.clear()
         state[key] = ox.Store.read_only(path)
-    return results.answer(store.run_query(state[key], query, default_graphs, named_graphs, base_iri).value, media, limit)
+    try:
+        return results.answer(store.run_query(state[key], query, default_graphs, named_graphs, base_iri).value,
+                              media, limit)
+    except OSError as e:  # the engine's evaluation errors: SERVICE calls, reading the store
+        raise store.QueryFailed(f"the query failed while running: {e}") from None
 
 
 class LocalBackend:

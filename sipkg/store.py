@@ -114,6 +114,10 @@ class QueryTimeout(RuntimeError):
     """The query ran past the time-out and was stopped."""
 
 
+class QueryFailed(RuntimeError):
+    """The query parsed but failed while running (a SERVICE endpoint that did not answer, a store error)."""
+
+
 @dataclass
 class QueryResult:
     kind: str  # "solutions", "boolean" or "graph"

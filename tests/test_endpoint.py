@@ -230,3 +230,10 @@ def test_queries_from_pages_are_held_to_the_same_allow_list(app):
 
     with pytest.raises(QueryRefused):
         app.extensions["sipkg"].select("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")
+
+
+def test_an_allowed_service_that_does_not_answer_is_a_502_with_the_reason(make_app):
+    client = make_app(SERVICE_ALLOW=("http://127.0.0.1:9/sparql",))
+    r = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    assert r.status_code == 502 and r.mimetype == "text/plain"
+    assert "failed while running" in r.get_data(as_text=True)

@@ -15,8 +15,8 @@ from flask import Blueprint, Response, current_app, request
 
 from .. import results
 from ..pool import PoolBusy, WorkerDied
-from ..sparqltext import DatasetConflict, query_form, refuse_remote, with_using
-from ..store import QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+from ..sparqltext import DatasetConflict, query_form, refuse_remote, remote_targets, with_using
+from ..store import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from . import description
 from .editor import editor_page
 
@@ -192,6 +192,8 @@ def run_query(query: str) -> Response:
                                  "(a pattern that shares none multiplies the answer).") from None
     except (PoolBusy, WorkerDied, StoreError) as e:
         raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
+    except QueryFailed as e:  # a SERVICE endpoint that failed is a bad gateway; anything else is ours
+        raise ProtocolError(502 if remote_targets(query) else 500, str(e)) from None
     response = Response(answer.body, mimetype=answer.media)
     response.headers["X-Result-Count"] = str(answer.count)
     if answer.truncated:
