@@ -11,6 +11,7 @@ from .. import results
 from ..engine import LocalBackend
 from ..namespaces import sparql_prologue
 from ..paths import Paths
+from ..remote import RemoteBackend
 from ..sparqltext import refuse_remote
 
 
@@ -62,12 +63,9 @@ PAGE_LIMIT = 1_000_000  # pages ask for what they show; this only bounds a mista
 
 def make_backend(config: dict):
     """The embedded store (default) or the external SPARQL store named by ENDPOINT."""
-    if config.get("ENDPOINT"):
-        from ..remote import RemoteBackend
-
-        return RemoteBackend(config["ENDPOINT"], gsp=config.get("ENDPOINT_GSP"),
-                             user=config.get("ENDPOINT_USER"), password=config.get("ENDPOINT_PASSWORD"))
-    return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config.get("WRITABLE"))
+    if config["ENDPOINT"]:
+        return RemoteBackend(config["ENDPOINT"])  # reading needs no credentials; `sipkg push` writes
+    return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config["WRITABLE"])
 
 
 DEFAULTS = {
