@@ -237,3 +237,9 @@ def test_an_allowed_service_that_does_not_answer_is_a_502_with_the_reason(make_a
     r = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
     assert r.status_code == 502 and r.mimetype == "text/plain"
     assert "failed while running" in r.get_data(as_text=True)
+
+
+def test_a_page_whose_queries_run_out_of_time_is_a_503_not_a_crash(make_app):
+    client = make_app(QUERY_TIMEOUT=1e-6)
+    r = client.get("/timeline")
+    assert r.status_code == 503 and "time-out" in r.get_data(as_text=True) and r.headers["Retry-After"]

@@ -5,14 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pyoxigraph as ox
-from flask import Flask
+from flask import Flask, Response
 
 from .. import results
 from ..engine import LocalBackend
+from ..pool import PoolBusy, WorkerDied
 from ..namespaces import sparql_prologue
 from ..paths import Paths
 from ..remote import RemoteBackend
 from ..sparqltext import refuse_remote
+from ..store import QueryTimeout, StoreError
 
 
 class Service:
@@ -68,6 +70,11 @@ def make_backend(config: dict):
     return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config["WRITABLE"])
 
 
+def _unavailable(e: Exception) -> Response:
+    """A page whose queries ran out of time, or found no store: 503, said plainly, like the endpoint's."""
+    return Response(f"{e}\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
+
+
 DEFAULTS = {
     "MAX_CONTENT_LENGTH": 1_000_000,  # bytes in a request body (413 above)
     "QUERY_TIMEOUT": 10.0,  # seconds a query may run before it is stopped
@@ -96,6 +103,8 @@ def create_app(config: dict | None = None) -> Flask:
     from .sparql import bp as sparql_bp
 
     i18n.init_app(app)
+    for unavailable in (QueryTimeout, PoolBusy, WorkerDied, StoreError):
+        app.register_error_handler(unavailable, _unavailable)
 
     app.register_blueprint(sparql_bp)
     app.register_blueprint(editor_bp)
