@@ -28,7 +28,7 @@ _TOKEN = re.compile(r"""
 
 
 def decode_escapes(text: str) -> str:
-    """SPARQL's code-point escapes (\\uXXXX, \\UXXXXXXXX) are decoded before the query is parsed."""
+    """SPARQL's code-point escapes (\\u + 4 hex digits, \\U + 8) are decoded before the query is parsed."""
     return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
 
 
