@@ -17,13 +17,15 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from . import __version__, store, yamlfile
+from . import __version__, catalog, store, yamlfile
 from .curation import apply as apply_curation
 from .curation import load_document_dates, load_entries
 from .documents import Document, read_sources
 from .extract.model import Fact, Observation, Ref
 from .extract.pipeline import Extractor
 from .extract.registry import RegistryError, parse_registry
+from .links import load as load_links
+from .links import quads as link_quads
 from .namespaces import DEF, OA, SIP, SKOS
 from .ontology import load_ontology, materialise
 from .paths import PROJECT, Paths  # noqa: F401  (PROJECT and Paths are part of the build API)
@@ -50,6 +52,7 @@ class BuildReport:
     evidence_verified: int = 0
     curation: dict[str, int] = field(default_factory=dict)
     new_entities: list[str] = field(default_factory=list)
+    links: int = 0
     inferred: int = 0
     quads: int = 0
     validation: ValidationReport | None = None
@@ -74,6 +77,7 @@ class BuildReport:
             f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
             f"  curation entries: {self.curation}",
             f"  new entities found by the recogniser: {len(self.new_entities)} {self.new_entities[:10]}",
+            f"  links out and codes, curated and cited (data/links): {self.links}",
             f"  inferred triples {self.inferred}; quads in the store {self.quads}",
         ]
         if self.validation:
@@ -183,6 +187,10 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
     ontology = load_ontology()
     indicators = {**growth_indicators(extraction.observations, ontology), **extraction.indicators}
     ds = to_dataset(docs, entities, facts, extraction.observations, indicators, extraction.mentions)
+    links = load_links(paths.links, registry.entities)
+    for quad in link_quads(links):
+        ds.add(quad)
+    report.links = len(links)
     timer.lap("rdf")
     report.evidence_verified = verify_evidence(ds, docs)
     report.evidence = sum(1 for _ in ds.quads((None, RDF.type, SIP.Evidence, None)))
@@ -220,12 +228,15 @@ def build(paths: Paths = Paths()) -> BuildReport:
     report.version = hashlib.sha256(nquads).hexdigest()[:12]
     build_dir = store.new_build_dir(paths.store)
     try:
-        (build_dir / "dumps").mkdir()
-        (build_dir / "dumps" / "sipkg.nq").write_bytes(nquads)
-        (build_dir / "dumps" / "sipkg.trig").write_bytes(ds.serialize(format="trig", encoding="utf-8"))
-        meta = {"version": report.version, "built": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "sipkg": __version__}
-        info = store.write_store(build_dir, nquads, meta)
+        built = dt.datetime.now(dt.UTC)
+        dumped = time.perf_counter()
+        quads = catalog.as_stored(nquads)
+        quads += catalog.describe(quads, report.version, built)
+        manifest = catalog.write_dumps(build_dir / "dumps", quads, report.version)
+        report.seconds["describe and dump"] = time.perf_counter() - dumped
+        meta = {"version": report.version, "built": built.isoformat(timespec="seconds"), "sipkg": __version__}
+        nq = next(f["name"] for f in manifest["files"] if f["format"] == "nq")
+        info = store.write_store(build_dir, (build_dir / "dumps" / nq).read_bytes(), meta)
         report.quads = info.quads
         report.seconds["total"] = time.perf_counter() - started
         report_json = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)

@@ -31,5 +31,9 @@ class Paths:
         return self.data / "curation"
 
     @property
+    def links(self) -> Path:
+        return self.data / "links"
+
+    @property
     def store(self) -> Path:
         return self.home / "store"

@@ -39,6 +39,7 @@ WELL_KNOWN = {
     "http://www.w3.org/ns/org#classification": ("分类", "classification"),
     "http://www.w3.org/2002/07/owl#sameAs": ("等同于", "same as"),
     "http://www.w3.org/2004/02/skos/core#exactMatch": ("完全匹配", "exact match"),
+    "http://www.w3.org/2004/02/skos/core#notation": ("代码", "code"),
     "http://purl.org/dc/terms/title": ("标题", "title"),
     "http://purl.org/dc/terms/issued": ("发布日期", "issued"),
     "http://purl.org/dc/terms/date": ("日期", "date"),

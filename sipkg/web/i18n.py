@@ -38,6 +38,7 @@ NAV = [
     ("/practices", "新加坡经验", "Practices"),
     ("/review", "新文档审核", "Review"),
     ("/sparql", "SPARQL", "SPARQL"),
+    ("/download", "下载", "Downloads"),
 ]
 
 

@@ -1,0 +1,237 @@
+"""What a data consumer fetches first: the dataset's VoID + DCAT-AP description and its dumps.
+
+`/.well-known/void` (alias `/void`) serves the description stored with the build in service, plus
+the size and SHA-256 of each dump from the build's manifest (see sipkg/catalog.py): Turtle by
+default, TriG, N-Triples, JSON-LD, RDF/XML by Accept or suffix, an HTML summary for browsers and
+its JSON twin. `/download` lists the dumps of every build kept on disk; `/download/{version}/{file}`
+serves only files a manifest lists, streamed from disk.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+import pyoxigraph as ox
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    request,
+    send_file,
+)
+
+from .. import catalog, store
+from ..namespaces import BASE
+from ..results import GRAPH_FORMATS
+from .browse import PAGE_MEDIA, answer, negotiate
+
+bp = Blueprint("downloads", __name__)
+
+RDF_MEDIA = {"text/turtle": GRAPH_FORMATS["text/turtle"], "application/trig": ox.RdfFormat.TRIG,
+             **{m: f for m, f in GRAPH_FORMATS.items() if m != "text/turtle"}}  # Turtle first: the default
+VOID_MEDIA = [*RDF_MEDIA, *PAGE_MEDIA]
+SUFFIXES = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
+            "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "html": "text/html",
+            "json": "application/json"}
+STORED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{catalog.VOID_GRAPH}> {{ ?s ?p ?o }} }}"
+IMMUTABLE = "public, max-age=31536000, immutable"  # a versioned file never changes
+
+
+def not_found(message: str) -> Response:
+    return Response(f"404 Not Found: {message}\n", 404, mimetype="text/plain")
+
+
+# ---------------------------------------------------------------- builds on disk
+
+
+def kept_builds() -> list[dict]:
+    """Builds on disk with a dump manifest, the one in service first: what /download lists."""
+    root = Path(current_app.config["STORE"])
+    try:
+        in_service = store.current(root).path.resolve()
+    except store.StoreError:
+        in_service = None
+    listed = []
+    for b in store.builds(root):
+        manifest = catalog.read_manifest(b.path)
+        if manifest is None:
+            continue
+        files = [{**f, "url": f"/download/{b.version}/{f['name']}"} for f in manifest["files"]]
+        listed.append({"version": b.version, "built": b.built, "current": b.path == in_service,
+                       "path": b.path, "files": files})
+    return listed
+
+
+def build_of(version: str) -> dict | None:
+    return next((b for b in kept_builds() if b["version"] == version), None)
+
+
+# ---------------------------------------------------------------- the description
+
+
+def description() -> list[ox.Triple]:
+    """The served description of the dataset in service, made once per dataset version."""
+    svc = current_app.extensions["sipkg"]
+    cache = current_app.extensions.setdefault("sipkg.void", {})
+    version = svc.version
+    if version not in cache:
+        stored = svc.graph(STORED)
+        build = build_of(version)
+        cache.clear()
+        cache[version] = catalog.served(stored, catalog.read_manifest(build["path"]) if build else None)
+    return cache[version]
+
+
+@bp.route("/.well-known/void")
+@bp.route("/void")
+@bp.route("/void.<suffix>")
+def void(suffix: str | None = None) -> Response:
+    if suffix is not None and suffix not in SUFFIXES:
+        abort(404)
+    media = negotiate(VOID_MEDIA, SUFFIXES.get(suffix))
+    triples = description()
+    if not triples:
+        return not_found(f"the store in service has no dataset description (graph <{catalog.VOID_GRAPH}>); "
+                         "rebuild with `sipkg build`")
+    if media in RDF_MEDIA:
+        fmt = RDF_MEDIA[media]
+        data = ([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(catalog.VOID_GRAPH)) for t in triples]
+                if fmt.supports_datasets else triples)
+        response = Response(ox.serialize(data, format=fmt, prefixes=catalog.DESCRIPTION_PREFIXES), mimetype=media)
+        response.vary.add("Accept")
+        response.headers["Access-Control-Allow-Origin"] = "*"
+        return response
+    data = summary(triples)
+    alternates = [(m, f"/void.{ext}") for ext, m in SUFFIXES.items() if m in RDF_MEDIA]
+    return answer("void.html", media, data, {"v": data, "alternates": alternates, "curie": curie}, "/void.json")
+
+
+def curie(iri: str) -> str:
+    """`sip:Programme` for an IRI in a known namespace, else the IRI."""
+    for prefix, ns in sorted(catalog.DESCRIPTION_PREFIXES.items(), key=lambda x: -len(x[1])):
+        if iri.startswith(ns) and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def local(url: str) -> str:
+    """Our own IRIs as paths on this server (a local instance serves its own data)."""
+    return url[len(BASE):] if url.startswith(BASE + "/") else url
+
+
+def summary(triples: list[ox.Triple]) -> dict:
+    """The description as the HTML page and its JSON twin show it: figures, partitions, subsets, dumps."""
+    about: dict = defaultdict(lambda: defaultdict(list))
+    for t in triples:
+        about[t.subject.value][t.predicate.value].append(t.object)
+
+    def one(node: str, p: str, default=None):
+        values = about[node][p]
+        return values[0].value if values else default
+
+    def number(node: str, p: str) -> int:
+        return int(one(node, p, 0))
+
+    def langs(node: str, p: str) -> dict[str, str]:
+        return {(lit.language or "").split("-")[0]: lit.value for lit in about[node][p]}
+
+    V, D, DCT = catalog.VOID, catalog.DCAT, catalog.DCT
+    ds = catalog.DATASET
+    subsets = [s.value for s in about[ds][V + "subset"]]
+    linksets = [s for s in subsets if ox.NamedNode(V + "Linkset") in about[s][catalog.RDF_TYPE]]
+    distributions = []
+    for dist in sorted(o.value for o in about[ds][D + "distribution"]):
+        checksum = about[dist][catalog.SPDX + "checksum"]
+        distributions.append({
+            "iri": dist, "title": langs(dist, DCT + "title"), "download_url": one(dist, D + "downloadURL"),
+            "href": local(one(dist, D + "downloadURL", "")),
+            "media_type": one(dist, D + "mediaType", "").rsplit("media-types/", 1)[-1],
+            "format": one(dist, DCT + "format"), "bytes": int(one(dist, D + "byteSize", 0)) or None,
+            "sha256": one(checksum[0].value, catalog.SPDX + "checksumValue") if checksum else None,
+        })
+    period = one(ds, DCT + "temporal")
+    return {
+        "dataset": ds, "title": langs(ds, DCT + "title"), "description": langs(ds, DCT + "description"),
+        "version": one(ds, catalog.OWL + "versionInfo"), "modified": one(ds, DCT + "modified"),
+        "license": one(ds, DCT + "license"),
+        "temporal": {"start": one(period, D + "startDate"), "end": one(period, D + "endDate")} if period else None,
+        "triples": number(ds, V + "triples"), "entities": number(ds, V + "entities"),
+        "distinct_subjects": number(ds, V + "distinctSubjects"), "distinct_objects": number(ds, V + "distinctObjects"),
+        "properties": number(ds, V + "properties"), "classes": number(ds, V + "classes"),
+        "sparql_endpoint": one(ds, V + "sparqlEndpoint"), "uri_space": one(ds, V + "uriSpace"),
+        "example_resources": sorted(o.value for o in about[ds][V + "exampleResource"]),
+        "vocabularies": sorted(o.value for o in about[ds][V + "vocabulary"]),
+        "class_partitions": sorted(({"class": one(p.value, V + "class"), "entities": number(p.value, V + "entities")}
+                                    for p in about[ds][V + "classPartition"]), key=lambda x: (-x["entities"], x["class"])),
+        "property_partitions": sorted(({"property": one(p.value, V + "property"),
+                                        "triples": number(p.value, V + "triples")}
+                                       for p in about[ds][V + "propertyPartition"]),
+                                      key=lambda x: (-x["triples"], x["property"])),
+        "subsets": sorted(({"graph": s, "triples": number(s, V + "triples"), "title": langs(s, DCT + "title"),
+                            "source": one(s, DCT + "source")} for s in subsets if s not in linksets),
+                          key=lambda x: x["graph"]),
+        "linksets": sorted(({"iri": s, "predicate": one(s, V + "linkPredicate"), "triples": number(s, V + "triples"),
+                             "target": one(one(s, V + "objectsTarget"), V + "uriSpace"),
+                             "target_title": one(one(s, V + "objectsTarget"), DCT + "title")} for s in linksets),
+                           key=lambda x: x["iri"]),
+        "distributions": distributions,
+    }
+
+
+# ---------------------------------------------------------------- downloads
+
+
+@bp.route("/download")
+@bp.route("/download.json")
+def downloads() -> Response:
+    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    listed = kept_builds()
+    data = {"builds": [{k: v for k, v in b.items() if k != "path"} for b in listed],
+            "latest": {f.ext: f"/download/latest/{f.ext}" for f in catalog.DUMP_FORMATS} if listed else {}}
+    formats = {f.ext: f for f in catalog.DUMP_FORMATS}
+    return answer("downloads.html", media, data, {"builds": listed, "formats": formats}, "/download.json")
+
+
+@bp.route("/download/latest/<ext>")
+def latest(ext: str) -> Response:
+    """The current build's dump in a format: a temporary redirect, since "latest" moves with each build."""
+    current = next((b for b in kept_builds() if b["current"]), None)
+    if ext not in catalog.BY_EXT or current is None:
+        return not_found(f"no current dump as {ext!r}; formats: {', '.join(catalog.BY_EXT)}")
+    name = catalog.dump_name(current["version"], catalog.BY_EXT[ext])
+    return redirect(f"/download/{current['version']}/{name}", 302)
+
+
+@bp.route("/download/<version>/<path:name>")
+def dump_file(version: str, name: str) -> Response:
+    """A file a manifest lists, streamed; any other name (.., slashes, NUL, absolute paths) is 404."""
+    build = build_of(version)
+    entry = next((f for f in build["files"] if f["name"] == name), None) if build else None
+    if entry is None or Path(entry["name"]).name != entry["name"]:
+        return not_found(f"no dump {name!r} in build {version!r}; see /download")
+    path = build["path"] / "dumps" / entry["name"]
+    if not path.is_file():
+        return not_found(f"the dump {name!r} of build {version!r} is listed but missing on disk")
+    response = send_file(path, mimetype=entry["media_type"], as_attachment=True, download_name=entry["name"],
+                         etag=entry["sha256"], conditional=True, max_age=31536000)
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+@bp.app_template_filter("filesize")
+def filesize(n: int | None) -> str:
+    """1762118 -> '1.7 MB': sizes people read at a glance (the exact bytes are in the JSON)."""
+    if n is None:
+        return "—"
+    if n < 1024:
+        return f"{n} B"
+    size, unit = n / 1024, "KB"
+    for bigger in ("MB", "GB"):
+        if size < 1024:
+            break
+        size, unit = size / 1024, bigger
+    return f"{size:.1f} {unit}"
