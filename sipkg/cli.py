@@ -144,9 +144,31 @@ def _remote_query(endpoint: str, text: str) -> store.QueryResult:
                    "and the Graph Store Protocol (/store). Needs --token; runs one server process.")
 @click.option("--token", envvar="SIPKG_TOKEN", default=None,
               help="Bearer token that writes must carry (or $SIPKG_TOKEN).")
+@click.option("--cache", "cache_mb", default=64.0, show_default=True, type=click.FloatRange(min=0),
+              help="Megabytes of query answers each server process keeps, keyed by dataset version so a new "
+                   "build is never answered from an old one; 0 turns the cache off.")
+@click.option("--throttle/--no-throttle", default=True, show_default=True,
+              help="Limit each client address (429 with Retry-After past a limit), so one client cannot starve "
+                   "the rest. Limits count per server process; static files are never limited.")
+@click.option("--query-rate", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Queries per second one client may send to /sparql, sustained.")
+@click.option("--query-burst", default=40, show_default=True, type=click.IntRange(min=1),
+              help="Queries one client may send at once after a pause, above --query-rate.")
+@click.option("--page-rate", default=20.0, show_default=True, type=click.FloatRange(min=0.01),
+              help="Page requests per second one client may send, sustained.")
+@click.option("--page-burst", default=200, show_default=True, type=click.IntRange(min=1),
+              help="Page requests one client may send at once after a pause.")
+@click.option("--client-queries", default=2, show_default=True, type=click.IntRange(min=1),
+              help="Queries one client may have running at once; keep it below --threads so others get a turn.")
+@click.option("--query-budget", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
+              help="Seconds of query time one client may use per minute (like the Wikidata Query Service).")
+@click.option("--trust-proxy", default=0, show_default=True, type=click.IntRange(min=0), metavar="N",
+              help="Number of proxies in front of the server whose X-Forwarded-For names the client. Leave 0 "
+                   "unless there are: anyone can send that header to dodge the limits.")
 @paths_option
 def serve_cmd(host, port, workers, threads, timeout, result_limit, max_body, allow_service, endpoint, writable,
-              token, data, home) -> None:
+              token, cache_mb, throttle, query_rate, query_burst, page_rate, page_burst, client_queries,
+              query_budget, trust_proxy, data, home) -> None:
     """Serve the store in service over HTTP with a production WSGI server (gunicorn)."""
     from gunicorn.app.base import BaseApplication
 
@@ -156,27 +178,36 @@ def serve_cmd(host, port, workers, threads, timeout, result_limit, max_body, all
     if writable is not None and not token:
         raise click.ClickException("--writable needs --token (or $SIPKG_TOKEN): writes must be authorised")
     if writable is None and endpoint is None:
-        _open(paths)
+        _check(paths)
     config = {"STORE": paths.store, "QUERY_TIMEOUT": timeout, "RESULT_LIMIT": result_limit,
               "MAX_CONTENT_LENGTH": max_body, "SERVICE_ALLOW": tuple(allow_service), "ENDPOINT": endpoint,
-              "WRITABLE": writable, "TOKEN": token, "QUERY_WORKERS": threads}
+              "WRITABLE": writable, "TOKEN": token, "QUERY_WORKERS": threads, "RESULT_CACHE_MB": cache_mb,
+              "THROTTLE": throttle, "THROTTLE_QUERY_RATE": query_rate, "THROTTLE_QUERY_BURST": query_burst,
+              "THROTTLE_PAGE_RATE": page_rate, "THROTTLE_PAGE_BURST": page_burst,
+              "THROTTLE_CONCURRENT": client_queries, "THROTTLE_QUERY_SECONDS": query_budget,
+              "TRUST_PROXY": trust_proxy}
     workers = 1 if writable is not None else workers  # one writer: the store's lock is per process
 
     class Server(BaseApplication):
         def load_config(self):
             for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": "gthread", "accesslog": "-", "limit_request_line": 8190,
-                               "graceful_timeout": 5, "timeout": max(30, int(timeout * 3))}.items():
+                               "worker_class": _prompt_worker(), "accesslog": "-", "limit_request_line": 8190,
+                               "graceful_timeout": GRACE, "timeout": max(30, int(timeout * 3))}.items():
                 self.cfg.set(key, value)
 
         def load(self):  # in each server process, so each has its own store handles and query processes
+            if writable is None and endpoint is None:
+                store.check(paths.store)  # a worker that fails to boot stops the master: no crash loop
             return create_app(config)
 
     source = endpoint or writable or paths.store
     click.echo(f"sipkg serving {source} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; "
                f"{workers} processes x {threads} threads, query time-out {timeout:g} s, "
                f"{'writable, token required' if writable else 'read-only'})")
-    Server().run()
+    try:
+        Server().run()
+    except SystemExit as stop:  # the master and each forked worker end here
+        _exit_now(stop.code)
 
 
 @main.command("push")
@@ -282,6 +313,71 @@ def review_cmd(key, as_json, data, home) -> None:
     except review.UnknownDocument:
         raise click.ClickException(f"no document with key {key!r} in the graph (ingest it, then `sipkg build`)") from None
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text())
+
+
+GRACE = 3  # seconds a stopping server process has before gunicorn kills it
+QUERY_GRACE = 2  # of which queries still running may use this much; then they are stopped (503)
+IDLE_LINGER = 0.2  # seconds a stopping server keeps idle keep-alive connections (gunicorn's own: 2)
+STALL = 10  # seconds a request's socket may make no progress (a body that stops arriving) before it ends
+
+
+def _prompt_worker():
+    """gunicorn's threaded worker, made to stop promptly on SIGTERM.
+
+    Idle keep-alive connections close at once, and queries still running after QUERY_GRACE
+    are stopped, so their requests end (503) and no query process is left behind.
+    """
+    import threading
+    import time
+
+    from gunicorn.workers.gthread import ThreadWorker
+
+    from .pool import close_all
+
+    class PromptWorker(ThreadWorker):
+        def handle_exit(self, sig, frame):
+            super().handle_exit(sig, frame)
+            stopper = threading.Timer(QUERY_GRACE, close_all)
+            stopper.daemon = True
+            stopper.start()
+
+        def _cap_keepalive(self, deadline):
+            super()._cap_keepalive(min(deadline, time.monotonic() + IDLE_LINGER))
+
+        def handle_request(self, req, conn):
+            conn.sock.settimeout(STALL)  # else a client that announces a body and stops holds a thread for ever
+            return super().handle_request(req, conn)
+
+        def run(self):
+            super().run()
+            close_all()
+
+    return PromptWorker
+
+
+def _exit_now(code: int | str | None) -> None:
+    """End a server process without the interpreter's teardown (a second of freeing caches, after a stop
+    signal): its query processes are stopped first and its output flushed."""
+    import os
+
+    from .pool import close_all
+
+    close_all()
+    if isinstance(code, str):
+        click.echo(code, err=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+
+
+def _check(paths: Paths):
+    """The store in service, opened and counted, or a one-line error saying what to do."""
+    from .engine import check_store
+
+    try:
+        return check_store(paths.store)
+    except store.StoreError as e:
+        raise click.ClickException(str(e)) from None
 
 
 def _open(paths: Paths):

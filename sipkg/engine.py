@@ -14,7 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import results, store
-from .pool import Pool
+from .pool import Pool, WorkerDied
 from .results import Answer
 from .store import QuerySyntaxError
 
@@ -31,6 +31,24 @@ def _query(state: dict, path: str, generation: int, query: str, default_graphs: 
                               media, limit)
     except OSError as e:  # the engine's evaluation errors: SERVICE calls, reading the store
         raise store.QueryFailed(f"the query failed while running: {e}") from None
+
+
+def _check(state: dict, root: str) -> store.StoreInfo:
+    return store.check(Path(root))
+
+
+def check_store(root: Path, timeout: float = 60.0) -> store.StoreInfo:
+    """store.check in a throwaway child process, for a process that will fork (gunicorn's master).
+
+    A RocksDB handle opened before a fork makes the forked processes crash (SIGSEGV) as they exit.
+    """
+    pool = Pool(1)
+    try:
+        return pool.run(timeout, _check, str(root))
+    except (WorkerDied, store.QueryTimeout) as e:
+        raise store.StoreError(f"opening the store at {root} failed ({e}); rebuild with `sipkg build`") from None
+    finally:
+        pool.close()
 
 
 class LocalBackend:

@@ -12,6 +12,7 @@ or raises, comes back to the caller.
 from __future__ import annotations
 
 import atexit
+import os
 import pickle
 import select
 import struct
@@ -58,6 +59,7 @@ def main() -> None:
     """A child: read (fn, args) from stdin, write (ok, value) to stdout, until stdin closes."""
     requests, replies = sys.stdin.buffer, sys.stdout.buffer
     sys.stdout = sys.stderr  # nothing but replies on the reply pipe
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     state: dict = {}
     while True:
         try:
@@ -69,6 +71,17 @@ def main() -> None:
         except Exception as e:  # noqa: BLE001 — the caller decides what each error means
             reply = (False, e)
         _send(replies, reply)
+
+
+def _exit_with(parent: int, every: float = 0.5) -> None:
+    """In a child: end this process once its parent is gone (killed, so it could not stop us).
+
+    A closed stdin tells an idle child to go, but one busy with a long query would otherwise
+    run on, orphaned, until the query ends.
+    """
+    while os.getppid() == parent:
+        time.sleep(every)
+    os._exit(1)
 
 
 class _Worker:
@@ -184,7 +197,8 @@ _POOLS: weakref.WeakSet[Pool] = weakref.WeakSet()
 
 
 @atexit.register
-def _close_all() -> None:
+def close_all() -> None:
+    """Stop every child of this process's pools (at exit, or when a server process stops)."""
     for pool in list(_POOLS):
         pool.close()
 

@@ -1,0 +1,50 @@
+"""Load on a real server: 16 users for 20 s on a mix of queries, pages, search, explorer and static files.
+
+No request may fail (no 5xx, no 429 — each user has its own address and the default limits —, no
+connection error), every answer must be right for its kind, and the server's memory must stay flat.
+The report goes to tests/artifacts/load-report.json; `make load` runs a longer one.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from livesite import SCREENSHOTS, serve
+from loaddriver import run, table
+
+CLIENTS, SECONDS = 16, 20
+
+
+@pytest.fixture(scope="module")
+def report(paths) -> dict:
+    # The time-out is raised from 10 s: the data-quality queries (34-quote-offset-check) take seconds alone
+    # and more on a busy 2-core machine; a time-out there says nothing about load.
+    with serve(paths, "--timeout", "30") as base:
+        result = run(base, CLIENTS, SECONDS)
+    SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS.parent / "load-report.json").write_text(json.dumps(result, ensure_ascii=False, indent=2),
+                                                         encoding="utf-8")
+    print("\n" + table(result))
+    return result
+
+
+@pytest.mark.integration
+def test_under_load_every_request_is_answered_and_right_for_its_kind(report):
+    assert report["requests"] > CLIENTS * 5
+    assert report["errors"] == 0, report["problems"]
+    assert set(report["statuses"]) == {"200"}, report["statuses"]  # no 5xx, no 429, no connection error (0)
+
+
+@pytest.mark.integration
+def test_under_load_every_kind_of_request_was_sent(report):
+    kinds = set(report["by_kind"])
+    assert {"doc html", "doc json", "search", "explore", "path", "timeline", "statistics", "static",
+            "query select"} <= kinds
+
+
+@pytest.mark.integration
+def test_under_load_the_server_memory_stays_flat(report):
+    memory = report["memory"]
+    assert memory["samples"] >= SECONDS - 2
+    assert memory["flat"], memory
