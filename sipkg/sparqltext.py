@@ -4,7 +4,8 @@ What a query may make the server do beyond reading its own store: the engine wou
 public endpoint a tool for reaching the network behind it (SSRF). Before a query runs, its
 tokens are read (comments, strings and IRIs told apart, prefixes expanded, `\\u` escapes
 decoded as SPARQL does before parsing) and it is refused if it names a SERVICE that is not
-on the allow-list, a SERVICE given by a variable, or LOAD.
+on the allow-list, a SERVICE given by a variable, LOAD, or a store's own DEFINE pragma; and if it
+nests brackets deeper than the engine's parser can take without overflowing its stack.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ import re
 from collections.abc import Collection, Iterator
 from urllib.parse import urljoin
 
-from .store import QueryRefused
+import pyoxigraph as ox
+
+from .store import QueryRefused, QuerySyntaxError
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _TOKEN = re.compile(r"""
@@ -28,8 +31,17 @@ _TOKEN = re.compile(r"""
 
 
 def decode_escapes(text: str) -> str:
-    """SPARQL's code-point escapes (\\u + 4 hex digits, \\U + 8) are decoded before the query is parsed."""
-    return _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
+    """SPARQL's code-point escapes (\\u + 4 hex digits, \\U + 8) are decoded before the query is parsed.
+
+    One that names no character (past U+10FFFF, or a surrogate) is left as written: the
+    engine then refuses the query as a syntax error, and nothing it could spell is hidden.
+    """
+    return _ESCAPE.sub(_decode_escape, text)
+
+
+def _decode_escape(m: re.Match) -> str:
+    code = int(m.group(1) or m.group(2), 16)
+    return m.group() if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF else chr(code)
 
 
 def tokens(text: str) -> Iterator[tuple[str, str]]:
@@ -42,6 +54,46 @@ def _spans(text: str) -> Iterator[tuple[str, str, int]]:
     for m in _TOKEN.finditer(text):
         if m.lastgroup != "comment":
             yield m.lastgroup, m.group(), m.start()
+
+
+MAX_NESTING = 500  # brackets open at once; the engine's parser overflows its stack at a few thousand
+_OPENS, _CLOSES = "{([", "})]"
+
+
+class QueryTooDeep(QuerySyntaxError):
+    """Groups, sub-queries or brackets nested deeper than MAX_NESTING: refused before any parser sees them."""
+
+
+def nesting_depth(text: str) -> int:
+    """The most brackets ({ ( [) open at once outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for kind, value in tokens(text):
+        if kind == "other" and value in _OPENS:
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "other" and value in _CLOSES:
+            depth -= 1
+    return deepest
+
+
+def refuse_deep(text: str, limit: int = MAX_NESTING) -> None:
+    """Refuse (QueryTooDeep) an operation nested deeper than `limit`: parsing it could crash the process."""
+    depth = nesting_depth(text)
+    if depth > limit:
+        raise QueryTooDeep(f"the operation nests groups or brackets {depth} deep; at most {limit} are allowed")
+
+
+def is_iri(text: str) -> bool:
+    """Whether `text` is an absolute IRI that can stand between <> in a query.
+
+    Text from a URL that fails this (a `>`, `"`, `}`, space, backslash for a `\\u` escape, …) could
+    close the brackets and add patterns of its own, so pages refuse it before building a query.
+    """
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
 
 
 def query_form(text: str) -> str | None:
@@ -95,6 +147,9 @@ def _resolve(iri: str, base: str | None) -> str | None:
 
 def refuse_remote(text: str, allowed_services: Collection[str] = ()) -> None:
     """Refuse (QueryRefused) a query or update that would reach outside the store, unless allowed."""
+    if any(kind == "word" and value.upper() == "DEFINE" for kind, value in tokens(text)):
+        raise QueryRefused("DEFINE pragmas are not SPARQL and are refused: on an external store one can make "
+                           "it fetch FROM IRIs from the network (Virtuoso's get:soft, input:grab-all)")
     for keyword, iri in remote_targets(text):
         if keyword == "LOAD":
             raise QueryRefused("LOAD is not allowed here: this endpoint never fetches data from elsewhere")

@@ -9,6 +9,7 @@ a page about an IRI lives; templates call it as `link(iri)`.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pyoxigraph as ox
 from flask import (
@@ -23,6 +24,7 @@ from flask import (
 )
 
 from ..namespaces import BASE, PREFIXES
+from ..sparqltext import is_iri
 from . import facts, reading
 from .catalogue import ID, KINDS, Catalogue, Text, catalogue
 from .i18n import pick
@@ -238,14 +240,7 @@ def _hit_json(cat: Catalogue, h) -> dict:
 @bp.route("/id/<path:rest>")
 def identifier(rest: str) -> Response:
     """A thing's IRI: 303 See Other to the document about it."""
-    return redirect("/doc/" + rest, 303)
-
-
-@bp.route("/def/<path:rest>")
-def vocabulary(rest: str) -> Response:
-    """Ontology terms and code-list concepts: the same page as a thing's, at the term's own path."""
-    rest, suffix = split_suffix(rest)
-    return resource(f"{BASE}/def/{rest}", f"/def/{rest}", suffix)
+    return redirect("/doc/" + quote(rest, safe="/"), 303)  # quoted: a decoded newline cannot split the header
 
 
 @bp.route("/doc/<path:rest>")
@@ -268,7 +263,7 @@ def document(rest: str) -> Response:
 def resource(iri: str, path: str, suffix: str | None) -> Response:
     media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
     svc, cat = current_app.extensions["sipkg"], catalogue()
-    known = iri in cat.entities or iri in cat.terms or svc.ask(f"ASK {{ <{iri}> ?p ?o }}")
+    known = iri in cat.entities or iri in cat.terms or (is_iri(iri) and svc.ask(f"ASK {{ <{iri}> ?p ?o }}"))
     if not known:
         return not_found(iri)
     if media in RDF_MEDIA:
@@ -337,6 +332,8 @@ CONSTRUCT {
 
 def rdf(iri: str, media: str) -> Response:
     """What the graph says about `iri` (and its statements with their evidence), in an RDF format."""
+    if not is_iri(iri):  # text from the URL that would break out of <…> in the query
+        return not_found(iri)
     triples = current_app.extensions["sipkg"].graph(DESCRIBE % {"e": iri, "base": BASE})
     if not triples:
         return not_found(iri)

@@ -11,11 +11,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
 
 from .. import results
 from ..pool import PoolBusy, WorkerDied
-from ..sparqltext import DatasetConflict, query_form, refuse_remote, remote_targets, with_using
+from ..sparqltext import (
+    DatasetConflict,
+    QueryTooDeep,
+    query_form,
+    refuse_deep,
+    refuse_remote,
+    remote_targets,
+    with_using,
+)
 from ..store import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from . import description
 from .editor import editor_page
@@ -130,6 +139,17 @@ def _single(values, name: str) -> str | None:
     return given[0] if given else None
 
 
+def graph_iris(name: str) -> list[str]:
+    """The IRIs of a dataset parameter (default-graph-uri, using-graph-uri, …); one that is not an IRI is a 400."""
+    given = request.values.getlist(name)
+    for iri in given:
+        try:
+            ox.NamedNode(iri)
+        except ValueError as e:
+            raise ProtocolError(400, f"{name} {iri!r} is not an absolute IRI: {e}") from None
+    return given
+
+
 @bp.route("/sparql/", methods=["GET", "POST", "OPTIONS"])
 @bp.route("/sparql", methods=["GET", "POST", "OPTIONS"])  # registered first: url_for gives /sparql
 def sparql() -> Response:
@@ -169,12 +189,12 @@ def preflight() -> Response:
 def run_query(query: str) -> Response:
     config = current_app.config
     service = current_app.extensions["sipkg"]
-    default_graphs = request.values.getlist("default-graph-uri")
-    named_graphs = request.values.getlist("named-graph-uri")
+    default_graphs = graph_iris("default-graph-uri")
+    named_graphs = graph_iris("named-graph-uri")
     try:
         version = service.version
     except StoreError as e:
-        raise ProtocolError(503, str(e)) from None
+        raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
     tag = etag(version, query, default_graphs, named_graphs, request.headers.get("Accept", ""),
                request.values.get("format", ""), config["RESULT_LIMIT"])
     if config["WRITABLE"] is None and request.if_none_match.contains_weak(tag):
@@ -183,13 +203,16 @@ def run_query(query: str) -> Response:
     try:
         answer = service.execute(query, media=media, limit=config["RESULT_LIMIT"], default_graphs=default_graphs,
                                  named_graphs=named_graphs, base_iri=request.base_url)
+    except QueryTooDeep as e:
+        raise ProtocolError(400, str(e)) from None
     except QuerySyntaxError as e:
         raise ProtocolError(400, f"SPARQL syntax error: {e}") from None
     except QueryRefused as e:
         raise ProtocolError(403, str(e)) from None
     except QueryTimeout as e:
         raise ProtocolError(503, f"{e}. Narrow the query: a LIMIT, or patterns that share variables "
-                                 "(a pattern that shares none multiplies the answer).") from None
+                                 "(a pattern that shares none multiplies the answer).",
+                            {"Retry-After": "5"}) from None  # like the pages' 503: a busy server may answer later
     except (PoolBusy, WorkerDied, StoreError) as e:
         raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
     except QueryFailed as e:  # a SERVICE endpoint that failed is a bad gateway; anything else is ours
@@ -225,12 +248,12 @@ def run_update(update: str) -> Response:
                                  "writable mode (sipkg serve --writable DIR, with a token)")
     authorise()
     try:
+        refuse_deep(update)
         refuse_remote(update, config["SERVICE_ALLOW"])
-        text = with_using(update, request.values.getlist("using-graph-uri"),
-                          request.values.getlist("using-named-graph-uri"))
+        text = with_using(update, graph_iris("using-graph-uri"), graph_iris("using-named-graph-uri"))
         current_app.extensions["sipkg"].backend.update(text, base_iri=request.base_url)
-    except (QueryRefused, DatasetConflict) as e:
-        raise ProtocolError(400 if isinstance(e, DatasetConflict) else 403, str(e)) from None
+    except (QueryRefused, DatasetConflict, QueryTooDeep) as e:
+        raise ProtocolError(403 if isinstance(e, QueryRefused) else 400, str(e)) from None
     except QuerySyntaxError as e:
         raise ProtocolError(400, f"SPARQL Update syntax error: {e}") from None
     return plain(200, "update applied")
