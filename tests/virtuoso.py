@@ -14,6 +14,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ class Virtuoso:
     user: str
     password: str
     folder: Path  # database, ini and log
+    sql_port: int = 1111  # for isql-vt (bulk loading)
 
 
 def configure(folder: Path, sql_port: int, http_port: int) -> Path:
@@ -62,13 +64,15 @@ def answers(url: str, proc: subprocess.Popen, seconds: float) -> bool:
     return False
 
 
-@pytest.fixture(scope="session")
-def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
-    """A Virtuoso of the test session's own, on free loopback ports; dba/dba as a fresh database has."""
+@contextmanager
+def running(folder: Path) -> Iterator[Virtuoso]:
+    """A private Virtuoso with its files in `folder`, on free loopback ports, stopped on exit.
+
+    RuntimeError if it cannot start. The benchmarks (bench/peers.py) start theirs with this too.
+    """
     binary = shutil.which("virtuoso-t")
     if binary is None or not SYSTEM_INI.exists():
-        pytest.fail("Virtuoso is not installed: run `make system` (Debian package virtuoso-opensource)")
-    folder = tmp_path_factory.mktemp("virtuoso")
+        raise RuntimeError("Virtuoso is not installed: run `make system` (Debian package virtuoso-opensource)")
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
@@ -79,8 +83,8 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
     base = f"http://127.0.0.1:{http_port}"
     try:
         if not answers(base + "/sparql", proc, START_SECONDS):
-            pytest.fail(f"Virtuoso did not start:\n{(folder / 'console.log').read_text(errors='replace')[-3000:]}")
-        yield Virtuoso(base + "/sparql", base + "/sparql-graph-crud-auth", "dba", "dba", folder)
+            raise RuntimeError(f"Virtuoso did not start:\n{(folder / 'console.log').read_text(errors='replace')[-3000:]}")
+        yield Virtuoso(base + "/sparql", base + "/sparql-graph-crud-auth", "dba", "dba", folder, sql_port)
     finally:
         proc.terminate()  # Virtuoso checkpoints and exits on SIGTERM
         try:
@@ -89,3 +93,13 @@ def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
             proc.kill()
             proc.wait()
         log.close()
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory) -> Iterator[Virtuoso]:
+    """A Virtuoso of the test session's own, on free loopback ports; dba/dba as a fresh database has."""
+    try:
+        with running(tmp_path_factory.mktemp("virtuoso")) as server:
+            yield server
+    except RuntimeError as e:
+        pytest.fail(str(e))

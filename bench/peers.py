@@ -1,0 +1,201 @@
+"""The systems under test, each loaded from the same N-Quads and served on a free loopback port.
+
+ours       `sipkg serve` (gunicorn, its defaults) on a store made from the file (write_store + publish)
+oxigraph   the `oxigraph` server (same engine, no layer of ours), union default graph like ours
+rdflib     `rdflib-endpoint` (rdflib's in-memory Dataset) from its own venv, bench/.venv-peers
+virtuoso   a private Virtuoso (tests/virtuoso.py starts it), bulk-loaded with ld_dir
+Every server runs in its own process group and is stopped by `stop()`, also on errors and Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sipkg import remote, store
+from sipkg.paths import PROJECT
+
+sys.path.insert(0, str(PROJECT / "tests"))
+import virtuoso as private_virtuoso  # noqa: E402 — tests/virtuoso.py: the one Virtuoso starter both use
+
+PEERS_VENV = PROJECT / "bench" / ".venv-peers"
+START_SECONDS = 600  # a 10^6-triple rdflib load takes minutes
+QUERY_TIMEOUT = 10  # seconds, the same for every system: our default
+
+
+@dataclass
+class Server:
+    name: str
+    sparql: str  # the query endpoint
+    load_seconds: float
+    pages: str | None = None  # our servers: where the browser's pages are
+    procs: list[subprocess.Popen] = field(default_factory=list)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ready(url: str, procs: list[subprocess.Popen], seconds: float) -> bool:
+    """Wait until `url` answers ASK {} (a SPARQL endpoint that is up), or a process exits, or time runs out."""
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and all(p.poll() is None for p in procs):
+        try:
+            with urllib.request.urlopen(urllib.request.Request(
+                    probe, headers={"Accept": "application/sparql-results+json"}), timeout=5) as r:
+                if r.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def spawn(command: list[str], log: Path, **kw) -> subprocess.Popen:
+    """A server in a process group of its own (so stop() ends its workers too), logging to a file."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("ab") as out:
+        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kw)
+
+
+def stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's process group, SIGKILL if it is still there after 15 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+    except ProcessLookupError:
+        pass
+
+
+def started(name: str, sparql: str, procs: list[subprocess.Popen], log: Path, load_seconds: float,
+            pages: str | None = None) -> Server:
+    up = False
+    try:
+        up = ready(sparql, procs, START_SECONDS)
+    finally:  # also on Ctrl-C while waiting: nothing may be left running
+        if not up:
+            for p in procs:
+                stop(p)
+    if not up:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"{name} did not start at {sparql}:\n{tail}")
+    return Server(name, sparql, load_seconds, pages, procs)
+
+
+# ---------------------------------------------------------------- ours
+
+
+def make_home(nq: Path, home: Path, version: str) -> float:
+    """A sipkg home whose store in service is the file's quads (no NLP pipeline); returns seconds taken."""
+    began = time.perf_counter()
+    root = home / "store"
+    build = store.new_build_dir(root)
+    (build / "dumps").mkdir()
+    shutil.copyfile(nq, build / "dumps" / "sipkg.nq")
+    store.write_store(build, nq.read_bytes(), {"version": version, "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    store.publish(root, build)
+    return time.perf_counter() - began
+
+
+def ours(name: str, home: Path, logs: Path, load_seconds: float, *options: str) -> Server:
+    port = free_port()
+    log = logs / f"{name}.log"
+    # --no-throttle: every simulated user comes from 127.0.0.1, which the per-client limits would count as one
+    command = [sys.executable, "-m", "sipkg", "serve", "--host", "127.0.0.1", "--port", str(port),
+               "--home", str(home), "--timeout", str(QUERY_TIMEOUT), "--no-throttle", *options]
+    proc = spawn(command, log, env={**os.environ, "SIPKG_HOME": str(home)})
+    base = f"http://127.0.0.1:{port}"
+    return started(name, base + "/sparql", [proc], log, load_seconds, pages=base)
+
+
+# ---------------------------------------------------------------- oxigraph
+
+
+def oxigraph(nq: Path, folder: Path, logs: Path) -> Server:
+    binary = str(Path(sys.executable).parent / "oxigraph")
+    log = logs / "oxigraph.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    began = time.perf_counter()
+    with log.open("ab") as out:
+        subprocess.run([binary, "load", "--location", str(folder), "--file", str(nq)], check=True,
+                       stdout=out, stderr=subprocess.STDOUT)
+    load_seconds = time.perf_counter() - began
+    port = free_port()
+    proc = spawn([binary, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
+                  "--union-default-graph", "--timeout-s", str(QUERY_TIMEOUT)], log)
+    return started("oxigraph", f"http://127.0.0.1:{port}/query", [proc], log, load_seconds)
+
+
+# ---------------------------------------------------------------- rdflib-endpoint
+
+
+def rdflib_endpoint(nq: Path, logs: Path) -> Server:
+    binary = PEERS_VENV / "bin" / "rdflib-endpoint"
+    if not binary.exists():
+        raise RuntimeError(f"{binary} is missing: `make bench` creates it (pip install rdflib-endpoint[cli])")
+    log = logs / "rdflib.log"
+    port = free_port()
+    began = time.perf_counter()  # it parses the file before it listens: time to first answer is its load
+    proc = spawn([str(binary), "serve", str(nq), "--host", "127.0.0.1", "--port", str(port)], log)
+    server = started("rdflib", f"http://127.0.0.1:{port}/", [proc], log, 0.0)
+    server.load_seconds = time.perf_counter() - began
+    return server
+
+
+# ---------------------------------------------------------------- virtuoso
+
+
+@contextmanager
+def virtuoso(nq: Path, folder: Path, version: str):
+    """A private Virtuoso holding the file's quads and our build record (so `sipkg serve --endpoint` can use it)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with private_virtuoso.running(folder) as v:
+        data = folder / "load"
+        data.mkdir(exist_ok=True)
+        shutil.copyfile(nq, data / "graph.nq")
+        graphs = sorted({line.rsplit(" ", 2)[-2].strip("<>") for line in nq.open(encoding="utf-8") if line.strip()})
+        record = remote._build_record(version, graphs)
+        (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
+        began = time.perf_counter()
+        isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")
+        load_seconds = time.perf_counter() - began
+        errors = isql(v, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
+        if "graph.nq" in errors or "build.nq" in errors:
+            raise RuntimeError(f"Virtuoso could not load {nq}: {errors}")
+        yield Server("virtuoso", v.sparql, load_seconds)
+
+
+def isql(v, sql: str) -> str:
+    done = subprocess.run(["isql-vt", f"127.0.0.1:{v.sql_port}", v.user, v.password, f"exec={sql}"],
+                          capture_output=True, text=True, timeout=3600)
+    if done.returncode != 0 or "*** Error" in done.stdout:
+        raise RuntimeError(f"isql failed ({sql}): {done.stdout[-1500:]} {done.stderr[-500:]}")
+    return done.stdout
+
+
+class Fleet(ExitStack):
+    """The servers of one size; leaving the block stops every one of them."""
+
+    def add(self, server: Server) -> Server:
+        for proc in server.procs:
+            self.callback(stop, proc)
+        return server

@@ -1,0 +1,145 @@
+"""The result cache: repeated queries answered from memory, never across dataset versions."""
+
+from __future__ import annotations
+
+import pytest
+
+from sipkg.cache import ENTRY_OVERHEAD, Key, ResultCache, cacheable
+from sipkg.results import JSON, Answer
+from sipkg.store import QuerySyntaxError
+from sipkg.web import Service, create_app
+
+
+def answer(body: bytes = b"{}", truncated: bool = False) -> Answer:
+    return Answer("solutions", JSON, body, 1, truncated)
+
+
+class CountingBackend:
+    """A backend that counts the queries that reach it; its version can be changed like a new build."""
+
+    def __init__(self):
+        self.version = "v1"
+        self.calls = 0
+        self.fail = False
+
+    def execute(self, query, *, default_graphs=(), named_graphs=(), media, limit, timeout, base_iri=None):
+        self.calls += 1
+        if self.fail:
+            raise QuerySyntaxError("broken")
+        return answer(f"{self.version}:{query}:{limit}".encode(), truncated=limit < 10)
+
+    def close(self):
+        pass
+
+
+@pytest.fixture()
+def service():
+    return Service(CountingBackend(), timeout=5, cache=ResultCache(1_000_000))
+
+
+def run(service, query="SELECT * WHERE { ?s ?p ?o }", limit=100, **kw):
+    return service.execute(query, media=JSON, limit=limit, **kw)
+
+
+def test_second_identical_query_is_a_hit(service):
+    first, second = run(service), run(service)
+    assert second is first
+    assert service.backend.calls == 1
+    assert service.cache.stats()["hits"] == 1 and service.cache.stats()["misses"] == 1
+
+
+@pytest.mark.parametrize("change", [
+    {"query": "ASK { ?s ?p ?o }"},
+    {"limit": 5},
+    {"default_graphs": ["http://example.org/g"]},
+    {"named_graphs": ["http://example.org/g"]},
+    {"base_iri": "http://example.org/"},
+])
+def test_anything_the_answer_depends_on_is_in_the_key(service, change):
+    run(service)
+    run(service, **change)
+    assert service.backend.calls == 2
+
+
+def test_new_dataset_version_is_never_answered_from_the_old_one(service):
+    old = run(service)
+    service.backend.version = "v2"
+    new = run(service)
+    assert new.body.startswith(b"v2:") and old.body.startswith(b"v1:")
+    assert service.backend.calls == 2
+    assert len(service.cache) == 1  # the old version's answers are dropped
+
+
+def test_truncated_answer_is_cached_with_its_flag(service):
+    first = run(service, limit=3)
+    again = run(service, limit=3)
+    assert first.truncated and again.truncated
+    assert service.backend.calls == 1
+
+
+def test_errors_are_not_cached(service):
+    service.backend.fail = True
+    for _ in range(2):
+        with pytest.raises(QuerySyntaxError):
+            run(service)
+    assert service.backend.calls == 2 and len(service.cache) == 0
+
+
+def test_byte_bound_evicts_least_recently_used():
+    cache = ResultCache(4 * (1000 + len("q0") + ENTRY_OVERHEAD))  # room for exactly four entries
+    keys = [Key("v1", f"q{i}", JSON, 10) for i in range(6)]
+    for key in keys[:4]:
+        cache.put(key, answer(b"x" * 1000))
+    cache.get(keys[0])  # recently used: survives
+    for key in keys[4:]:
+        cache.put(key, answer(b"x" * 1000))
+    assert cache.size <= cache.max_bytes
+    assert cache.get(keys[0]) is not None
+    assert cache.get(keys[1]) is None
+    assert cache.evictions >= 1
+
+
+def test_an_answer_too_big_for_its_share_is_not_kept():
+    cache = ResultCache(10_000)
+    cache.put(Key("v1", "q", JSON, 10), answer(b"x" * 5_000))
+    assert len(cache) == 0
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT * WHERE { ?s ?p ?o }", True),
+    ("SELECT (NOW() AS ?t) WHERE {}", False),
+    ("SELECT (rand() AS ?r) WHERE {}", False),
+    ("SELECT (STRUUID() AS ?u) WHERE {}", False),
+    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", False),
+])
+def test_only_queries_the_store_alone_answers_are_cacheable(query, expected):
+    assert cacheable(query) is expected
+
+
+def test_endpoint_with_cache_answers_repeats_from_memory(paths):
+    app = create_app({"STORE": paths.store, "TESTING": True, "RESULT_CACHE_MB": 1, "RESULT_LIMIT": 2})
+    try:
+        client = app.test_client()
+        query = {"query": "SELECT ?s WHERE { ?s a ?c }"}
+        first = client.get("/sparql", query_string=query, headers={"Accept": JSON})
+        second = client.get("/sparql", query_string=query, headers={"Accept": JSON})
+        assert first.status_code == second.status_code == 200
+        assert second.data == first.data
+        assert second.headers["X-Result-Truncated"] == "true"
+        assert app.extensions["sipkg"].cache.stats()["hits"] >= 1
+    finally:
+        app.extensions["sipkg"].close()
+
+
+def test_cache_is_off_unless_configured(app):
+    assert app.extensions["sipkg"].cache is None
+
+
+def test_a_refused_query_stays_refused_when_repeated(service):
+    from sipkg.store import QueryRefused
+
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    for _ in range(2):
+        with pytest.raises(QueryRefused):
+            run(service, query)
+    assert service.backend.calls == 0
