@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run test validate clean system vendor
+.PHONY: install build run test validate clean system vendor audit partner bench fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,8 +47,46 @@ validate: install
 run: build
 	$(BIN)/sipkg serve --host $(HOST) --port $(PORT)
 
-test: install
+## audit: known vulnerabilities (PyPI's advisory data) in the installed, pinned dependencies; fails on any.
+## It reads PyPI's per-release JSON (pypi.org/pypi/NAME/VERSION/json). Where only a mirror without
+## that API is reachable, each package is listed as "Dependency not found on PyPI and could not be
+## audited" and the step passes without having checked anything: read the list it prints.
+audit: install
+	$(BIN)/pip-audit --skip-editable --progress-spinner off
+
+test: install audit
 	$(BIN)/pytest -q
+
+## load: LOAD_CLIENTS users (default 64), each from its own loopback address, for LOAD_SECONDS (default 120)
+## on a mix of queries, pages, search, explorer and static files; prints throughput, latency and memory
+LOAD_CLIENTS ?= 64
+LOAD_SECONDS ?= 120
+load: install
+	@[ -e var/store/current ] || $(BIN)/sipkg build
+	$(BIN)/python tests/loaddriver.py --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
+
+## fuzz: atheris on the app for FUZZ_SECONDS (default 600) from the seed corpus; new inputs and findings in var/fuzz
+FUZZ_SECONDS ?= 600
+fuzz: install
+	@[ -e var/store/current ] || $(BIN)/sipkg build
+	@mkdir -p var/fuzz/corpus
+	$(BIN)/python tests/fuzz/fuzz_app.py var/fuzz/corpus tests/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
+	  -dict=tests/fuzz/sparql.dict -artifact_prefix=var/fuzz/ -print_final_stats=1
+
+## partner: the example partner endpoint queries/federation/ call, on 127.0.0.1:7878 (Ctrl-C stops it)
+partner: install
+	rm -rf var/partner
+	$(BIN)/oxigraph load --location var/partner --file queries/federation/partner.ttl
+	$(BIN)/oxigraph serve-read-only --location var/partner --bind 127.0.0.1:7878
+
+## bench: sipkg beside the Oxigraph server, rdflib-endpoint and Virtuoso on generated graphs (bench/README.md);
+## BENCH_SIZES=10000,100000 BENCH_SECONDS=5 narrow it, BENCH_ARGS=--quick (or --huge, --resume) pass options
+PEERS := bench/.venv-peers
+bench: install system
+	$(BIN)/pip install --quiet -e '.[bench]'
+	@[ -x $(PEERS)/bin/rdflib-endpoint ] || { echo "installing rdflib-endpoint into $(PEERS) (its own pins)"; \
+	  $(PYTHON) -m venv $(PEERS) && $(PEERS)/bin/pip install --quiet 'rdflib-endpoint[cli]==0.6.3'; }
+	BENCH_SIZES="$(BENCH_SIZES)" BENCH_SECONDS="$(BENCH_SECONDS)" $(BIN)/python -m bench $(BENCH_ARGS)
 
 ## vendor: re-fetch the committed front-end libraries from npm (not run by CI; commit the result)
 YASGUI_VERSION    := 4.6.2

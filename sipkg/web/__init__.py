@@ -2,19 +2,44 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 from flask import Flask, Response
 
 from .. import results
+from ..cache import Key, ResultCache, cacheable
 from ..engine import LocalBackend
 from ..pool import PoolBusy, WorkerDied
 from ..namespaces import sparql_prologue
 from ..paths import Paths
 from ..remote import RemoteBackend
-from ..sparqltext import refuse_remote
+from ..sparqltext import refuse_deep, refuse_remote
 from ..store import QueryTimeout, StoreError
+
+
+SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
+
+
+def screen(query: str, allowed_services: tuple[str, ...]) -> bool:
+    """Refuse what must not run (deep nesting, SERVICE off the allow-list, LOAD); True if its answer may be cached.
+
+    The verdict of a text never changes, and pages and users repeat the same texts: short ones are
+    screened once per process (a refusal is not remembered, it raises again).
+    """
+    if len(query) > SCREENED_MAX:
+        return _screen(query, allowed_services)
+    return _screen_remembered(query, allowed_services)
+
+
+def _screen(query: str, allowed_services: tuple[str, ...]) -> bool:
+    refuse_deep(query)
+    refuse_remote(query, allowed_services)
+    return cacheable(query)
+
+
+_screen_remembered = lru_cache(maxsize=2048)(_screen)
 
 
 class Service:
@@ -24,10 +49,11 @@ class Service:
     pages get our prefixes preloaded and the same time-out as the endpoint's.
     """
 
-    def __init__(self, backend, *, timeout: float, allowed_services=()):
+    def __init__(self, backend, *, timeout: float, allowed_services=(), cache: ResultCache | None = None):
         self.backend = backend
         self.timeout = timeout
         self.allowed_services = tuple(allowed_services)
+        self.cache = cache  # answers by dataset version; None: every query runs
 
     @property
     def version(self) -> str:
@@ -36,9 +62,17 @@ class Service:
     def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
                 base_iri: str | None = None) -> results.Answer:
         """Run a query; one that would reach outside the store (SERVICE off the allow-list, LOAD) never runs."""
-        refuse_remote(query, self.allowed_services)
-        return self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
-                                    media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+        may_cache = screen(query, self.allowed_services)
+        if self.cache is None or not may_cache:
+            return self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                        media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+        key = Key(self.version, query, media, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
+        answer = self.cache.get(key)
+        if answer is None:
+            answer = self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                          media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+            self.cache.put(key, answer)
+        return answer
 
     def close(self) -> None:
         """Stop the query processes (the app's users are gone: end of a test, server shutdown)."""
@@ -84,6 +118,15 @@ DEFAULTS = {
     "TOKEN": None,  # the bearer token SPARQL Update and the Graph Store Protocol require
     "SERVICE_ALLOW": (),  # SERVICE endpoints queries may call
     "ENDPOINT": None,  # an external SPARQL store to answer from instead of the embedded one
+    "THROTTLE": False,  # per-client limits, 429 past them (off here; `sipkg serve` turns them on): throttle.py
+    "THROTTLE_QUERY_RATE": 10.0,  # /sparql requests per second per client, sustained
+    "THROTTLE_QUERY_BURST": 40,  # /sparql requests a client may send at once after a pause
+    "THROTTLE_PAGE_RATE": 20.0,  # page requests per second per client (static files are never throttled)
+    "THROTTLE_PAGE_BURST": 200,
+    "THROTTLE_CONCURRENT": 2,  # /sparql requests one client may have running at once
+    "THROTTLE_QUERY_SECONDS": 60.0,  # seconds of query time per minute per client
+    "TRUST_PROXY": 0,  # proxies in front whose X-Forwarded-For names the client (0: never believe it)
+    "RESULT_CACHE_MB": 0,  # megabytes of answers kept per server process (0: off; `sipkg serve` turns it on)
 }
 
 
@@ -92,17 +135,24 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False  # JSON twins readable in Chinese
     app.config.update(DEFAULTS, STORE=Paths().store)
     app.config.update(config or {})
+    cache_mb = app.config["RESULT_CACHE_MB"]
     app.extensions["sipkg"] = Service(make_backend(app.config), timeout=app.config["QUERY_TIMEOUT"],
-                                      allowed_services=app.config["SERVICE_ALLOW"])
-    from . import i18n
+                                      allowed_services=app.config["SERVICE_ALLOW"],
+                                      cache=ResultCache(int(cache_mb * 2**20)) if cache_mb > 0 else None)
+    from . import i18n, security, throttle
     from .browse import bp as browse_bp
+    from .downloads import bp as downloads_bp
     from .editor import bp as editor_bp
     from .explore import bp as explore_bp
     from .graphstore import bp as graphstore_bp
+    from .reconcile import bp as reconcile_bp
     from .review import bp as review_bp
     from .sparql import bp as sparql_bp
+    from .vocabulary import bp as vocabulary_bp
 
     i18n.init_app(app)
+    throttle.init_app(app)
+    security.init_app(app)
     for unavailable in (QueryTimeout, PoolBusy, WorkerDied, StoreError):
         app.register_error_handler(unavailable, _unavailable)
 
@@ -111,5 +161,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(graphstore_bp)
     app.register_blueprint(explore_bp)
     app.register_blueprint(browse_bp)
+    app.register_blueprint(downloads_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(reconcile_bp)
+    app.register_blueprint(vocabulary_bp)
     return app
