@@ -11,13 +11,12 @@ from flask import Flask, Response
 from .. import results
 from ..cache import Key, ResultCache, cacheable
 from ..engine import LocalBackend
-from ..pool import PoolBusy, WorkerDied
 from ..namespaces import sparql_prologue
 from ..paths import Paths
+from ..pool import PoolBusy, WorkerDied
 from ..remote import RemoteBackend
 from ..sparqltext import refuse_deep, refuse_remote
 from ..store import QueryTimeout, StoreError
-
 
 SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
 
@@ -62,16 +61,14 @@ class Service:
     def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
                 base_iri: str | None = None) -> results.Answer:
         """Run a query; one that would reach outside the store (SERVICE off the allow-list, LOAD) never runs."""
-        may_cache = screen(query, self.allowed_services)
-        if self.cache is None or not may_cache:
-            return self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
-                                        media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+        may_cache = screen(query, self.allowed_services) and self.cache is not None
         key = Key(self.version, query, media, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
-        answer = self.cache.get(key)
+        answer = self.cache.get(key) if may_cache else None
         if answer is None:
             answer = self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
                                           media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
-            self.cache.put(key, answer)
+            if may_cache:
+                self.cache.put(key, answer)
         return answer
 
     def close(self) -> None:

@@ -9,7 +9,6 @@ GET asking for RDF gets the Service Description; a browser gets the query editor
 from __future__ import annotations
 
 import hashlib
-import hmac
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
@@ -28,6 +27,7 @@ from ..sparqltext import (
 from ..store import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
 from . import description
 from .editor import editor_page
+from .throttle import holds_token
 
 bp = Blueprint("sparql", __name__)
 
@@ -261,9 +261,6 @@ def run_update(update: str) -> Response:
 
 def authorise() -> None:
     """Writes need `Authorization: Bearer <token>` matching the configured token."""
-    token = current_app.config["TOKEN"]
-    given = request.headers.get("Authorization", "")
-    scheme, _, value = given.partition(" ")
-    if not token or scheme.lower() != "bearer" or not hmac.compare_digest(value.strip(), token):
+    if not holds_token(current_app.config["TOKEN"]):
         raise ProtocolError(401, "writing needs the bearer token given to `sipkg serve --writable`",
                             {"WWW-Authenticate": 'Bearer realm="sipkg"'})
