@@ -8,6 +8,7 @@ the writer, when there is one, lives in this process.
 
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 
@@ -56,6 +57,8 @@ class LocalBackend:
 
     def __init__(self, root: Path, *, workers: int = 4, writable: Path | None = None):
         self.root = Path(root)
+        self._link = str(self.root / store.CURRENT)
+        self._target: str | None = None  # where the link pointed when _info was read
         self.pool = Pool(workers)
         self._lock = threading.Lock()
         self._info: store.StoreInfo | None = None
@@ -75,10 +78,14 @@ class LocalBackend:
         """(store folder, dataset version) to query now; follows a build that swapped `current`."""
         if self.writer is not None:
             return str(self.writable_path), f"local-{self.generation}"
+        try:  # a build swaps the link atomically: reading it (not resolving the path) is cheap enough for every query
+            target = os.readlink(self._link)
+        except OSError:
+            target = None  # no link: store.current says what is wrong
         with self._lock:
-            target = (self.root / store.CURRENT).resolve()
-            if self._info is None or self._info.path != target:
+            if self._info is None or self._target != target:
                 self._info = store.current(self.root)
+                self._target = target
             return str(self._info.path / "oxigraph"), self._info.version
 
     @property
