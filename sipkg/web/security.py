@@ -66,12 +66,15 @@ HTML_PAGES = {
 def secure(response: Response) -> Response:
     """Add the headers above (a view that set one itself keeps its own)."""
     extra = HTML_PAGES if response.mimetype == "text/html" else {}
+    headers = response.headers
     for name, value in {**EVERY_RESPONSE, **extra}.items():
-        response.headers.setdefault(name, value)
+        if name not in headers:  # (Headers.setdefault raises and catches a KeyError for each one it adds)
+            headers[name] = value
     # The old header for browsers without frame-ancestors; not on a page whose own policy lets others
     # frame it (the reconciliation preview card, which OpenRefine shows in a frame).
-    if "frame-ancestors 'none'" in response.headers.get("Content-Security-Policy", "frame-ancestors 'none'"):
-        response.headers.setdefault("X-Frame-Options", "DENY")
+    if ("frame-ancestors 'none'" in headers.get("Content-Security-Policy", "frame-ancestors 'none'")
+            and "X-Frame-Options" not in headers):
+        headers["X-Frame-Options"] = "DENY"
     return response
 
 

@@ -9,9 +9,12 @@ GET asking for RDF gets the Service Description; a browser gets the query editor
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from .. import results
 from ..pool import PoolBusy, WorkerDied
@@ -80,14 +83,19 @@ def negotiate(kind: str) -> str:
                                      f"available: {', '.join(formats)}")
         return media
     aliases = ACCEPT_ALIASES[kind]
-    offered = [*formats, *aliases]
-    if not request.accept_mimetypes:
+    accept = request.headers.get("Accept", "")
+    if not parse_accept(accept):
         return formats[0]
-    best = request.accept_mimetypes.best_match(offered)
+    best = parse_accept(accept).best_match([*formats, *aliases])
     if best is None:
-        raise ProtocolError(406, f"cannot answer in {request.headers.get('Accept')!r}; "
-                                 f"available: {', '.join(formats)}")
+        raise ProtocolError(406, f"cannot answer in {accept!r}; available: {', '.join(formats)}")
     return aliases.get(best, best)
+
+
+@lru_cache(maxsize=512)
+def parse_accept(header: str) -> MIMEAccept:
+    """An Accept header, parsed once per process: clients send the same few again and again."""
+    return parse_accept_header(header, MIMEAccept)
 
 
 def result_kind(query: str) -> str:
@@ -97,10 +105,15 @@ def result_kind(query: str) -> str:
 
 def wants_html() -> bool:
     """A browser: text/html asked for by name and preferred over every data format (a bare */* is a program)."""
-    accept = request.accept_mimetypes
+    accept = request.headers.get("Accept", "")
+    return "html" in accept and _prefers_html(accept) and "format" not in request.values
+
+
+@lru_cache(maxsize=512)
+def _prefers_html(header: str) -> bool:
+    accept = parse_accept(header)
     named = any(media == "text/html" and q > 0 for media, q in accept)
-    best = accept.best_match([*results.RESULT_FORMATS, *results.GRAPH_FORMATS, "text/html"])
-    return named and best == "text/html" and "format" not in request.values
+    return named and accept.best_match([*results.RESULT_FORMATS, *results.GRAPH_FORMATS, "text/html"]) == "text/html"
 
 
 def read_operation() -> tuple[str | None, str | None]:
