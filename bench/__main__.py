@@ -22,8 +22,8 @@ HUGE = 10_000_000
 @click.option("--reps", type=int, default=3, show_default=True, help="Timed rounds per query and system.")
 @click.option("--huge", is_flag=True, help="Add 10^7 quads (needs a quiet machine, much memory and an hour).")
 @click.option("--quick", is_flag=True, help="A smoke run: 10^4 quads, 2 s per throughput point, one round.")
-@click.option("--rdflib-max", type=int, default=100_000, show_default=True,
-              help="Largest size rdflib-endpoint is loaded at (it parses in Python: minutes at 10^6).")
+@click.option("--rdflib-max", type=int, default=10_000, show_default=True,
+              help="Largest size rdflib-endpoint is loaded at (at 10^5 some competency queries take minutes).")
 @click.option("--no-virtuoso", is_flag=True, help="Leave Virtuoso (and ours in front of it) out.")
 @click.option("--resume", is_flag=True, help="Keep sizes an earlier run finished (from results/raw.json).")
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=RESULTS, show_default=True,

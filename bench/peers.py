@@ -184,7 +184,7 @@ def virtuoso(nq: Path, folder: Path, version: str, tuning: dict | None = None):
         data.mkdir(exist_ok=True)
         shutil.copyfile(nq, data / "graph.nq")
         graphs = sorted({line.rsplit(" ", 2)[-2].strip("<>") for line in nq.open(encoding="utf-8") if line.strip()})
-        record = remote._build_record(version, graphs)
+        record = remote.build_record(version, graphs)
         (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
         began = time.perf_counter()
         isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")

@@ -196,7 +196,7 @@ def plot(sizes: dict, target: Path) -> bool:
         return False
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
     for system in PLOTTED:
-        xs, lat, thr = [], [], []
+        xs, lat = [], []
         for n, s in sorted(sizes.items()):
             present = [x for x in PLOTTED if medians(s, x)]
             common = common_queries(s, present)

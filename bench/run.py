@@ -35,7 +35,7 @@ class Settings:
     seconds: float  # per throughput measurement
     reps: int  # latency rounds per query and system
     clients: tuple[int, ...] = (8, 16)
-    rdflib_max: int = 100_000  # rdflib-endpoint above this size takes minutes to load and to answer
+    rdflib_max: int = 10_000  # rdflib-endpoint above this size takes minutes per competency query
     virtuoso: bool = True
     resume: bool = False
     out: Path = RESULTS

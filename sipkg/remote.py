@@ -337,7 +337,7 @@ def push(dump: Path, *, gsp: str, user: str | None, password: str | None, versio
             _check(reply, gsp, f"delete graph {name}")
     union = list(dict.fromkeys(t for triples in graphs.values() for t in triples))
     _put(http, gsp, UNION, union)
-    _put(http, gsp, BUILD, _build_record(version, sorted(graphs)))
+    _put(http, gsp, BUILD, build_record(version, sorted(graphs)))
     return {"gsp": gsp, "version": version, "graphs": {name: len(t) for name, t in sorted(graphs.items())},
             "union": len(union), "removed": removed}
 
@@ -370,7 +370,8 @@ def _pushed_graphs(http: Http, gsp: str) -> list[str]:
     return [t.object.value for t in parse_graph(reply, gsp) if t.predicate.value == DCT_HAS_PART]
 
 
-def _build_record(version: str, graphs: list[str]) -> list[ox.Triple]:
+def build_record(version: str, graphs: list[str]) -> list[ox.Triple]:
+    """The triples that say which build an external store holds: its version, when, and its graphs."""
     build = ox.NamedNode(BUILD)
     now = datetime.now(UTC).isoformat(timespec="seconds")
     return [ox.Triple(build, ox.NamedNode(OWL_VERSION), ox.Literal(version)),
