@@ -84,9 +84,10 @@ def negotiate(kind: str) -> str:
         return media
     aliases = ACCEPT_ALIASES[kind]
     accept = request.headers.get("Accept", "")
-    if not parse_accept(accept):
+    parsed = parse_accept(accept)
+    if not parsed:
         return formats[0]
-    best = parse_accept(accept).best_match([*formats, *aliases])
+    best = parsed.best_match([*formats, *aliases])
     if best is None:
         raise ProtocolError(406, f"cannot answer in {accept!r}; available: {', '.join(formats)}")
     return aliases.get(best, best)
@@ -106,7 +107,7 @@ def result_kind(query: str) -> str:
 def wants_html() -> bool:
     """A browser: text/html asked for by name and preferred over every data format (a bare */* is a program)."""
     accept = request.headers.get("Accept", "")
-    return "html" in accept and _prefers_html(accept) and "format" not in request.values
+    return "html" in accept.lower() and _prefers_html(accept) and "format" not in request.values
 
 
 @lru_cache(maxsize=512)
