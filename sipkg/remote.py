@@ -10,6 +10,7 @@ is then run on exactly that dataset: default graph UNION, named graphs ours.
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import threading
@@ -151,6 +152,16 @@ class Http:
             raise StoreError(f"the exchange with the SPARQL store at {url.split('?')[0]} broke off: {e}") from None
 
 
+def allow_headers(count: int) -> None:
+    """Let an answer carry `count` header lines (Python's http.client refuses more than 100).
+
+    Virtuoso repeats each named-graph-uri of a query as an X-SPARQL-named-graph header, and our
+    queries name every graph of the build: one per source document, so a build of more than about
+    100 documents got no answer at all. The store is ours to choose, so its headers are trusted.
+    """
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, count)  # noqa: SLF001 — the only way to raise it
+
+
 def _check(reply: Reply, url: str, action: str) -> None:
     """A StoreError for a status that is the store's or our configuration's problem, saying what to do."""
     if reply.status in (401, 403):
@@ -210,6 +221,7 @@ class RemoteBackend:
             raise StoreError(f"the store at {self.endpoint} holds no sipkg build: push one with "
                              f"`sipkg push --endpoint {self.endpoint} --gsp URL`")
         pushed = Pushed(rows[0]["version"].value, tuple(sorted({r["graph"].value for r in rows if "graph" in r})))
+        allow_headers(len(pushed.graphs) + 100)
         with self._lock:
             self._pushed = (time.monotonic(), pushed)
         return pushed

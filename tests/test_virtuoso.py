@@ -153,6 +153,25 @@ def test_push_removes_a_graph_the_build_no_longer_has(remote, virtuoso, dump, bu
     assert graph_counts(remote, [stale]) == {}
 
 
+def test_a_build_of_many_documents_is_answered(virtuoso, dump, build_info, tmp_path):
+    # Virtuoso repeats every named-graph-uri of a query as a response header, and our queries name every
+    # graph of the build (one per source document): Python's HTTP client refused answers with more than
+    # 100 headers, so a build of 100+ documents got no answer at all.
+    many = tmp_path / "many.nq"
+    extra = "".join(f"<{BASE}/id/x{i}> <{BASE}/def/sip#y> \"z\" <{BASE}/graph/source/doc-{i}> .\n" for i in range(150))
+    many.write_bytes(dump.read_bytes() + extra.encode())
+    credentials = {"gsp": virtuoso.gsp, "user": virtuoso.user, "password": virtuoso.password}
+    push(many, version="many-documents", **credentials)
+    try:
+        backend = RemoteBackend(virtuoso.sparql)  # as `sipkg serve --endpoint` reads: no credentials
+        assert len(backend.pushed().graphs) > 150
+        answer = backend.execute(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{BASE}/def/sip#y> ?o }} }}",
+                                 media=results.JSON, limit=LIMIT, timeout=10)
+        assert results.rows_of(results.parse(answer.body, answer.media))[0]["n"].value == "150"
+    finally:
+        push(dump, version=build_info.version, **credentials)
+
+
 def test_push_with_a_wrong_password_is_refused_clearly(virtuoso, dump):
     with pytest.raises(StoreError, match="refused .* check the user and password"):
         push(dump, gsp=virtuoso.gsp, user=virtuoso.user, password="not-the-password", version="x")
