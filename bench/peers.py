@@ -40,6 +40,8 @@ VIRTUOSO_TUNING: dict = {
     "Parameters": {"StopCompilerWhenXOverRunTime": 1, "MaxClientConnections": 32,
                    "NumberOfBuffers": 340000, "MaxDirtyBuffers": 250000},
     "HTTPServer": {"ServerThreads": 32, "MaxClientConnections": 32, "MaxKeepAlives": 32},
+    # our pages read whole lists (every entity, for the catalogue): the package cuts answers at 10 000 rows
+    "SPARQL": {"ResultSetMaxRows": 1_000_000},
 }
 
 

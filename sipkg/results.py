@@ -116,11 +116,11 @@ def _json_term(term) -> dict:
 
 
 def _json(variables: list[str], table: list[list], truncated: bool) -> bytes:
-    doc: dict = {"head": {"vars": variables},
-                 "results": {"bindings": [{v: _json_term(t) for v, t in zip(variables, row) if t is not None}
-                                          for row in table]}}
-    if truncated:
+    doc: dict = {"head": {"vars": variables}}
+    if truncated:  # before the results: a streaming parser (pyoxigraph's) refuses anything after the bindings
         doc["truncated"] = True
+    doc["results"] = {"bindings": [{v: _json_term(t) for v, t in zip(variables, row) if t is not None}
+                                   for row in table]}
     return json.dumps(doc, ensure_ascii=False).encode()
 
 

@@ -77,6 +77,9 @@ class Service:
 
     def _run(self, query: str, media: str):
         answer = self.execute(sparql_prologue() + query, media=media, limit=PAGE_LIMIT)
+        if answer.truncated:  # a page built on part of the data would look whole: say so instead (503)
+            raise StoreError(f"the store cut an answer this page needs at {answer.count} rows; raise the store's "
+                             "row limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
         return results.parse(answer.body, answer.media)
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
