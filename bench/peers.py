@@ -194,20 +194,27 @@ def rdflib_endpoint(nq: Path, logs: Path) -> Server:
 
 @contextmanager
 def virtuoso(nq: Path, folder: Path, version: str, tuning: dict | None = None):
-    """A private Virtuoso holding the file's quads and our build record (so `sipkg serve --endpoint` can use it)."""
+    """A private Virtuoso holding the file's quads, and what `sipkg push` adds so `sipkg serve --endpoint` can
+    use it: the merge of all graphs (remote.UNION, the default graph of our queries) and the build record."""
     folder.mkdir(parents=True, exist_ok=True)
     with private_virtuoso.running(folder, VIRTUOSO_TUNING if tuning is None else tuning) as v:
         data = folder / "load"
         data.mkdir(exist_ok=True)
         shutil.copyfile(nq, data / "graph.nq")
-        graphs = sorted({line.rsplit(" ", 2)[-2].strip("<>") for line in nq.open(encoding="utf-8") if line.strip()})
+        with nq.open(encoding="utf-8") as lines, (data / "union.nq").open("w", encoding="utf-8") as union:
+            graphs = set()
+            for line in filter(str.strip, lines):  # s p o <g> . -> s p o <UNION> . (a graph is a set: Virtuoso merges)
+                triple, graph, _ = line.rsplit(" ", 2)
+                graphs.add(graph.strip("<>"))
+                union.write(f"{triple} <{remote.UNION}> .\n")
+        graphs = sorted(graphs)
         record = remote.build_record(version, graphs)
         (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
         began = time.perf_counter()
         isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")
         load_seconds = time.perf_counter() - began
         errors = isql(v, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
-        if "graph.nq" in errors or "build.nq" in errors:
+        if any(name in errors for name in ("graph.nq", "union.nq", "build.nq")):
             raise RuntimeError(f"Virtuoso could not load {nq}: {errors}")
         yield Server("virtuoso", v.sparql, load_seconds)
 
