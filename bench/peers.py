@@ -193,28 +193,33 @@ def rdflib_endpoint(nq: Path, logs: Path) -> Server:
 
 
 @contextmanager
-def virtuoso(nq: Path, folder: Path, version: str, tuning: dict | None = None):
-    """A private Virtuoso holding the file's quads, and what `sipkg push` adds so `sipkg serve --endpoint` can
-    use it: the merge of all graphs (remote.UNION, the default graph of our queries) and the build record."""
+def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | None = None):
+    """A private Virtuoso holding the file's quads. Bare (`pushed` false) it holds them alone and answers
+    with Virtuoso's own default graph, the merge of all graphs, as a user of Virtuoso would query it.
+    `pushed`, it also holds what `sipkg push` adds so `sipkg serve --endpoint` can use it: the merge as a
+    graph of its own (remote.UNION, the default graph of our queries) and the build record; those would
+    double every answer of a bare query, hence two instances."""
     folder.mkdir(parents=True, exist_ok=True)
     with private_virtuoso.running(folder, VIRTUOSO_TUNING if tuning is None else tuning) as v:
         data = folder / "load"
         data.mkdir(exist_ok=True)
         shutil.copyfile(nq, data / "graph.nq")
-        with nq.open(encoding="utf-8") as lines, (data / "union.nq").open("w", encoding="utf-8") as union:
-            graphs = set()
-            for line in filter(str.strip, lines):  # s p o <g> . -> s p o <UNION> . (a graph is a set: Virtuoso merges)
-                triple, graph, _ = line.rsplit(" ", 2)
-                graphs.add(graph.strip("<>"))
-                union.write(f"{triple} <{remote.UNION}> .\n")
-        graphs = sorted(graphs)
-        record = remote.build_record(version, graphs)
-        (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
+        files = ["graph.nq"]
+        if pushed:
+            with nq.open(encoding="utf-8") as lines, (data / "union.nq").open("w", encoding="utf-8") as union:
+                graphs = set()
+                for line in filter(str.strip, lines):  # s p o <g> . -> s p o <UNION> . (a graph is a set)
+                    triple, graph, _ = line.rsplit(" ", 2)
+                    graphs.add(graph.strip("<>"))
+                    union.write(f"{triple} <{remote.UNION}> .\n")
+            record = remote.build_record(version, sorted(graphs))
+            (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
+            files += ["union.nq", "build.nq"]
         began = time.perf_counter()
         isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")
         load_seconds = time.perf_counter() - began
         errors = isql(v, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
-        if any(name in errors for name in ("graph.nq", "union.nq", "build.nq")):
+        if any(name in errors for name in files):
             raise RuntimeError(f"Virtuoso could not load {nq}: {errors}")
         yield Server("virtuoso", v.sparql, load_seconds)
 

@@ -198,7 +198,8 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
                 servers["rdflib"] = server
         if settings.virtuoso:
             try:
-                v = fleet.enter_context(peers.virtuoso(nq, folder / "virtuoso", version))
+                v = fleet.enter_context(peers.virtuoso(nq, folder / "virtuoso", version, pushed=False))
+                behind = fleet.enter_context(peers.virtuoso(nq, folder / "virtuoso-pushed", version, pushed=True))
             except Exception as e:  # noqa: BLE001 — reported; the run goes on without Virtuoso
                 result["errors"]["virtuoso"] = f"{type(e).__name__}: {e}"[:2000]
                 log(f"  virtuoso FAILED: {result['errors']['virtuoso']}")
@@ -207,7 +208,7 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
                 log(f"  virtuoso loaded in {v.load_seconds:.1f} s at {v.sparql}")
                 for name, options in [("ours→virtuoso", ("--cache", "0")), ("ours→virtuoso+cache", ())]:
                     if (server := start(fleet, name, lambda name=name, options=options: peers.ours(
-                            name, home, logs, v.load_seconds, "--endpoint", v.sparql, *options),
+                            name, home, logs, behind.load_seconds, "--endpoint", behind.sparql, *options),
                             result["errors"])):
                         servers[name] = server
         result["load_seconds"] = {n: s.load_seconds for n, s in servers.items()}
