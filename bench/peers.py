@@ -195,7 +195,7 @@ def rdflib_endpoint(nq: Path, logs: Path) -> Server:
 @contextmanager
 def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | None = None):
     """A private Virtuoso holding the file's quads. Bare (`pushed` false) it holds them alone and answers
-    with Virtuoso's own default graph, the merge of all graphs, as a user of Virtuoso would query it.
+    from Virtuoso's own default graph, all graphs together, as a user of Virtuoso would query it.
     `pushed`, it also holds what `sipkg push` adds so `sipkg serve --endpoint` can use it: the merge as a
     graph of its own (remote.UNION, the default graph of our queries) and the build record; those would
     double every answer of a bare query, hence two instances."""
