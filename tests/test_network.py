@@ -128,7 +128,7 @@ def test_centrality_ranks_the_broker_first(small):
 
 @pytest.fixture(scope="module")
 def real(select):
-    return network.build_graph(select(network.EDGES), select(network.NODES))
+    return network.build_graph(network.edges(select), select(network.NODES))
 
 
 def test_real_graph_links_the_community_workstation_to_the_administrative_committee(real):

@@ -70,7 +70,7 @@ def rows(query: str) -> list[dict[str, str]]:
 
 
 def relation_graph() -> nx.MultiDiGraph:
-    return cached("graph", lambda: network.build_graph(rows(network.EDGES), rows(network.NODES)))
+    return cached("graph", lambda: network.build_graph(network.edges(rows), rows(network.NODES)))
 
 
 # ---------------------------------------------------------------- answering HTML or JSON
