@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
+import pyoxigraph as ox
 import pytest
 
 from sipkg import network
-from sipkg.namespaces import DEF, ID
+from sipkg.namespaces import DEF, GRAPH, ID, sparql_prologue
 
 A, B, C, D, E, F = (f"{ID}org/{k}" for k in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
 PRACTICE = f"{DEF}singapore-practice/neighbourhood-centre"
@@ -121,6 +124,43 @@ def test_centrality_ranks_the_broker_first(small):
     assert ranked[0]["node"] in (B, C) and ranked[0]["betweenness"] > 0
     assert {r["node"] for r in ranked} == {A, B, C, D, E, F}
     assert next(r for r in ranked if r["node"] == B)["degree"] == 2
+
+
+# ---------------------------------------------------------------- the relation queries, on a hand-made store
+
+TRIG = f"""
+PREFIX sip: <{DEF}sip#> PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX oa: <http://www.w3.org/ns/oa#>
+GRAPH <{GRAPH}source/one> {{ <{A}> <{P}> <{B}> . <{C}> <{Q}> <{B}> . <{A}> rdfs:label "甲" }}
+GRAPH <{GRAPH}source/two> {{ <{A}> <{P}> <{B}> . }}
+GRAPH <{network.INFERRED_GRAPH}> {{ <{C}> <{R}> <{D}> . <{A}> <{P}> <{B}> . }}
+<urn:st1> rdf:subject <{A}> ; rdf:predicate <{P}> ; rdf:object <{B}> ; sip:method "rule" ;
+  prov:wasDerivedFrom [ oa:hasTarget [ oa:hasScope <urn:s10> ; oa:hasSelector [ oa:exact "甲是乙的派出机构" ] ] ],
+                      [ oa:hasTarget [ oa:hasScope <urn:s9> ; oa:hasSelector [ oa:exact "甲为乙派出" ] ] ] .
+<{P}> rdfs:label "派出机构"@zh-Hans, "dispatched agency of"@en .
+"""
+
+
+def test_relation_rows_join_every_piece_of_evidence_and_label():
+    held = ox.Store()
+    held.load(TRIG.encode(), ox.RdfFormat.TRIG)
+
+    def select(query: str) -> list[dict[str, str]]:
+        found = held.query(sparql_prologue() + query)
+        names = [v.value for v in found.variables]
+        return [{n: row[n].value for n in names if row[n] is not None} for row in found]
+
+    rows = Counter(tuple(sorted(row.items())) for row in network.edges(select))
+    labels = (("pEn", "dispatched agency of"), ("pZh", "派出机构"))
+    said = [(("method", "rule"), ("o", B), ("p", P), *labels, ("quote", quote), ("s", A),
+             ("sentence", sentence), ("statement", "urn:st1"))
+            for quote, sentence in (("甲是乙的派出机构", "urn:s10"), ("甲为乙派出", "urn:s9"))]
+    assert rows == Counter({  # A P B: stated in two graphs, two pieces of evidence each; the inferred copy is left out
+        said[0]: 2, said[1]: 2,
+        (("o", B), ("p", Q), ("s", C)): 1,  # no statement, no labels
+        (("inferred", "true"), ("o", D), ("p", R), ("s", C)): 1,
+    })
 
 
 # ---------------------------------------------------------------- the real graph
