@@ -28,6 +28,7 @@ def _is_node(var: str) -> str:
     return _NODE_FILTER.format(v=var, id=ID, practices=PRACTICES)
 
 
+_LISTED = "{PREDICATES_LISTED}"  # where the queries of `edges` take the predicates
 _PREDICATE = "FILTER(STRSTARTS(STR(?p), STR(sip:)) || STRSTARTS(STR(?p), STR(org:)))"
 
 PREDICATES = "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -35,7 +36,7 @@ PREDICATES = "SELECT DISTINCT ?p WHERE { GRAPH ?g { ?s ?p ?o } }"
 
 _ASSERTED = f"""
 SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ %(predicates)s }}
+  VALUES ?p {{ {_LISTED} }}
   GRAPH ?g {{ ?s ?p ?o }}
   FILTER(STRSTARTS(STR(?g), "{GRAPH}source/"))
   {_PREDICATE}
@@ -45,7 +46,7 @@ SELECT ?s ?p ?o WHERE {{
 
 _EVIDENCE = f"""
 SELECT ?s ?p ?o ?statement ?sentence ?quote ?method WHERE {{
-  VALUES ?p {{ %(predicates)s }}
+  VALUES ?p {{ {_LISTED} }}
   ?statement rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o .
   {_PREDICATE}
   OPTIONAL {{ ?statement sip:method ?method }}
@@ -55,7 +56,7 @@ SELECT ?s ?p ?o ?statement ?sentence ?quote ?method WHERE {{
 
 _INFERRED = f"""
 SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ %(predicates)s }}
+  VALUES ?p {{ {_LISTED} }}
   GRAPH <{INFERRED_GRAPH}> {{ ?s ?p ?o }}
   FILTER(STRSTARTS(STR(?p), STR(sip:)))
   {_is_node("s")}
@@ -67,7 +68,7 @@ SELECT ?s ?p ?o WHERE {{
 
 _LABELS = """
 SELECT ?p ?pZh ?pEn WHERE {
-  VALUES ?p { %(predicates)s }
+  VALUES ?p { {PREDICATES_LISTED} }
   OPTIONAL { ?p rdfs:label ?pZh FILTER(langMatches(lang(?pZh), "zh-Hans")) }
   OPTIONAL { ?p rdfs:label ?pEn FILTER(langMatches(lang(?pEn), "en")) }
 }"""
@@ -82,18 +83,22 @@ def edges(select: Callable[[str], list[dict[str, str]]]) -> list[dict[str, str]]
     tested the predicate of every quad, and planned the evidence apart from the edge it belongs to.
     Anchored on the predicates and joined here, they take about 5 s together.
     """
-    listed = {"predicates": " ".join(f"<{row['p']}>" for row in select(PREDICATES))}
+    listed = " ".join(f"<{row['p']}>" for row in select(PREDICATES))
+
+    def rows_of(query: str) -> list[dict[str, str]]:
+        return select(query.replace(_LISTED, listed))  # not %: a base IRI may hold percent-escapes
+
     labels: dict[str, list[dict[str, str]]] = {}
-    for row in select(_LABELS % listed):
+    for row in rows_of(_LABELS):
         labels.setdefault(row["p"], []).append({k: v for k, v in row.items() if k != "p"})
     evidence: dict[tuple[str, str, str], list[dict[str, str]]] = {}
-    for row in select(_EVIDENCE % listed):
+    for row in rows_of(_EVIDENCE):
         evidence.setdefault((row["s"], row["p"], row["o"]), []).append(row)
     rows = []
-    for edge in select(_ASSERTED % listed):
+    for edge in rows_of(_ASSERTED):
         for said in evidence.get((edge["s"], edge["p"], edge["o"]), [edge]):
             rows.extend({**said, **label} for label in labels.get(edge["p"], [{}]))
-    for edge in select(_INFERRED % listed):
+    for edge in rows_of(_INFERRED):
         rows.extend({**edge, "inferred": "true", **label} for label in labels.get(edge["p"], [{}]))
     return rows
 
