@@ -8,7 +8,7 @@ import time
 import urllib.parse
 from dataclasses import dataclass
 
-from sipkg.sparqltext import query_form
+from sipkg.store.sparqltext import query_form
 
 REQUEST_TIMEOUT = 60.0  # seconds: well past every server's query time-out (10 s), so theirs answers first
 SOLUTIONS = "application/sparql-results+json"

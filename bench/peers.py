@@ -21,7 +21,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sipkg import remote, store
+from sipkg.namespaces import BUILD_GRAPH, UNION_GRAPH
+from sipkg.store import builds, remote
 from sipkg.paths import PROJECT
 
 sys.path.insert(0, str(PROJECT / "tests"))
@@ -121,11 +122,11 @@ def make_home(nq: Path, home: Path, version: str) -> float:
     """A sipkg home whose store in service is the file's quads (no NLP pipeline); returns seconds taken."""
     began = time.perf_counter()
     root = home / "store"
-    build = store.new_build_dir(root)
+    build = builds.new_build_dir(root)
     (build / "dumps").mkdir()
     shutil.copyfile(nq, build / "dumps" / "sipkg.nq")
-    store.write_store(build, nq.read_bytes(), {"version": version, "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    store.publish(root, build)
+    builds.write_store(build, nq.read_bytes(), {"version": version, "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    builds.publish(root, build)
     return time.perf_counter() - began
 
 
@@ -197,7 +198,7 @@ def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | 
     """A private Virtuoso holding the file's quads. Bare (`pushed` false) it holds them alone and answers
     from Virtuoso's own default graph, all graphs together, as a user of Virtuoso would query it.
     `pushed`, it also holds what `sipkg push` adds so `sipkg serve --endpoint` can use it: the merge as a
-    graph of its own (remote.UNION, the default graph of our queries) and the build record; those would
+    graph of its own (UNION_GRAPH, the default graph of our queries) and the build record; those would
     double every answer of a bare query, hence two instances."""
     folder.mkdir(parents=True, exist_ok=True)
     with private_virtuoso.running(folder, VIRTUOSO_TUNING if tuning is None else tuning) as v:
@@ -211,9 +212,9 @@ def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | 
                 for line in filter(str.strip, lines):  # s p o <g> . -> s p o <UNION> . (a graph is a set)
                     triple, graph, _ = line.rsplit(" ", 2)
                     graphs.add(graph.strip("<>"))
-                    union.write(f"{triple} <{remote.UNION}> .\n")
+                    union.write(f"{triple} <{UNION_GRAPH}> .\n")
             record = remote.build_record(version, sorted(graphs))
-            (data / "build.nq").write_text("".join(f"{t} <{remote.BUILD}> .\n" for t in record), encoding="utf-8")
+            (data / "build.nq").write_text("".join(f"{t} <{BUILD_GRAPH}> .\n" for t in record), encoding="utf-8")
             files += ["union.nq", "build.nq"]
         began = time.perf_counter()
         isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")

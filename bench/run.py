@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sipkg import store
+from sipkg.store import builds
 from sipkg.paths import PROJECT
 
 from . import generate, peers, workload
@@ -84,7 +84,7 @@ def real_build(home: Path) -> tuple[float, Path]:
     subprocess.run([sys.executable, "-m", "sipkg", "build", "--home", str(home)], check=True,
                    stdout=subprocess.DEVNULL)
     seconds = time.perf_counter() - began
-    return seconds, store.current(home / "store").path / "dumps" / "sipkg.nq"
+    return seconds, builds.current(home / "store").path / "dumps" / "sipkg.nq"
 
 
 # ---------------------------------------------------------------- measuring
@@ -184,7 +184,7 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
         servers: dict = {}
         home = folder / "home"
         load = peers.make_home(nq, home, version)
-        params = workload.parameters(store.current(home / "store").path / "oxigraph")
+        params = workload.parameters(builds.current(home / "store").path / "oxigraph")
         result["parameters"] = {k: len(v) for k, v in params.items()}
         for name, starter in [
             ("ours", lambda: peers.ours("ours", home, logs, load, "--cache", "0")),

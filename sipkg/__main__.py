@@ -1,5 +1,5 @@
 """`python -m sipkg` is the `sipkg` command."""
 
-from .cli import main
+from sipkg.cli import main
 
 main()

@@ -9,9 +9,12 @@ from pathlib import Path
 
 import click
 
-from . import store
-from .build import BuildError, BuildReport, Paths, assemble, build, check
-from .yamlfile import InputError
+from sipkg.store import builds, results
+
+from sipkg.store.query import QueryResult, QuerySyntaxError, StoreError, run_query
+from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build, check
+from sipkg import settings
+from sipkg.yamlfile import InputError
 
 INPUT_ERRORS = (BuildError, InputError)
 
@@ -73,14 +76,14 @@ SELECT ?class (COUNT(DISTINCT ?s) AS ?entities) WHERE {
 @paths_option
 def stats_cmd(data, home) -> None:
     """Print what the store in service holds: version, quads, graphs, entities by class."""
-    from .namespaces import BASE
+    from sipkg.namespaces import BASE
 
     handle, info = _open(make_paths(data, home))
     click.echo(f"version {info.version}, built {info.built}, {info.quads} quads, at {info.path}")
-    graphs = store.run_query(handle, "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
+    graphs = run_query(handle, "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
                                      "GROUP BY ?graph ORDER BY ?graph")
     _print_table(*graphs.rows())
-    _print_table(*store.run_query(handle, STATS % {"base": BASE}).rows())
+    _print_table(*run_query(handle, STATS % {"base": BASE}).rows())
 
 
 @main.command("query")
@@ -95,11 +98,11 @@ def query_cmd(query, file, fmt, endpoint, data, home) -> None:
     """Run a SPARQL query (argument, --file, or standard input) against the local store or an endpoint."""
     text = query or (file.read() if file else sys.stdin.read())
     try:
-        result = _remote_query(endpoint, text) if endpoint else store.run_query(_open(make_paths(data, home))[0], text)
-    except store.QuerySyntaxError as e:
+        result = _remote_query(endpoint, text) if endpoint else run_query(_open(make_paths(data, home))[0], text)
+    except QuerySyntaxError as e:
         raise click.ClickException(f"SPARQL syntax error: {e}") from None
     if fmt == "json" and result.kind != "graph":
-        click.echo(result.serialize("application/sparql-results+json").decode())
+        click.echo(results.answer(result.value, results.JSON).body.decode())
         return
     variables, rows = result.rows()
     if fmt in ("csv", "tsv"):
@@ -110,13 +113,15 @@ def query_cmd(query, file, fmt, endpoint, data, home) -> None:
         _print_table(variables, rows)
 
 
-def _remote_query(endpoint: str, text: str) -> store.QueryResult:
+def _remote_query(endpoint: str, text: str) -> QueryResult:
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
+    from sipkg.store import remote
+
     try:
-        return store.ask_endpoint(endpoint, text)
+        return remote.ask_endpoint(endpoint, text)
     except QueryBadFormed as e:
-        raise store.QuerySyntaxError(str(e).split("Response:", 1)[-1].strip()) from None
+        raise QuerySyntaxError(str(e).split("Response:", 1)[-1].strip()) from None
     except (SPARQLWrapperException, OSError) as e:
         raise click.ClickException(f"the endpoint {endpoint} did not answer: {e}") from None
 
@@ -128,86 +133,35 @@ def _remote_query(endpoint: str, text: str) -> store.QueryResult:
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
 @click.option("--threads", default=4, show_default=True, type=int,
               help="Request threads per server process; each may run one query in its own query process.")
-@click.option("--timeout", default=10.0, show_default=True, type=float,
-              help="Seconds a query may run; a longer one is stopped and answered with 503.")
-@click.option("--result-limit", default=10_000, show_default=True, type=int,
-              help="Rows (or triples) in one answer; more are cut and the answer says so (X-Result-Truncated).")
-@click.option("--max-body", default=1_000_000, show_default=True, type=int,
-              help="Largest request body in bytes; a bigger one is answered with 413.")
-@click.option("--allow-service", multiple=True, metavar="URL",
-              help="A SPARQL endpoint queries may call with SERVICE (repeat for more). None by default: "
-                   "without it no query can make the server connect anywhere.")
-@click.option("--endpoint", default=None, metavar="URL",
-              help="Answer from this external SPARQL store (see `sipkg push`) instead of the embedded one.")
-@click.option("--writable", default=None, type=click.Path(file_okay=False, path_type=Path),
-              help="Local writable mode: serve a store of your own in this folder, written by SPARQL Update "
-                   "and the Graph Store Protocol (/store). Needs --token; runs one server process.")
-@click.option("--token", envvar="SIPKG_TOKEN", default=None,
-              help="Bearer token that writes must carry (or $SIPKG_TOKEN).")
-@click.option("--cache", "cache_mb", default=64.0, show_default=True, type=click.FloatRange(min=0),
-              help="Megabytes of query answers each server process keeps, keyed by dataset version so a new "
-                   "build is never answered from an old one; 0 turns the cache off.")
-@click.option("--throttle/--no-throttle", default=True, show_default=True,
-              help="Limit each client address (429 with Retry-After past a limit), so one client cannot starve "
-                   "the rest. Limits count per server process; static files are never limited.")
-@click.option("--query-rate", default=10.0, show_default=True, type=click.FloatRange(min=0.01),
-              help="Queries per second one client may send to /sparql, sustained.")
-@click.option("--query-burst", default=40, show_default=True, type=click.IntRange(min=1),
-              help="Queries one client may send at once after a pause, above --query-rate.")
-@click.option("--page-rate", default=20.0, show_default=True, type=click.FloatRange(min=0.01),
-              help="Page requests per second one client may send, sustained.")
-@click.option("--page-burst", default=200, show_default=True, type=click.IntRange(min=1),
-              help="Page requests one client may send at once after a pause.")
-@click.option("--client-queries", default=2, show_default=True, type=click.IntRange(min=1),
-              help="Queries one client may have running at once; keep it below --threads so others get a turn.")
-@click.option("--query-budget", default=60.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds of query time one client may use per minute (like the Wikidata Query Service).")
-@click.option("--trust-proxy", default=0, show_default=True, type=click.IntRange(min=0), metavar="N",
-              help="Number of proxies in front of the server whose X-Forwarded-For names the client. Leave 0 "
-                   "unless there are: anyone can send that header to dodge the limits.")
+@click.option("--get", "get_path", default=None, metavar="PATH",
+              help="Print the response to one GET of PATH (e.g. /sparql?query=...) and exit, without a socket.")
+@settings.options
 @paths_option
-def serve_cmd(host, port, workers, threads, timeout, result_limit, max_body, allow_service, endpoint, writable,
-              token, cache_mb, throttle, query_rate, query_burst, page_rate, page_burst, client_queries,
-              query_budget, trust_proxy, data, home) -> None:
+def serve_cmd(host, port, workers, threads, get_path, data, home, **options) -> None:
     """Serve the store in service over HTTP with a production WSGI server (gunicorn)."""
-    from gunicorn.app.base import BaseApplication
-
-    from .web import create_app
+    from sipkg.web import server
 
     paths = make_paths(data, home)
-    if writable is not None and not token:
-        raise click.ClickException("--writable needs --token (or $SIPKG_TOKEN): writes must be authorised")
-    if writable is None and endpoint is None:
+    config = {key.upper(): value for key, value in options.items()}
+    config.update(STORE=paths.store, QUERY_WORKERS=threads, SERVICE_ALLOW=tuple(config["SERVICE_ALLOW"]))
+    if config["WRITABLE"] is not None:
+        config["WRITABLE"] = Path(config["WRITABLE"])
+        if not config["TOKEN"]:
+            raise click.ClickException("--writable needs --token (or $SIPKG_TOKEN): writes must be authorised")
+    embedded = config["WRITABLE"] is None and config["ENDPOINT"] is None
+    if embedded:
         _check(paths)
-    config = {"STORE": paths.store, "QUERY_TIMEOUT": timeout, "RESULT_LIMIT": result_limit,
-              "MAX_CONTENT_LENGTH": max_body, "SERVICE_ALLOW": tuple(allow_service), "ENDPOINT": endpoint,
-              "WRITABLE": writable, "TOKEN": token, "QUERY_WORKERS": threads, "RESULT_CACHE_MB": cache_mb,
-              "THROTTLE": throttle, "THROTTLE_QUERY_RATE": query_rate, "THROTTLE_QUERY_BURST": query_burst,
-              "THROTTLE_PAGE_RATE": page_rate, "THROTTLE_PAGE_BURST": page_burst,
-              "THROTTLE_CONCURRENT": client_queries, "THROTTLE_QUERY_SECONDS": query_budget,
-              "TRUST_PROXY": trust_proxy}
-    workers = 1 if writable is not None else workers  # one writer: the store's lock is per process
-
-    class Server(BaseApplication):
-        def load_config(self):
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": _prompt_worker(), "accesslog": "-", "limit_request_line": 8190,
-                               "graceful_timeout": GRACE, "timeout": max(30, int(timeout * 3))}.items():
-                self.cfg.set(key, value)
-
-        def load(self):  # in each server process, so each has its own store handles and query processes
-            if writable is None and endpoint is None:
-                store.check(paths.store)  # a worker that fails to boot stops the master: no crash loop
-            return create_app(config)
-
-    source = endpoint or writable or paths.store
+    if get_path is not None:
+        status, body = server.get(config, get_path)
+        sys.stdout.buffer.write(body)
+        sys.exit(0 if status < 400 else 1)
+    workers = 1 if config["WRITABLE"] is not None else workers  # one writer: the store's lock is per process
+    source = config["ENDPOINT"] or config["WRITABLE"] or paths.store
     click.echo(f"sipkg serving {source} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; "
-               f"{workers} processes x {threads} threads, query time-out {timeout:g} s, "
-               f"{'writable, token required' if writable else 'read-only'})")
-    try:
-        Server().run()
-    except SystemExit as stop:  # the master and each forked worker end here
-        _exit_now(stop.code)
+               f"{workers} processes x {threads} threads, query time-out {config['QUERY_TIMEOUT']:g} s, "
+               f"{'writable, token required' if config['WRITABLE'] else 'read-only'})")
+    server.run(config, host=host, port=port, workers=workers, threads=threads,
+               check=(lambda: builds.check(paths.store)) if embedded else None)
 
 
 @main.command("push")
@@ -222,14 +176,14 @@ def serve_cmd(host, port, workers, threads, timeout, result_limit, max_body, all
 @paths_option
 def push_cmd(endpoint, gsp, user, password, data, home) -> None:
     """Copy the build in service into an external SPARQL store, for `sipkg serve --endpoint URL`."""
-    from .remote import RemoteBackend, default_gsp
+    from sipkg.store.remote import RemoteBackend, default_gsp
 
     try:
-        info = store.current(make_paths(data, home).store)
+        info = builds.current(make_paths(data, home).store)
         remote = RemoteBackend(endpoint, gsp=gsp or default_gsp(endpoint), user=user, password=password)
         report = remote.push(info.path / "dumps" / "sipkg.nq", version=info.version)
         served = remote.version
-    except store.StoreError as e:
+    except StoreError as e:
         raise click.ClickException(str(e)) from None
     _print_table(["graph", "triples"], [[g, str(n)] for g, n in report["graphs"].items()])
     click.echo(f"merged into the default graph: {report['union']} triples")
@@ -252,7 +206,7 @@ def push_cmd(endpoint, gsp, user, password, data, home) -> None:
 @paths_option
 def ingest_cmd(file, title, published, source, language, title_en, publisher, data, home) -> None:
     """Add a plain-text or HTML document to the sources; the next `sipkg build` includes it."""
-    from .ingest import ingest
+    from sipkg.build.ingest import ingest
 
     try:
         result = ingest(make_paths(data, home), file, title=title, published=published, source=source,
@@ -267,8 +221,8 @@ def ingest_cmd(file, title, published, source, language, title_en, publisher, da
 @paths_option
 def remove_cmd(key, data, home) -> None:
     """Take a document out with its metadata and the curation entries citing it."""
-    from .ingest import remove
-    from .review import what_goes
+    from sipkg.build.ingest import remove
+    from sipkg.review import what_goes
 
     paths = make_paths(data, home)
     going = what_goes(paths.store, key)
@@ -289,7 +243,7 @@ def remove_cmd(key, data, home) -> None:
 @paths_option
 def eval_cmd(gold, as_json, details, data, home) -> None:
     """Precision, recall and F1 of the pipeline against the hand-made gold, with and without curation."""
-    from .evaluate import GOLD, evaluate
+    from sipkg.build.evaluate import GOLD, evaluate
 
     try:
         result = evaluate(make_paths(data, home), gold or GOLD)
@@ -304,7 +258,7 @@ def eval_cmd(gold, as_json, details, data, home) -> None:
 @paths_option
 def review_cmd(key, as_json, data, home) -> None:
     """What a document brought into the graph in service: new entities, facts with evidence, conflicts."""
-    from . import review
+    from sipkg import review
 
     paths = make_paths(data, home)
     _open(paths)
@@ -315,75 +269,20 @@ def review_cmd(key, as_json, data, home) -> None:
     click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text())
 
 
-GRACE = 3  # seconds a stopping server process has before gunicorn kills it
-QUERY_GRACE = 2  # of which queries still running may use this much; then they are stopped (503)
-IDLE_LINGER = 0.2  # seconds a stopping server keeps idle keep-alive connections (gunicorn's own: 2)
-STALL = 10  # seconds a request's socket may make no progress (a body that stops arriving) before it ends
-
-
-def _prompt_worker():
-    """gunicorn's threaded worker, made to stop promptly on SIGTERM.
-
-    Idle keep-alive connections close at once, and queries still running after QUERY_GRACE
-    are stopped, so their requests end (503) and no query process is left behind.
-    """
-    import threading
-    import time
-
-    from gunicorn.workers.gthread import ThreadWorker
-
-    from .pool import close_all
-
-    class PromptWorker(ThreadWorker):
-        def handle_exit(self, sig, frame):
-            super().handle_exit(sig, frame)
-            stopper = threading.Timer(QUERY_GRACE, close_all)
-            stopper.daemon = True
-            stopper.start()
-
-        def _cap_keepalive(self, deadline):
-            super()._cap_keepalive(min(deadline, time.monotonic() + IDLE_LINGER))
-
-        def handle_request(self, req, conn):
-            conn.sock.settimeout(STALL)  # else a client that announces a body and stops holds a thread for ever
-            return super().handle_request(req, conn)
-
-        def run(self):
-            super().run()
-            close_all()
-
-    return PromptWorker
-
-
-def _exit_now(code: int | str | None) -> None:
-    """End a server process without the interpreter's teardown (a second of freeing caches, after a stop
-    signal): its query processes are stopped first and its output flushed."""
-    import os
-
-    from .pool import close_all
-
-    close_all()
-    if isinstance(code, str):
-        click.echo(code, err=True)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code if isinstance(code, int) else (0 if code is None else 1))
-
-
 def _check(paths: Paths):
     """The store in service, opened and counted, or a one-line error saying what to do."""
-    from .engine import check_store
+    from sipkg.store.embedded import check_store
 
     try:
         return check_store(paths.store)
-    except store.StoreError as e:
+    except StoreError as e:
         raise click.ClickException(str(e)) from None
 
 
 def _open(paths: Paths):
     try:
-        return store.open_read_only(paths.store)
-    except store.StoreError as e:
+        return builds.open_read_only(paths.store)
+    except StoreError as e:
         raise click.ClickException(str(e)) from None
 
 

@@ -213,11 +213,39 @@ SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
 
+# The same namespaces as plain strings, for code that builds IRIs as text and compares them with a
+# store's terms (an rdflib URIRef never equals a str, and a closed namespace refuses unknown terms).
+RDF_NS, RDFS_NS, OWL_NS, XSD_NS = str(RDF), str(RDFS), str(OWL), str(XSD)
+SKOS_NS, ORG_NS, PROV_NS, FOAF_NS = str(SKOS), str(ORG), str(PROV), str(FOAF)
+DCT_NS, DCAT_NS, VOID_NS = str(DCTERMS), str(DCAT), str(VOID)
+VCARD_NS = "http://www.w3.org/2006/vcard/ns#"
+SPDX_NS = "http://spdx.org/rdf/terms#"
+SD_NS = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS_NS = "http://www.w3.org/ns/formats/"  # W3C format IRIs (void:feature, sd:resultFormat)
+SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
+EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"  # EU controlled vocabularies (file types …)
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+RDF_TYPE = f"{RDF_NS}type"
+RDFS_LABEL = f"{RDFS_NS}label"
+
+
 # our own IRI spaces
 ID = Namespace(f"{BASE}/id/")
 DEF = Namespace(f"{BASE}/def/")
 DATA = Namespace(f"{BASE}/data/")
 GRAPH = Namespace(f"{BASE}/graph/")
+DOC = f"{BASE}/id/doc/"  # source documents and their sentences
+
+# our named graphs (plain strings; the build wraps them in URIRef where rdflib needs one)
+REGISTRY_GRAPH = f"{GRAPH}registry"  # names and kinds of entities
+ONTOLOGY_GRAPH = f"{GRAPH}ontology"  # the ontology and code lists
+INFERRED_GRAPH = f"{GRAPH}inferred"  # what the reasoner materialised
+LINKS_GRAPH = f"{GRAPH}links"  # links out to other datasets
+IDENTIFIERS_GRAPH = f"{GRAPH}identifiers"  # division codes, and where each link was verified
+VOID_GRAPH = f"{GRAPH}void"  # the dataset's VoID + DCAT-AP description
+SOURCE_GRAPHS = f"{GRAPH}source/"  # one named graph per source document
+UNION_GRAPH = f"{GRAPH}union"  # on an external store: the merge of our graphs, the default graph of queries
+BUILD_GRAPH = f"{GRAPH}build"  # on an external store: what the last push wrote
 
 PREFIXES: dict[str, str] = {
     "sip": SIP_NS,

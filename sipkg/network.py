@@ -13,10 +13,8 @@ from itertools import islice, pairwise
 
 import networkx as nx
 
-from .namespaces import DEF, GRAPH, ID
+from sipkg.namespaces import DEF, GRAPH, ID, INFERRED_GRAPH, REGISTRY_GRAPH
 
-INFERRED_GRAPH = f"{GRAPH}inferred"
-REGISTRY_GRAPH = f"{GRAPH}registry"
 PRACTICES = f"{DEF}singapore-practice"
 
 # What counts as a node: things under {base}/id/ except documents, and Singapore practices.

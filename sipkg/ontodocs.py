@@ -20,11 +20,11 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DC, DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from . import namespaces
-from .namespaces import DEFAULT_BASE, PREFIXES, SIP_NS
-from .paths import PROJECT
+from sipkg import namespaces
+from sipkg.namespaces import DEFAULT_BASE, PREFIXES, SIP_NS
+from sipkg.paths import PROJECT
 
-# ontology/sip.ttl, read directly: sipkg.ontology would bring owlready2 into the web tier
+# ontology/sip.ttl, read directly: sipkg.build.ontology would bring owlready2 into the web tier
 ONTOLOGY_FILE = PROJECT / "ontology" / "sip.ttl"
 TITLES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, DC.title)
 # JSON-LD terms whose values are language maps: {"label": {"zh-Hans": "…", "en": "…"}}

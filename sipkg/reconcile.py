@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
-from .search import Index, compact, has_cjk, pinyin_forms, pinyin_query
+from sipkg.search import Index, compact, has_cjk, pinyin_forms, pinyin_query
 
 PROPERTY_WEIGHT = 0.5  # a property constraint counts half as much as the name
 MATCH_MARGIN = 10  # points the best candidate must lead the next by to be a match

@@ -21,11 +21,10 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .namespaces import BASE, PREFIXES, sparql_prologue
+from sipkg.namespaces import BASE, PREFIXES, RDF_TYPE, sparql_prologue
 
 Select = Callable[[str], list[dict[str, str]]]
 KEY = re.compile(r"[0-9a-z][0-9a-z-]{0,63}")
-RDF_TYPE = PREFIXES["rdf"] + "type"
 NEW_METHODS = {"recogniser"}
 
 DOCUMENTS = """
@@ -286,12 +285,12 @@ def what_goes(store_root: Path, key: str) -> str | None:
     """What removing a document takes out of the graph in service (at the next build): the
     facts no other document states, its statistics and the entities only it names; None
     when there is no store or the document is not in it."""
-    from . import store
+    from sipkg.store.query import StoreError
 
     try:
         select = local_select(store_root)
         report = review(select, key)
-    except (store.StoreError, UnknownDocument):
+    except (StoreError, UnknownDocument):
         return None
     names = {"g": f"{BASE}/graph/source/{key}", "sources": f"{BASE}/graph/source/"}
     only = {r["st"] for r in select(ONLY_HERE % names)}
@@ -307,12 +306,13 @@ def what_goes(store_root: Path, key: str) -> str | None:
 
 def local_select(store_root: Path) -> Select:
     """A `select` over the store in service, for the command line."""
-    from . import store
+    from sipkg.store import builds
+    from sipkg.store.query import run_query
 
-    handle, _ = store.open_read_only(store_root)
+    handle, _ = builds.open_read_only(store_root)
 
     def select(query: str) -> list[dict[str, str]]:
-        variables, rows = store.run_query(handle, sparql_prologue() + query).rows()
+        variables, rows = run_query(handle, sparql_prologue() + query).rows()
         return [{v: c for v, c in zip(variables, row) if c is not None} for row in rows]
 
     return select

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from graphs import selector
 
-from sipkg import store
-from sipkg.build import PROJECT, BuildReport, Paths, build
+from sipkg.store import builds
+from sipkg.build.stages import PROJECT, BuildReport, Paths, build
 from sipkg.web import create_app
 
 pytest_plugins = ["livesite"]  # live_server, browser, page, screenshot: real server and headless Chromium
@@ -43,7 +43,7 @@ def report(built) -> BuildReport:
 @pytest.fixture(scope="session")
 def graph(paths):
     """A read-only handle on the built store."""
-    handle, _ = store.open_read_only(paths.store)
+    handle, _ = builds.open_read_only(paths.store)
     return handle
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sipkg import store
+from sipkg.store import builds
+
+from sipkg.store.query import run_query
 from sipkg.namespaces import sparql_prologue
 
 
 def selector(store_root: Path) -> Callable[[str], list[dict[str, str | None]]]:
     """A function running a SELECT (our prefixes preloaded) on the build in service under store_root."""
-    handle, _ = store.open_read_only(store_root)
+    handle, _ = builds.open_read_only(store_root)
 
     def select(query: str) -> list[dict[str, str | None]]:
-        variables, rows = store.run_query(handle, sparql_prologue() + query).rows()
+        variables, rows = run_query(handle, sparql_prologue() + query).rows()
         return [dict(zip(variables, row, strict=True)) for row in rows]
 
     return select

@@ -33,7 +33,7 @@ from livesite import serve
 
 from sipkg.namespaces import BASE
 from sipkg.paths import PROJECT, Paths
-from sipkg.sparqltext import query_form
+from sipkg.store.sparqltext import query_form
 
 STATIC = ["/static/site.css", "/static/explore.js", "/static/vendor/yasgui/yasgui.min.js",
           "/static/vendor/cytoscape/cytoscape.min.js"]

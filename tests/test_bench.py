@@ -10,13 +10,13 @@ import pytest
 
 from bench import generate, peers, report, run, workload
 from bench.client import hammer
-from sipkg import store
+from sipkg.store import builds
 from sipkg.namespaces import BASE, sparql_prologue
 
 
 @pytest.fixture(scope="module")
 def seed_dump(paths):
-    return store.current(paths.store).path / "dumps" / "sipkg.nq"
+    return builds.current(paths.store).path / "dumps" / "sipkg.nq"
 
 
 def count(handle, where: str) -> int:
@@ -64,7 +64,7 @@ def test_short_run_against_ours_and_the_oxigraph_server(seed_dump, tmp_path):
     generate.write(seed_dump, 10_000, nq)
     home, logs = tmp_path / "home", tmp_path / "logs"
     load = peers.make_home(nq, home, "bench-test")
-    params = workload.parameters(store.current(home / "store").path / "oxigraph")
+    params = workload.parameters(builds.current(home / "store").path / "oxigraph")
     assert all(params[t.name] for t in workload.TEMPLATES)
     with peers.Fleet() as fleet:
         servers = {"ours": fleet.add(peers.ours("ours", home, logs, load, "--cache", "0", "--workers", "1")),

@@ -8,9 +8,9 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV
 
-from sipkg import store
-from sipkg.build import BuildError, BuildReport, Paths, assemble, build
-from sipkg.curation import CurationError
+from sipkg.store import builds
+from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build
+from sipkg.build.curation import CurationError
 from sipkg.namespaces import SIP
 from sipkg.yamlfile import InputError
 
@@ -139,7 +139,7 @@ def test_accepting_a_fact_no_rule_found_is_an_error(paths, tmp_path):
 
 
 def test_dumps_are_written(paths):
-    info = store.current(paths.store)
+    info = builds.current(paths.store)
     assert (info.path / "dumps" / "sipkg.trig").stat().st_size > 0
     assert (info.path / "dumps" / "sipkg.nq").stat().st_size > 0
 
@@ -173,12 +173,12 @@ def broken_copy(paths: Paths, tmp_path, edit) -> Paths:
      BuildError, r"registry.yaml: line \d+, entity #\d+ \(Su Zhou\): key must be lowercase"),
 ])
 def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths, tmp_path, edit, error, message):
-    before = store.current(paths.store)
+    before = builds.current(paths.store)
     with pytest.raises(error, match=message):
         build(broken_copy(paths, tmp_path, edit))
-    after = store.current(paths.store)
+    after = builds.current(paths.store)
     assert after.path == before.path and after.version == before.version
-    handle, _ = store.open_read_only(paths.store)
+    handle, _ = builds.open_read_only(paths.store)
     assert len(handle) == before.quads
 
 
@@ -193,10 +193,10 @@ def curation_entry(d, body: str) -> None:
     ("  predicate: rdf:type\n  object: {class: Bureau}\n", r"INCONSISTENT[\s\S]*id:place/suzhou"),
 ])
 def test_a_fact_that_breaks_the_shapes_or_the_ontology_fails_the_build(paths, tmp_path, body, message):
-    before = store.current(paths.store)
+    before = builds.current(paths.store)
     with pytest.raises(BuildError, match=message):
         build(broken_copy(paths, tmp_path, lambda d: curation_entry(d, body)))
-    assert store.current(paths.store).version == before.version
+    assert builds.current(paths.store).version == before.version
 
 
 

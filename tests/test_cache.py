@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from sipkg.cache import ENTRY_OVERHEAD, Key, ResultCache, cacheable
-from sipkg.results import JSON, Answer
-from sipkg.store import QuerySyntaxError
-from sipkg.web import Service, create_app
+from sipkg.store.cache import ENTRY_OVERHEAD, Key, ResultCache, cacheable
+from sipkg.store.results import JSON, Answer
+from sipkg.store.query import QuerySyntaxError
+from sipkg.store.service import Service
+from sipkg.web import create_app
 
 
 def answer(body: bytes = b"{}", truncated: bool = False) -> Answer:
@@ -136,7 +137,7 @@ def test_cache_is_off_unless_configured(app):
 
 
 def test_a_refused_query_stays_refused_when_repeated(service):
-    from sipkg.store import QueryRefused
+    from sipkg.store.query import QueryRefused
 
     query = "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     for _ in range(2):

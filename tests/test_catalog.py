@@ -11,29 +11,32 @@ from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from sipkg import catalog, store
+from sipkg.build import describe
+from sipkg import namespaces
+from sipkg.store import dumps, builds
+from sipkg.store.query import run_query
 from sipkg.namespaces import BASE
 
-VOID, DCAT, DCT, SPDX = catalog.VOID, catalog.DCAT, catalog.DCT, catalog.SPDX
-DATASET = ox.NamedNode(catalog.DATASET)
+VOID, DCAT, DCT, SPDX = namespaces.VOID_NS, namespaces.DCAT_NS, namespaces.DCT_NS, namespaces.SPDX_NS
+DATASET = ox.NamedNode(dumps.DATASET)
 WIKIDATA = "http://www.wikidata.org/entity/"
 
 
 @pytest.fixture(scope="module")
 def build_dir(paths):
-    return store.current(paths.store).path
+    return builds.current(paths.store).path
 
 
 @pytest.fixture(scope="module")
 def manifest(build_dir) -> dict:
-    return catalog.read_manifest(build_dir)
+    return dumps.read_manifest(build_dir)
 
 
 @pytest.fixture(scope="module")
 def stored(graph) -> list[ox.Triple]:
     """The description as the build stored it (graph {base}/graph/void)."""
     return [ox.Triple(q.subject, q.predicate, q.object)
-            for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(catalog.VOID_GRAPH))]
+            for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.VOID_GRAPH))]
 
 
 @pytest.fixture(scope="module")
@@ -41,14 +44,14 @@ def data_graphs(graph) -> list[str]:
     """Every named graph but the description: what the description describes."""
     names = {q.graph_name.value for q in graph.quads_for_pattern(None, None, None, None)
              if isinstance(q.graph_name, ox.NamedNode)}
-    return sorted(names - {catalog.VOID_GRAPH})
+    return sorted(names - {namespaces.VOID_GRAPH})
 
 
 @pytest.fixture(scope="module")
 def count_over(graph, data_graphs):
     """A SELECT's single number over the merge of the data graphs, as the store's SPARQL engine counts it."""
     def run(query: str) -> int:
-        result = store.run_query(graph, query, default_graphs=data_graphs)
+        result = run_query(graph, query, default_graphs=data_graphs)
         return int(next(iter(result.value))["n"].value)
     return run
 
@@ -79,7 +82,7 @@ def test_dataset_figures_equal_sparql_counts(stored, count_over, predicate, quer
 
 
 def test_class_partitions_count_the_distinct_instances_of_each_class(stored, graph, data_graphs):
-    counted = {r["c"].value: int(r["n"].value) for r in store.run_query(
+    counted = {r["c"].value: int(r["n"].value) for r in run_query(
         graph, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", default_graphs=data_graphs).value}
     described = {values(stored, p, VOID + "class")[0].value: number(stored, p, VOID + "entities")
                  for p in values(stored, DATASET, VOID + "classPartition")}
@@ -88,7 +91,7 @@ def test_class_partitions_count_the_distinct_instances_of_each_class(stored, gra
 
 
 def test_property_partitions_count_the_triples_of_each_property(stored, graph, data_graphs):
-    counted = {r["p"].value: int(r["n"].value) for r in store.run_query(
+    counted = {r["p"].value: int(r["n"].value) for r in run_query(
         graph, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p",
         default_graphs=data_graphs).value}
     described = {values(stored, p, VOID + "property")[0].value: number(stored, p, VOID + "triples")
@@ -103,7 +106,7 @@ def test_each_source_graph_is_a_subset_citing_its_document(stored, graph, data_g
     for g in sources:
         document = ox.NamedNode(f"{BASE}/id/doc/{g.rsplit('/', 1)[1]}")
         assert values(stored, g, DCT + "source") == [document]
-        assert values(stored, g, catalog.PROV + "wasDerivedFrom") == [document]
+        assert values(stored, g, namespaces.PROV_NS + "wasDerivedFrom") == [document]
         assert number(stored, g, VOID + "triples") == len(list(graph.quads_for_pattern(None, None, None,
                                                                                         ox.NamedNode(g))))
 
@@ -112,8 +115,8 @@ def test_the_dataset_says_where_its_endpoint_dumps_and_identifiers_are(stored, m
     assert values(stored, DATASET, VOID + "sparqlEndpoint") == [ox.NamedNode(f"{BASE}/sparql")]
     assert values(stored, DATASET, VOID + "uriSpace") == [ox.Literal(f"{BASE}/id/")]
     dumps = {d.value for d in values(stored, DATASET, VOID + "dataDump")}
-    assert dumps == {catalog.download_url(manifest["version"], f["name"]) for f in manifest["files"]}
-    assert values(stored, DATASET, catalog.OWL + "versionInfo") == [ox.Literal(manifest["version"])]
+    assert dumps == {dumps.download_url(manifest["version"], f["name"]) for f in manifest["files"]}
+    assert values(stored, DATASET, namespaces.OWL_NS + "versionInfo") == [ox.Literal(manifest["version"])]
     examples = values(stored, DATASET, VOID + "exampleResource")
     assert ox.NamedNode(f"{BASE}/id/org/sip-administrative-committee") in examples
     vocabularies = {v.value for v in values(stored, DATASET, VOID + "vocabulary")}
@@ -127,13 +130,13 @@ def test_the_dataset_says_where_its_endpoint_dumps_and_identifiers_are(stored, m
 
 
 def link_quads() -> list[ox.Quad]:
-    g = ox.NamedNode(catalog.LINKS_GRAPH)
+    g = ox.NamedNode(namespaces.LINKS_GRAPH)
     sip, wd = f"{BASE}/id/place/", WIKIDATA
 
     def q(s, p, o, graph=g):
         return ox.Quad(ox.NamedNode(s), ox.NamedNode(p), ox.NamedNode(o), graph)
 
-    same, exact = catalog.OWL + "sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch"
+    same, exact = namespaces.OWL_NS + "sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch"
     return [
         q(sip + "suzhou", same, wd + "Q42622"), q(sip + "china", same, wd + "Q148"),
         q(f"{BASE}/id/org/state-council", exact, wd + "Q8686"),
@@ -147,9 +150,9 @@ def link_quads() -> list[ox.Quad]:
 
 def test_each_predicate_and_target_namespace_in_the_links_graph_is_a_linkset():
     triples = [ox.Triple(q.subject, q.predicate, q.object)
-               for q in catalog.describe(link_quads(), "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))]
+               for q in describe.describe(link_quads(), "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))]
     linksets = [t.subject for t in triples
-                if t.predicate.value == catalog.RDF_TYPE and t.object.value == VOID + "Linkset"]
+                if t.predicate.value == namespaces.RDF_TYPE and t.object.value == VOID + "Linkset"]
     found = {}
     for ls in linksets:
         assert ls in values(triples, DATASET, VOID + "subset")
@@ -163,13 +166,13 @@ def test_each_predicate_and_target_namespace_in_the_links_graph_is_a_linkset():
 
 
 def test_without_links_there_are_no_linksets():
-    quads = [q for q in link_quads() if q.graph_name.value != catalog.LINKS_GRAPH]
-    triples = catalog.describe(quads, "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    quads = [q for q in link_quads() if q.graph_name.value != namespaces.LINKS_GRAPH]
+    triples = describe.describe(quads, "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     assert not any(t.object.value == VOID + "Linkset" for t in triples)
 
 
 def test_the_real_links_graph_is_described(stored, graph):
-    links = ox.NamedNode(catalog.LINKS_GRAPH)
+    links = ox.NamedNode(namespaces.LINKS_GRAPH)
     outgoing = {(q.predicate.value, q.object.value.rsplit("/", 1)[0] + "/")
                 for q in graph.quads_for_pattern(None, None, None, links)
                 if q.subject.value.startswith(f"{BASE}/id/") and isinstance(q.object, ox.NamedNode)
@@ -220,7 +223,7 @@ def rdflib_graph(triples: list[ox.Triple]) -> Graph:
 
 
 def test_the_served_description_meets_dcat_ap(stored, manifest):
-    conforms, _, text = validate(rdflib_graph(catalog.served(stored, manifest)),
+    conforms, _, text = validate(rdflib_graph(dumps.served(stored, manifest)),
                                  shacl_graph=Graph().parse(data=DCAT_AP_SHAPES, format="turtle"))
     assert conforms, text
 
@@ -235,10 +238,10 @@ def test_the_stored_description_lacks_only_size_and_checksum(stored, manifest):
 
 
 def test_served_sizes_and_checksums_are_the_manifests(stored, manifest):
-    served = catalog.served(stored, manifest)
+    served = dumps.served(stored, manifest)
     for f in manifest["files"]:
         (dist,) = [t.subject for t in served if t.predicate.value == DCAT + "downloadURL"
-                   and t.object.value == catalog.download_url(manifest["version"], f["name"])]
+                   and t.object.value == dumps.download_url(manifest["version"], f["name"])]
         assert number(served, dist, DCAT + "byteSize") == f["bytes"]
         (checksum,) = values(served, dist, SPDX + "checksum")
         assert values(served, checksum, SPDX + "checksumValue")[0].value == f["sha256"]
@@ -260,14 +263,14 @@ def test_every_dump_parses_and_matches_its_manifest_entry(build_dir, manifest, g
     body = path.read_bytes()
     assert len(body) == entry["bytes"]
     assert hashlib.sha256(body).hexdigest() == entry["sha256"]
-    parsed = list(ox.parse(body, format=catalog.BY_EXT[ext].rdf))
+    parsed = list(ox.parse(body, format=dumps.BY_EXT[ext].rdf))
     if ext == "ttl":  # the merged default graph: every distinct triple of the store's default graph
         assert len(parsed) == entry["triples"] == len(list(graph.quads_for_pattern(None, None, None,
                                                                                    ox.DefaultGraph())))
     else:  # every named graph, the description's included
         assert len(parsed) == entry["quads"] == len(graph) - len(list(graph.quads_for_pattern(
             None, None, None, ox.DefaultGraph())))
-        assert any(q.graph_name.value == catalog.VOID_GRAPH and q.subject == DATASET for q in parsed)
+        assert any(q.graph_name.value == namespaces.VOID_GRAPH and q.subject == DATASET for q in parsed)
 
 
 def test_the_build_reports_the_time_describing_and_dumping_took(report):

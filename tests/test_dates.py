@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from sipkg.extract.dates import find_dates
+from sipkg.build.extract.dates import find_dates
 
 JULY_2014 = date(2014, 7, 25)  # publication date of source 000
 MARCH_2016 = date(2016, 3, 4)  # publication date of source 001

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 PROJECT = Path(__file__).resolve().parent.parent
-from sipkg.documents import SourceError, classify_line, doc_key, parse_text, read_sources
+from sipkg.build.documents import SourceError, classify_line, doc_key, parse_text, read_sources
 
 SOURCES = PROJECT / "data" / "sources"
 

@@ -9,18 +9,19 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from sipkg import catalog, store
+from sipkg import namespaces
+from sipkg.store import dumps, builds
 from sipkg.web import create_app
 
-DATASET = rdflib.URIRef(catalog.DATASET)
-SPDX = rdflib.Namespace(catalog.SPDX)
-DCAT = rdflib.Namespace(catalog.DCAT)
-VOID = rdflib.Namespace(catalog.VOID)
+DATASET = rdflib.URIRef(dumps.DATASET)
+SPDX = rdflib.Namespace(namespaces.SPDX_NS)
+DCAT = rdflib.Namespace(namespaces.DCAT_NS)
+VOID = rdflib.Namespace(namespaces.VOID_NS)
 
 
 @pytest.fixture(scope="module")
 def manifest(paths) -> dict:
-    return catalog.read_manifest(store.current(paths.store).path)
+    return dumps.read_manifest(builds.current(paths.store).path)
 
 
 def file_of(manifest: dict, ext: str) -> dict:
@@ -36,7 +37,7 @@ def test_well_known_void_is_turtle_by_default_with_sizes_and_checksums(client, m
     g = rdflib.Graph().parse(data=r.data, format="turtle")
     assert (DATASET, VOID.triples, None) in g
     for f in manifest["files"]:
-        dist = g.value(predicate=DCAT.downloadURL, object=rdflib.URIRef(catalog.download_url(manifest["version"],
+        dist = g.value(predicate=DCAT.downloadURL, object=rdflib.URIRef(dumps.download_url(manifest["version"],
                                                                                                f["name"])))
         assert int(g.value(dist, DCAT.byteSize)) == f["bytes"]
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == f["sha256"]
@@ -53,9 +54,9 @@ def test_the_description_parses_in_every_format_by_accept_and_by_suffix(client, 
     for r in (by_accept, by_suffix):
         assert r.status_code == 200 and r.mimetype == media
         parsed = list(ox.parse(r.data, format=fmt))
-        assert any(t.subject == ox.NamedNode(catalog.DATASET) and t.predicate.value == catalog.VOID + "triples"
+        assert any(t.subject == ox.NamedNode(dumps.DATASET) and t.predicate.value == namespaces.VOID_NS + "triples"
                    for t in parsed)
-        assert any(t.predicate.value == catalog.DCAT + "byteSize" for t in parsed)
+        assert any(t.predicate.value == namespaces.DCAT_NS + "byteSize" for t in parsed)
 
 
 def test_the_html_view_is_chinese_first_and_bilingual(client, manifest):
@@ -146,8 +147,8 @@ def fake_build(root, name: str, built: str, files: list[dict]) -> None:
     folder = root / "builds" / name
     (folder / "dumps").mkdir(parents=True)
     (folder / "build.json").write_text(json.dumps({"version": name, "built": built, "quads": 1}), encoding="utf-8")
-    (folder / store.PUBLISHED).write_text("x", encoding="utf-8")
-    (folder / "dumps" / catalog.MANIFEST).write_text(json.dumps({"version": name, "files": files}), encoding="utf-8")
+    (folder / builds.PUBLISHED).write_text("x", encoding="utf-8")
+    (folder / "dumps" / dumps.MANIFEST).write_text(json.dumps({"version": name, "files": files}), encoding="utf-8")
 
 
 def remote_app(root):

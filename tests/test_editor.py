@@ -12,7 +12,7 @@ from livesite import serve
 from playwright.sync_api import expect
 
 from sipkg.paths import PROJECT
-from sipkg.web.editor import read_example
+from sipkg.web.endpoint.editor import read_example
 
 QUERY_FILES = sorted((PROJECT / "queries").glob("*.rq"))
 HTML = {"Accept": "text/html"}

@@ -226,7 +226,7 @@ def test_a_service_on_the_allow_list_is_called(make_app, live_server):
 
 
 def test_queries_from_pages_are_held_to_the_same_allow_list(app):
-    from sipkg.store import QueryRefused
+    from sipkg.store.query import QueryRefused
 
     with pytest.raises(QueryRefused):
         app.extensions["sipkg"].select("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")

@@ -12,19 +12,11 @@ import yaml
 from click.testing import CliRunner
 
 from sipkg.cli import main
-from sipkg.documents import Document, parse_text
-from sipkg.evaluate import (
-    GOLD,
-    Annotations,
-    GoldError,
-    Properties,
-    compare,
-    evaluate,
-    score,
-)
-from sipkg.extract.model import Ref, Value
-from sipkg.extract.pipeline import Extractor
-from sipkg.extract.registry import parse_registry
+from sipkg.build.documents import Document, parse_text
+from sipkg.build.evaluate import GOLD, Annotations, GoldError, Properties, compare, evaluate, score
+from sipkg.build.extract.model import Ref, Value
+from sipkg.build.extract.pipeline import Extractor
+from sipkg.build.extract.registry import parse_registry
 from sipkg.paths import PROJECT, Paths
 
 

@@ -10,10 +10,10 @@ import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
-from sipkg.documents import Document, parse_text
-from sipkg.extract.model import Concept, Ref, Value
-from sipkg.extract.pipeline import Extractor
-from sipkg.extract.registry import Gazetteer, RegistryError, mint_key, parse_registry
+from sipkg.build.documents import Document, parse_text
+from sipkg.build.extract.model import Concept, Ref, Value
+from sipkg.build.extract.pipeline import Extractor
+from sipkg.build.extract.registry import Gazetteer, RegistryError, mint_key, parse_registry
 
 REGISTRY = PROJECT / "data" / "registry.yaml"
 
@@ -162,7 +162,7 @@ def test_every_evidence_span_lies_in_one_sentence_of_the_text():
 
 def test_every_code_the_registry_uses_is_in_the_code_lists():
     from sipkg.namespaces import DEF, SKOS
-    from sipkg.ontology import load_ontology
+    from sipkg.build.ontology import load_ontology
 
     ontology = load_ontology()
     reg = registry()

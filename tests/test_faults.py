@@ -23,7 +23,7 @@ import pytest
 from livesite import SCREENSHOTS, answers, free_port, serve
 from loaddriver import server_pid
 
-from sipkg import store
+from sipkg.store import builds
 from sipkg.paths import Paths
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -67,7 +67,7 @@ def served(base: str) -> tuple[str, int]:
 
 def on_disk(paths: Paths) -> tuple[str, int]:
     """(version, quads) of the store in service, opened read-only and counted."""
-    info = store.check(paths.store)
+    info = builds.check(paths.store)
     return info.version, info.quads
 
 
@@ -125,7 +125,7 @@ def test_killing_a_build_at_any_point_leaves_the_previous_store_serving_and_inta
     started = time.monotonic()
     assert start_build(home).wait(600) == 0  # a second complete build: the one a rollback would need
     duration = time.monotonic() - started
-    previous = (home.store / store.CURRENT).resolve()
+    previous = (home.store / builds.CURRENT).resolve()
     expected = on_disk(home)
     moments = []
     with serve(home, "--workers", "1") as base:
@@ -135,9 +135,9 @@ def test_killing_a_build_at_any_point_leaves_the_previous_store_serving_and_inta
                  {"stage": ""}, {"stage": "oxigraph"}, {"stage": "build.json"}]
         for plan in plans:
             moment = kill_build(home, **plan)
-            in_service = (home.store / store.CURRENT).resolve()
+            in_service = (home.store / builds.CURRENT).resolve()
             if in_service != previous:  # killed after it published: its build (a new version) serves now
-                assert (in_service / store.PUBLISHED).is_file() and (in_service / "build.json").is_file()
+                assert (in_service / builds.PUBLISHED).is_file() and (in_service / "build.json").is_file()
                 moment += ", after it published"
                 previous, expected, answered = in_service, on_disk(home), served(base)
             moments.append(moment)
@@ -147,8 +147,8 @@ def test_killing_a_build_at_any_point_leaves_the_previous_store_serving_and_inta
         assert len(leftovers) > 1, moments  # the complete build before, and at least one orphan of a killed build
 
         assert start_build(home).wait(600) == 0  # a normal build succeeds and publishes
-        now = (home.store / store.CURRENT).resolve()
-        assert now != previous and (now / store.PUBLISHED).is_file()
+        now = (home.store / builds.CURRENT).resolve()
+        assert now != previous and (now / builds.PUBLISHED).is_file()
         assert {f.name for f in (home.store / "builds").iterdir()} == {now.name, previous.name}
         assert served(base)[0] == on_disk(home)[0] == json.loads((now / "build.json").read_text())["version"]
     record("killed_builds", {"build_seconds": round(duration, 1), "kills": moments,
@@ -165,28 +165,28 @@ def test_pruning_keeps_the_previous_complete_build_not_the_newer_orphans(tmp_pat
             (path / file).write_text("{}")
         return path
 
-    oldest = folder("20260101T000000-1", "build.json", store.PUBLISHED)
+    oldest = folder("20260101T000000-1", "build.json", builds.PUBLISHED)
     previous = folder("20260102T000000-2", "build.json")  # in service, but its builder died before marking it
-    (root / store.CURRENT).symlink_to(previous.relative_to(root))
-    half_written = folder("20260103T000000-3", "build.json", store.BUILDING)  # killed before publishing
+    (root / builds.CURRENT).symlink_to(previous.relative_to(root))
+    half_written = folder("20260103T000000-3", "build.json", builds.BUILDING)  # killed before publishing
     empty = folder(f"20260103T000001-{os.getpid()}")  # killed early; its pid is alive again (reused)
-    running = store.new_build_dir(root)  # a build still running holds its lock: not ours to touch
+    running = builds.new_build_dir(root)  # a build still running holds its lock: not ours to touch
     new = folder("20260104T000000-4", "build.json")
     try:
-        store.publish(root, new)
+        builds.publish(root, new)
         left = {p.name for p in (root / "builds").iterdir()}
     finally:
-        store.discard(running)
+        builds.discard(running)
     assert left == {new.name, previous.name, running.name}
     assert not {oldest.name, half_written.name, empty.name} & left
-    assert (root / store.CURRENT).resolve() == new and (previous / store.PUBLISHED).is_file()
+    assert (root / builds.CURRENT).resolve() == new and (previous / builds.PUBLISHED).is_file()
 
 
 # ---------------------------------------------------------------- 2. killing a query process
 
 
 def pool_children(master: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(master).children(recursive=True) if "sipkg.pool" in " ".join(p.cmdline())]
+    return [p for p in psutil.Process(master).children(recursive=True) if "sipkg.store.pool" in " ".join(p.cmdline())]
 
 
 def busiest(processes: list[psutil.Process]) -> psutil.Process:
@@ -226,20 +226,20 @@ def break_no_build(paths: Paths) -> None:
 
 
 def break_garbage(paths: Paths) -> None:
-    for file in (paths.store / store.CURRENT / "oxigraph").iterdir():
+    for file in (paths.store / builds.CURRENT / "oxigraph").iterdir():
         file.write_bytes(os.urandom(4096))
 
 
 def break_no_build_json(paths: Paths) -> None:
-    (paths.store / store.CURRENT / "build.json").unlink()
+    (paths.store / builds.CURRENT / "build.json").unlink()
 
 
 def break_dangling_link(paths: Paths) -> None:
-    shutil.rmtree((paths.store / store.CURRENT).resolve())
+    shutil.rmtree((paths.store / builds.CURRENT).resolve())
 
 
 def break_count(paths: Paths) -> None:
-    meta = paths.store / store.CURRENT / "build.json"
+    meta = paths.store / builds.CURRENT / "build.json"
     info = json.loads(meta.read_text())
     meta.write_text(json.dumps({**info, "quads": info["quads"] + 1}))
 
@@ -321,7 +321,7 @@ def test_sigterm_stops_an_idle_server_promptly_even_with_a_kept_alive_connection
 
 @pytest.mark.integration
 def test_sigterm_stops_the_server_within_its_grace_while_a_long_query_runs(home):
-    from sipkg.cli import GRACE
+    from sipkg.web.server import GRACE
 
     proc, base = start_server(home)
     long_query: dict = {}

@@ -22,8 +22,8 @@ from fuzz.targets import BY_NAME, TARGETS, Probe, available, probe, send
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sipkg import sparqltext
-from sipkg.store import QueryRefused
+from sipkg.store import sparqltext
+from sipkg.store.query import QueryRefused
 from sipkg.web import create_app
 
 HARNESS = Path(__file__).parent / "fuzz" / "fuzz_app.py"

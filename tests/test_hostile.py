@@ -23,11 +23,11 @@ import pytest
 import yaml
 from livesite import serve
 
-from sipkg import results, store
-from sipkg.build import PROJECT, Paths, build
+from sipkg.store import results, builds
+from sipkg.build.stages import PROJECT, Paths, build
 from sipkg.namespaces import ID
-from sipkg.remote import push
-from sipkg.sparqltext import MAX_NESTING, is_iri, nesting_depth
+from sipkg.store.remote import push
+from sipkg.store.sparqltext import MAX_NESTING, is_iri, nesting_depth
 from sipkg.web import create_app
 
 JSON = {"Accept": results.JSON}
@@ -153,7 +153,7 @@ def test_a_graph_named_by_a_url_is_never_fetched(client, listener, text, params)
 
 @pytest.mark.integration
 def test_the_remote_store_fetches_no_graph_named_by_a_url(virtuoso, paths, listener):
-    info = store.current(paths.store)
+    info = builds.current(paths.store)
     push(info.path / "dumps" / "sipkg.nq", gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password,
          version=info.version)
     app = create_app({"ENDPOINT": virtuoso.sparql, "TESTING": True})

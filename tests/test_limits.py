@@ -33,12 +33,12 @@ def ask(base: str, query: str) -> tuple[int, str, float]:
 
 
 def pool_processes() -> list[int]:
-    """Query processes on this machine (they run `python -m sipkg.pool`)."""
+    """Query processes on this machine (they run `python -m sipkg.store.pool`)."""
     found = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if b"sipkg.pool" in (entry / "cmdline").read_bytes():
+                if b"sipkg.store.pool" in (entry / "cmdline").read_bytes():
                     found.append(int(entry.name))
             except OSError:
                 pass

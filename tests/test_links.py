@@ -6,10 +6,11 @@ import shutil
 
 import pytest
 
-from sipkg import store, yamlfile
-from sipkg.build import Paths, build
-from sipkg.extract.registry import parse_registry
-from sipkg.links import LinkError, load
+from sipkg.store import builds
+from sipkg import yamlfile
+from sipkg.build.stages import Paths, build
+from sipkg.build.extract.registry import parse_registry
+from sipkg.build.links import LinkError, load
 from sipkg.namespaces import BASE
 from sipkg.paths import PROJECT
 
@@ -132,10 +133,10 @@ def test_a_bad_links_table_fails_the_build_and_the_previous_store_keeps_serving(
     data = tmp_path / "data"
     shutil.copytree(paths.data, data)
     (data / "links" / "zz-bad.yaml").write_text(body, encoding="utf-8")
-    before = store.current(paths.store)
+    before = builds.current(paths.store)
     with pytest.raises(LinkError, match=r"zz-bad.yaml:1: .*" + message):
         build(Paths(data=data, home=paths.home))
-    after = store.current(paths.store)
+    after = builds.current(paths.store)
     assert after.path == before.path and after.version == before.version
 
 

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from graphs import selector
 
-from sipkg.build import Paths, build, load_minted
-from sipkg.extract.model import Ref
+from sipkg.build.stages import Paths, build, load_minted
+from sipkg.build.extract.model import Ref
 
 KEY = "abcdef0123456789"
 TEXT = """湖东社工委2019年工作简报
@@ -86,7 +86,7 @@ def test_the_page_furniture_of_the_new_document_is_not_read(grown):
 
 
 def test_a_failed_build_freezes_no_keys(paths, tmp_path):
-    from sipkg.build import BuildError
+    from sipkg.build.stages import BuildError
 
     data = tmp_path / "data"
     shutil.copytree(paths.data, data)

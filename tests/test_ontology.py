@@ -9,23 +9,8 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, QB, RDF, RDFS, SKOS
 
-from sipkg.namespaces import (
-    BASE,
-    CV,
-    DEFAULT_BASE,
-    ELI,
-    GEO,
-    OA,
-    ORG,
-    SCHEMA,
-    SDMX_ATTRIBUTE,
-    SDMX_DIMENSION,
-    SDMX_MEASURE,
-    SIP,
-    SIP_NS,
-    VANN,
-)
-from sipkg.ontology import check_consistency, load_ontology, materialise
+from sipkg.namespaces import BASE, CV, DEFAULT_BASE, ELI, GEO, OA, ORG, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, SIP, SIP_NS, VANN
+from sipkg.build.ontology import check_consistency, load_ontology, materialise
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from sipkg.extract.numbers import opaque_spans, parse_number
-from sipkg.extract.quantities import find_quantities
+from sipkg.build.extract.numbers import opaque_spans, parse_number
+from sipkg.build.extract.quantities import find_quantities
 
 
 def q(text, value, unit, approximation=None, kind=None, upper=None):

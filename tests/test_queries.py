@@ -16,8 +16,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDFS
 
-from sipkg import store, yamlfile
-from sipkg.build import PROJECT
+
+from sipkg.store import results
+from sipkg.store.query import QueryResult, run_query
+from sipkg import yamlfile
+from sipkg.build.stages import PROJECT
 from sipkg.namespaces import BASE
 
 QUERIES = PROJECT / "queries"
@@ -50,9 +53,9 @@ class Outcome:
     graph: rdflib.Graph | None = None
 
     @classmethod
-    def of(cls, result: store.QueryResult) -> Outcome:
+    def of(cls, result: QueryResult) -> Outcome:
         if result.kind == "graph":
-            data = result.serialize("application/n-triples")
+            data = results.answer(result.value, "application/n-triples").body
             return cls(result.kind, [], rdflib.Graph().parse(data=data, format="nt"))
         variables, rows = result.rows()
         return cls(result.kind, [dict(zip(variables, row)) for row in rows])
@@ -476,5 +479,5 @@ def test_query_opens_with_its_question_in_chinese_and_english(path: Path):
 
 @pytest.mark.parametrize("path", QUERY_FILES, ids=lambda p: p.stem)
 def test_query_gives_its_expected_answer(graph, path: Path):
-    result = store.run_query(graph, path.read_text(encoding="utf-8"))
+    result = run_query(graph, path.read_text(encoding="utf-8"))
     EXPECTED[path.name](Outcome.of(result))

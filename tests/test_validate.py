@@ -11,8 +11,8 @@ from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from sipkg.namespaces import BASE, OA, SIP
-from sipkg.ontology import ConsistencyResult, load_ontology
-from sipkg.validate import ValidationReport, load_shapes, validate, validate_shacl
+from sipkg.build.ontology import ConsistencyResult, load_ontology
+from sipkg.build.validate import ValidationReport, load_shapes, validate, validate_shacl
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it

@@ -17,12 +17,15 @@ import pytest
 from click.testing import CliRunner
 from livesite import free_port
 
-from sipkg import results, store
-from sipkg.build import PROJECT
+from sipkg.store import results, builds
+
+from sipkg.store.query import run_query
+from sipkg.build.stages import PROJECT
 from sipkg.cli import main
 from sipkg.namespaces import BASE
-from sipkg.remote import GRACE, UNION, RemoteBackend, push
-from sipkg.store import QuerySyntaxError, QueryTimeout, StoreError
+from sipkg.namespaces import UNION_GRAPH
+from sipkg.store.remote import GRACE, RemoteBackend, push
+from sipkg.store.query import QuerySyntaxError, QueryTimeout, StoreError
 from sipkg.web import create_app
 
 pytestmark = pytest.mark.integration
@@ -43,8 +46,8 @@ DIFFERENT = {
 
 
 @pytest.fixture(scope="module")
-def build_info(paths) -> store.StoreInfo:
-    return store.current(paths.store)
+def build_info(paths) -> builds.StoreInfo:
+    return builds.current(paths.store)
 
 
 @pytest.fixture(scope="module")
@@ -134,11 +137,11 @@ def test_push_writes_every_graph_of_the_build_and_records_its_version(remote, pu
 
 
 def test_push_twice_gives_the_same_triples(remote, virtuoso, dump, build_info):
-    graphs = [*dump_counts(dump), UNION]
+    graphs = [*dump_counts(dump), UNION_GRAPH]
     before = graph_counts(remote, graphs)
     again = push(dump, gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password, version=build_info.version)
     assert graph_counts(remote, graphs) == before
-    assert again["removed"] == [] and before[UNION] == again["union"]
+    assert again["removed"] == [] and before[UNION_GRAPH] == again["union"]
 
 
 def test_push_removes_a_graph_the_build_no_longer_has(remote, virtuoso, dump, build_info, tmp_path):
@@ -191,7 +194,7 @@ def test_push_command_prints_the_graphs_and_the_version_served(virtuoso, paths, 
 @pytest.mark.parametrize("path", [p for p in QUERIES if p.stem not in DIFFERENT], ids=lambda p: p.stem)
 def test_query_gives_the_embedded_answer(remote, graph, path: Path):
     text = path.read_text(encoding="utf-8")
-    local = store.run_query(graph, text)
+    local = run_query(graph, text)
     assert normal(ask(remote, text, local.kind)) == normal(local.value)
 
 
@@ -199,13 +202,13 @@ def test_quote_check_differs_only_by_virtuoso_empty_string_bug(remote, graph):
     # DIFFERENT["34-quote-offset-check"]: first the bug itself, then that it explains every extra row
     assert not bool(ask(remote, 'ASK { FILTER(STRENDS("abc", "") || STRSTARTS("abc", "")) }', "boolean"))
     text = (PROJECT / "queries" / "34-quote-offset-check.rq").read_text(encoding="utf-8")
-    assert list(store.run_query(graph, text).value) == []
+    assert list(run_query(graph, text).value) == []
     flagged = {r["evidence"].value for r in rows(remote, text)}
-    empty_context = {s["evidence"].value for s in store.run_query(graph, """
+    empty_context = {s["evidence"].value for s in run_query(graph, """
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT DISTINCT ?evidence WHERE {
           ?evidence oa:hasTarget/oa:hasSelector ?quote .
-          { ?quote oa:prefix "" } UNION { ?quote oa:suffix "" }
+          { ?quote oa:prefix "" } UNION_GRAPH { ?quote oa:suffix "" }
         }""").value}
     assert flagged and flagged == empty_context
 
@@ -216,7 +219,7 @@ def test_query_without_a_dataset_sees_our_graphs_and_nothing_else(remote, graph,
         dump_counts(dump))
     assert not bool(ask(remote, 'ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://www.openlinksw.com/")) }', "boolean"))
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
-    assert normal(ask(remote, count)) == normal(store.run_query(graph, count).value)
+    assert normal(ask(remote, count)) == normal(run_query(graph, count).value)
 
 
 def test_query_with_from_or_protocol_dataset_chooses_its_own(remote, pushed):

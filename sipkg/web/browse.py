@@ -23,11 +23,12 @@ from flask import (
     request,
 )
 
-from ..namespaces import BASE, PREFIXES
-from ..sparqltext import is_iri
-from . import facts, reading
-from .catalogue import ID, KINDS, Catalogue, Text, catalogue
-from .i18n import pick
+from sipkg.namespaces import BASE, PREFIXES
+from sipkg.store.sparqltext import is_iri
+from sipkg.web import facts, reading
+from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
+from sipkg.namespaces import ID
+from sipkg.web.i18n import pick
 
 bp = Blueprint("browse", __name__)
 

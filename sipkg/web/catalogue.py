@@ -13,17 +13,9 @@ from typing import NamedTuple
 
 from flask import current_app
 
-from ..namespaces import BASE, SIP_NS
-from ..search import Index, Name, Passage
+from sipkg.namespaces import DOC, ID, ONTOLOGY_GRAPH, RDF_TYPE, REGISTRY_GRAPH, SIP_NS, SKOS_NS
+from sipkg.search import Index, Name, Passage
 
-ID = f"{BASE}/id/"
-DOC = f"{BASE}/id/doc/"
-REGISTRY = f"{BASE}/graph/registry"
-ONTOLOGY = f"{BASE}/graph/ontology"
-INFERRED = f"{BASE}/graph/inferred"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 # The kinds of things, by the type segment of their IRI, in the order the home page lists them.
 KINDS = {
@@ -100,14 +92,14 @@ class Catalogue:
 
 ENTITIES = f"""
 SELECT ?e ?p ?o WHERE {{
-  GRAPH <{REGISTRY}> {{ ?e ?p ?o }}
+  GRAPH <{REGISTRY_GRAPH}> {{ ?e ?p ?o }}
   FILTER(STRSTARTS(STR(?e), "{ID}") && !STRSTARTS(STR(?e), "{DOC}"))
   FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:note, rdf:type))
 }}"""
 
 TERMS = f"""
 SELECT ?t ?p ?o WHERE {{
-  GRAPH <{ONTOLOGY}> {{
+  GRAPH <{ONTOLOGY_GRAPH}> {{
     {{ ?t rdfs:label|skos:prefLabel ?o BIND(rdfs:label AS ?p) }}
     UNION {{ ?t owl:inverseOf ?o BIND(owl:inverseOf AS ?p) }}
     UNION {{ ?t a owl:SymmetricProperty BIND(?t AS ?o) BIND(owl:inverseOf AS ?p) }}
@@ -138,9 +130,9 @@ def load(svc) -> Catalogue:
         e = entities.setdefault(iri, Entity(iri, type_, key))
         if p == RDF_TYPE:
             e.classes.append(o.value)
-        elif p == SKOS + "altLabel":
+        elif p == SKOS_NS + "altLabel":
             e.aliases.append(text(o))
-        elif p == SKOS + "note":
+        elif p == SKOS_NS + "note":
             e.notes.append(text(o))
         elif text(o) not in e.labels:
             e.labels.append(text(o))

@@ -1,7 +1,7 @@
 """What a data consumer fetches first: the dataset's VoID + DCAT-AP description and its dumps.
 
 `/.well-known/void` (alias `/void`) serves the description stored with the build in service, plus
-the size and SHA-256 of each dump from the build's manifest (see sipkg/catalog.py): Turtle by
+the size and SHA-256 of each dump from the build's manifest (see sipkg/store/dumps.py): Turtle by
 default, TriG, N-Triples, JSON-LD, RDF/XML by Accept or suffix, an HTML summary for browsers and
 its JSON twin. `/download` lists the dumps of every build kept on disk; `/download/{version}/{file}`
 serves only files a manifest lists, streamed from disk.
@@ -23,10 +23,12 @@ from flask import (
     send_file,
 )
 
-from .. import catalog, store
-from ..namespaces import BASE
-from ..results import GRAPH_FORMATS
-from .browse import PAGE_MEDIA, answer, negotiate
+from sipkg import namespaces
+from sipkg.store import dumps, builds
+from sipkg.store.query import StoreError
+from sipkg.namespaces import BASE, DCT_NS
+from sipkg.store.results import GRAPH_FORMATS
+from sipkg.web.browse import PAGE_MEDIA, answer, negotiate
 
 bp = Blueprint("downloads", __name__)
 
@@ -36,7 +38,7 @@ VOID_MEDIA = [*RDF_MEDIA, *PAGE_MEDIA]
 SUFFIXES = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
             "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "html": "text/html",
             "json": "application/json"}
-STORED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{catalog.VOID_GRAPH}> {{ ?s ?p ?o }} }}"
+STORED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{namespaces.VOID_GRAPH}> {{ ?s ?p ?o }} }}"
 IMMUTABLE = "public, max-age=31536000, immutable"  # a versioned file never changes
 
 
@@ -51,12 +53,12 @@ def kept_builds() -> list[dict]:
     """Builds on disk with a dump manifest, the one in service first: what /download lists."""
     root = Path(current_app.config["STORE"])
     try:
-        in_service = store.current(root).path.resolve()
-    except store.StoreError:
+        in_service = builds.current(root).path.resolve()
+    except StoreError:
         in_service = None
     listed = []
-    for b in store.builds(root):
-        manifest = catalog.read_manifest(b.path)
+    for b in builds.builds(root):
+        manifest = dumps.read_manifest(b.path)
         if manifest is None:
             continue
         files = [{**f, "url": f"/download/{b.version}/{f['name']}"} for f in manifest["files"]]
@@ -81,7 +83,7 @@ def description() -> list[ox.Triple]:
         stored = svc.graph(STORED)
         build = build_of(version)
         cache.clear()
-        cache[version] = catalog.served(stored, catalog.read_manifest(build["path"]) if build else None)
+        cache[version] = dumps.served(stored, dumps.read_manifest(build["path"]) if build else None)
     return cache[version]
 
 
@@ -94,13 +96,13 @@ def void(suffix: str | None = None) -> Response:
     media = negotiate(VOID_MEDIA, SUFFIXES.get(suffix))
     triples = description()
     if not triples:
-        return not_found(f"the store in service has no dataset description (graph <{catalog.VOID_GRAPH}>); "
+        return not_found(f"the store in service has no dataset description (graph <{namespaces.VOID_GRAPH}>); "
                          "rebuild with `sipkg build`")
     if media in RDF_MEDIA:
         fmt = RDF_MEDIA[media]
-        data = ([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(catalog.VOID_GRAPH)) for t in triples]
+        data = ([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(namespaces.VOID_GRAPH)) for t in triples]
                 if fmt.supports_datasets else triples)
-        response = Response(ox.serialize(data, format=fmt, prefixes=catalog.DESCRIPTION_PREFIXES), mimetype=media)
+        response = Response(ox.serialize(data, format=fmt, prefixes=dumps.DESCRIPTION_PREFIXES), mimetype=media)
         response.vary.add("Accept")
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
@@ -111,7 +113,7 @@ def void(suffix: str | None = None) -> Response:
 
 def curie(iri: str) -> str:
     """`sip:Programme` for an IRI in a known namespace, else the IRI."""
-    for prefix, ns in sorted(catalog.DESCRIPTION_PREFIXES.items(), key=lambda x: -len(x[1])):
+    for prefix, ns in sorted(dumps.DESCRIPTION_PREFIXES.items(), key=lambda x: -len(x[1])):
         if iri.startswith(ns) and "/" not in iri[len(ns):]:
             return f"{prefix}:{iri[len(ns):]}"
     return iri
@@ -138,25 +140,25 @@ def summary(triples: list[ox.Triple]) -> dict:
     def langs(node: str, p: str) -> dict[str, str]:
         return {(lit.language or "").split("-")[0]: lit.value for lit in about[node][p]}
 
-    V, D, DCT = catalog.VOID, catalog.DCAT, catalog.DCT
-    ds = catalog.DATASET
+    V, D = namespaces.VOID_NS, namespaces.DCAT_NS
+    ds = dumps.DATASET
     subsets = [s.value for s in about[ds][V + "subset"]]
-    linksets = [s for s in subsets if ox.NamedNode(V + "Linkset") in about[s][catalog.RDF_TYPE]]
+    linksets = [s for s in subsets if ox.NamedNode(V + "Linkset") in about[s][namespaces.RDF_TYPE]]
     distributions = []
     for dist in sorted(o.value for o in about[ds][D + "distribution"]):
-        checksum = about[dist][catalog.SPDX + "checksum"]
+        checksum = about[dist][namespaces.SPDX_NS + "checksum"]
         distributions.append({
-            "iri": dist, "title": langs(dist, DCT + "title"), "download_url": one(dist, D + "downloadURL"),
+            "iri": dist, "title": langs(dist, DCT_NS + "title"), "download_url": one(dist, D + "downloadURL"),
             "href": local(one(dist, D + "downloadURL", "")),
             "media_type": one(dist, D + "mediaType", "").rsplit("media-types/", 1)[-1],
-            "format": one(dist, DCT + "format"), "bytes": int(one(dist, D + "byteSize", 0)) or None,
-            "sha256": one(checksum[0].value, catalog.SPDX + "checksumValue") if checksum else None,
+            "format": one(dist, DCT_NS + "format"), "bytes": int(one(dist, D + "byteSize", 0)) or None,
+            "sha256": one(checksum[0].value, namespaces.SPDX_NS + "checksumValue") if checksum else None,
         })
-    period = one(ds, DCT + "temporal")
+    period = one(ds, DCT_NS + "temporal")
     return {
-        "dataset": ds, "title": langs(ds, DCT + "title"), "description": langs(ds, DCT + "description"),
-        "version": one(ds, catalog.OWL + "versionInfo"), "modified": one(ds, DCT + "modified"),
-        "license": one(ds, DCT + "license"),
+        "dataset": ds, "title": langs(ds, DCT_NS + "title"), "description": langs(ds, DCT_NS + "description"),
+        "version": one(ds, namespaces.OWL_NS + "versionInfo"), "modified": one(ds, DCT_NS + "modified"),
+        "license": one(ds, DCT_NS + "license"),
         "temporal": {"start": one(period, D + "startDate"), "end": one(period, D + "endDate")} if period else None,
         "triples": number(ds, V + "triples"), "entities": number(ds, V + "entities"),
         "distinct_subjects": number(ds, V + "distinctSubjects"), "distinct_objects": number(ds, V + "distinctObjects"),
@@ -170,12 +172,12 @@ def summary(triples: list[ox.Triple]) -> dict:
                                         "triples": number(p.value, V + "triples")}
                                        for p in about[ds][V + "propertyPartition"]),
                                       key=lambda x: (-x["triples"], x["property"])),
-        "subsets": sorted(({"graph": s, "triples": number(s, V + "triples"), "title": langs(s, DCT + "title"),
-                            "source": one(s, DCT + "source")} for s in subsets if s not in linksets),
+        "subsets": sorted(({"graph": s, "triples": number(s, V + "triples"), "title": langs(s, DCT_NS + "title"),
+                            "source": one(s, DCT_NS + "source")} for s in subsets if s not in linksets),
                           key=lambda x: x["graph"]),
         "linksets": sorted(({"iri": s, "predicate": one(s, V + "linkPredicate"), "triples": number(s, V + "triples"),
                              "target": one(one(s, V + "objectsTarget"), V + "uriSpace"),
-                             "target_title": one(one(s, V + "objectsTarget"), DCT + "title")} for s in linksets),
+                             "target_title": one(one(s, V + "objectsTarget"), DCT_NS + "title")} for s in linksets),
                            key=lambda x: x["iri"]),
         "distributions": distributions,
     }
@@ -190,8 +192,8 @@ def downloads() -> Response:
     media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
     listed = kept_builds()
     data = {"builds": [{k: v for k, v in b.items() if k != "path"} for b in listed],
-            "latest": {f.ext: f"/download/latest/{f.ext}" for f in catalog.DUMP_FORMATS} if listed else {}}
-    formats = {f.ext: f for f in catalog.DUMP_FORMATS}
+            "latest": {f.ext: f"/download/latest/{f.ext}" for f in dumps.DUMP_FORMATS} if listed else {}}
+    formats = {f.ext: f for f in dumps.DUMP_FORMATS}
     return answer("downloads.html", media, data, {"builds": listed, "formats": formats}, "/download.json")
 
 
@@ -199,9 +201,9 @@ def downloads() -> Response:
 def latest(ext: str) -> Response:
     """The current build's dump in a format: a temporary redirect, since "latest" moves with each build."""
     current = next((b for b in kept_builds() if b["current"]), None)
-    if ext not in catalog.BY_EXT or current is None:
-        return not_found(f"no current dump as {ext!r}; formats: {', '.join(catalog.BY_EXT)}")
-    name = catalog.dump_name(current["version"], catalog.BY_EXT[ext])
+    if ext not in dumps.BY_EXT or current is None:
+        return not_found(f"no current dump as {ext!r}; formats: {', '.join(dumps.BY_EXT)}")
+    name = dumps.dump_name(current["version"], dumps.BY_EXT[ext])
     return redirect(f"/download/{current['version']}/{name}", 302)
 
 

@@ -24,18 +24,17 @@ from flask import (
     url_for,
 )
 
-from .. import network
-from ..namespaces import DEF, ID
-from .browse import page_url
-from .catalogue import catalogue
-from .i18n import current_lang, pick, tr
+from sipkg import network
+from sipkg.namespaces import DEF, ID, XSD_NS
+from sipkg.web.browse import page_url
+from sipkg.web.catalogue import catalogue
+from sipkg.web.i18n import current_lang, pick, tr
 
 bp = Blueprint("explore", __name__)
 
 MAX_DEPTH = 3
 MAX_NAME = 200
-XSD = "http://www.w3.org/2001/XMLSchema#"
-PRECISION = {f"{XSD}gYear": "year", f"{XSD}gYearMonth": "month", f"{XSD}date": "day", f"{XSD}dateTime": "day"}
+PRECISION = {f"{XSD_NS}gYear": "year", f"{XSD_NS}gYearMonth": "month", f"{XSD_NS}date": "day", f"{XSD_NS}dateTime": "day"}
 ROLES = {"date": ("", ""), "startDate": ("开始", "starts"), "endDate": ("结束", "ends")}
 
 

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import BASE
-from .catalogue import ID, INFERRED, ONTOLOGY, RDF_TYPE, Catalogue, is_sip
+from sipkg.namespaces import BASE
+from sipkg.web.catalogue import Catalogue, is_sip
+from sipkg.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE
 
 CURATION = f"{BASE}/def/method/curation-"
 NAME_PREDICATES = {
@@ -99,7 +100,7 @@ class Fact:
 
     @property
     def inferred(self) -> bool:
-        return self.graphs == {INFERRED}
+        return self.graphs == {INFERRED_GRAPH}
 
     @property
     def curated(self) -> bool:
@@ -168,7 +169,7 @@ def _add(facts: dict, key: tuple, row: dict, other, cat: Catalogue) -> None:
 
 def describe(svc, iri: str, cat: Catalogue) -> Description:
     """Everything an entity page shows about `iri`."""
-    params = {"e": iri, "base": BASE, "id": ID, "ontology": ONTOLOGY, "evidence": EVIDENCE}
+    params = {"e": iri, "base": BASE, "id": ID, "ontology": ONTOLOGY_GRAPH, "evidence": EVIDENCE}
     out: dict[tuple, Fact] = {}
     for row in svc.select(OUT % params):
         p, o = row["p"].value, row["o"]
@@ -200,7 +201,7 @@ def describe(svc, iri: str, cat: Catalogue) -> Description:
 
 def _shown(row: dict, p: str, o) -> bool:
     """Whether a triple belongs on the page: asserted ones, and what the reasoner adds in our own vocabulary."""
-    if row["g"].value != INFERRED:
+    if row["g"].value != INFERRED_GRAPH:
         return True
     if p == RDF_TYPE:
         return o is not None and is_sip(o.value)

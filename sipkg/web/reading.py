@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .catalogue import Catalogue, Text, text
+from sipkg.web.catalogue import Catalogue, Text, text
 
 META = """
 SELECT ?p ?o WHERE { <%(doc)s> ?p ?o FILTER(?p NOT IN (rdf:value, rdf:type, rdfs:label)) }"""

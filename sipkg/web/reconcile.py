@@ -18,12 +18,13 @@ from collections import Counter
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from .. import reconcile as rc
-from ..namespaces import PREFIXES, SIP_NS
-from ..search import Index, Name, has_cjk
-from .browse import page_url
-from .catalogue import DOC, ID, Catalogue, catalogue
-from .security import style_hash
+from sipkg import reconcile as rc
+from sipkg.namespaces import ORG_NS, PREFIXES, RDFS_LABEL, SIP_NS, SKOS_NS
+from sipkg.search import Index, Name, has_cjk
+from sipkg.web.browse import page_url
+from sipkg.web.catalogue import Catalogue, catalogue
+from sipkg.namespaces import DOC, ID
+from sipkg.web.security import style_hash
 
 bp = Blueprint("reconcile", __name__)
 
@@ -31,21 +32,18 @@ BATCH_SIZE = 50  # queries in one batch (413 above)
 MAX_IDS = 500  # entities in one data-extension request
 SUGGEST_PAGE = 10
 CALLBACK = re.compile(r"[A-Za-z_$][\w$]{0,63}(\.[A-Za-z_$][\w$]{0,63}){0,3}")
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-ORG = PREFIXES["org"]
 DEFAULT_TYPES = ["Organisation", "Facility", "Place", "Programme", "Plan", "Designation", "Event", "Publication"]
 # Properties offered first for data extension, when entities of the type have them.
-FEATURED = ["name_zh", "name_en", SKOS + "altLabel", ORG + "subOrganizationOf", "founded", SIP_NS + "kind",
-            ORG + "classification", "http://www.w3.org/2002/07/owl#sameAs", SKOS + "exactMatch", SKOS + "note"]
+FEATURED = ["name_zh", "name_en", SKOS_NS + "altLabel", ORG_NS + "subOrganizationOf", "founded", SIP_NS + "kind",
+            ORG_NS + "classification", "http://www.w3.org/2002/07/owl#sameAs", SKOS_NS + "exactMatch", SKOS_NS + "note"]
 # Labels for terms the API shows that neither the ontology nor the catalogue labels.
 EXTRA_LABELS = {
     "name_zh": ("中文名称", "name in Chinese"), "name_en": ("英文名称", "name in English"),
-    "founded": ("成立日期", "founded"), RDFS_LABEL: ("名称", "label"), SKOS + "altLabel": ("别名", "alias"),
-    SKOS + "prefLabel": ("首选名称", "preferred label"), SKOS + "note": ("说明", "note"),
-    ORG + "Organization": ("组织", "Organization"), ORG + "FormalOrganization": ("正式组织", "Formal organization"),
-    ORG + "subOrganizationOf": ("上级组织", "parent organisation"), ORG + "linkedTo": ("关联组织", "linked to"),
-    ORG + "hasSubOrganization": ("下级组织", "sub-organisation"), ORG + "reportsTo": ("汇报对象", "reports to"),
+    "founded": ("成立日期", "founded"), RDFS_LABEL: ("名称", "label"), SKOS_NS + "altLabel": ("别名", "alias"),
+    SKOS_NS + "prefLabel": ("首选名称", "preferred label"), SKOS_NS + "note": ("说明", "note"),
+    ORG_NS + "Organization": ("组织", "Organization"), ORG_NS + "FormalOrganization": ("正式组织", "Formal organization"),
+    ORG_NS + "subOrganizationOf": ("上级组织", "parent organisation"), ORG_NS + "linkedTo": ("关联组织", "linked to"),
+    ORG_NS + "hasSubOrganization": ("下级组织", "sub-organisation"), ORG_NS + "reportsTo": ("汇报对象", "reports to"),
 }
 PREVIEW_STYLE = """
 body { margin: 0; padding: 8px 10px; font: 13px/1.45 system-ui, "Noto Sans CJK SC", "WenQuanYi Zen Hei", sans-serif; color: #222; }
@@ -53,7 +51,7 @@ h1 { font-size: 15px; margin: 0; } .en { color: #555; margin: 0 0 4px; } .kind {
 dl { margin: 4px 0; display: grid; grid-template-columns: max-content 1fr; gap: 1px 8px; } dt { color: #666; } dd { margin: 0; }
 .note { color: #444; margin: 4px 0; } a { color: #06c; }
 """
-PREVIEW_FACTS = [ORG + "subOrganizationOf", "founded", SIP_NS + "kind", SIP_NS + "locatedIn", SIP_NS + "partOf",
+PREVIEW_FACTS = [ORG_NS + "subOrganizationOf", "founded", SIP_NS + "kind", SIP_NS + "locatedIn", SIP_NS + "partOf",
                  SIP_NS + "serviceWindowOf", SIP_NS + "underLeadershipOf"]
 FOUNDED = """
 SELECT ?e ?d WHERE { { ?ev sip:establishes ?e ; dct:date ?d } UNION { ?e sip:startDate ?d } }"""

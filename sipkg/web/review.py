@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from .. import review as reports
-from ..namespaces import BASE
+from sipkg import review as reports
+from sipkg.namespaces import BASE
 
 bp = Blueprint("review", __name__)
 

@@ -33,7 +33,7 @@ IDLE_SWEEP = 60.0  # seconds between sweeps that forget clients with nothing lef
 
 @dataclass(frozen=True)
 class Limits:
-    """The per-client figures (per server process); defaults in web.DEFAULTS, options in `sipkg serve --help`."""
+    """The per-client figures (per server process); defaults in sipkg.settings, options in `sipkg serve --help`."""
 
     query_rate: float  # /sparql requests per second, sustained
     query_burst: int  # /sparql requests at once after a pause

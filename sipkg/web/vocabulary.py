@@ -11,10 +11,9 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
-from .. import ontodocs
-from ..namespaces import BASE, PREFIXES
-from ..rdf import INFERRED_GRAPH
-from .browse import KEY, RDF_MEDIA, SUFFIXES, negotiate, not_found, resource, split_suffix, texts
+from sipkg import ontodocs
+from sipkg.namespaces import BASE, INFERRED_GRAPH, PREFIXES
+from sipkg.web.browse import KEY, RDF_MEDIA, SUFFIXES, negotiate, not_found, resource, split_suffix, texts
 
 bp = Blueprint("vocabulary", __name__)
 

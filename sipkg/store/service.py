@@ -1,0 +1,105 @@
+"""The query service: what every page and the endpoint ask of the data, whichever store answers.
+
+Queries are screened (nesting, SERVICE allow-list, LOAD) before they run, answered from the
+result cache where they may be, and otherwise by the embedded store or the external SPARQL store.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from sipkg.namespaces import sparql_prologue
+from sipkg.store import results
+from sipkg.store.cache import Key, ResultCache, cacheable
+from sipkg.store.embedded import LocalBackend
+from sipkg.store.query import StoreError
+from sipkg.store.remote import RemoteBackend
+from sipkg.store.sparqltext import refuse_deep, refuse_remote
+
+SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
+
+
+def screen(query: str, allowed_services: tuple[str, ...]) -> bool:
+    """Refuse what must not run (deep nesting, SERVICE off the allow-list, LOAD); True if its answer may be cached.
+
+    The verdict of a text never changes, and pages and users repeat the same texts: short ones are
+    screened once per process (a refusal is not remembered, it raises again).
+    """
+    if len(query) > SCREENED_MAX:
+        return _screen(query, allowed_services)
+    return _screen_remembered(query, allowed_services)
+
+
+def _screen(query: str, allowed_services: tuple[str, ...]) -> bool:
+    refuse_deep(query)
+    refuse_remote(query, allowed_services)
+    return cacheable(query)
+
+
+_screen_remembered = lru_cache(maxsize=2048)(_screen)
+
+
+class Service:
+    """What every page and the endpoint ask of the data, whichever store answers.
+
+    It lives in app.extensions["sipkg"]; pages never open a store themselves. Queries from
+    pages get our prefixes preloaded and the same time-out as the endpoint's.
+    """
+
+    def __init__(self, backend, *, timeout: float, allowed_services=(), cache: ResultCache | None = None):
+        self.backend = backend
+        self.timeout = timeout
+        self.allowed_services = tuple(allowed_services)
+        self.cache = cache  # answers by dataset version; None: every query runs
+
+    @property
+    def version(self) -> str:
+        return self.backend.version
+
+    def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
+                base_iri: str | None = None) -> results.Answer:
+        """Run a query; one that would reach outside the store (SERVICE off the allow-list, LOAD) never runs."""
+        may_cache = screen(query, self.allowed_services) and self.cache is not None
+        key = Key(self.version, query, media, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
+        answer = self.cache.get(key) if may_cache else None
+        if answer is None:
+            answer = self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
+                                          media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+            if may_cache:
+                self.cache.put(key, answer)
+        return answer
+
+    def close(self) -> None:
+        """Stop the query processes (the app's users are gone: end of a test, server shutdown)."""
+        self.backend.close()
+
+    def _run(self, query: str, media: str):
+        answer = self.execute(sparql_prologue() + query, media=media, limit=PAGE_LIMIT)
+        if answer.truncated:  # a page built on part of the data would look whole: say so instead (503)
+            raise StoreError(f"the store cut an answer this page needs at {answer.count} rows; raise the store's "
+                             "row limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
+        return results.parse(answer.body, answer.media)
+
+    def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
+        """Rows of a SELECT (our prefixes preloaded) as {variable: term}; unbound variables are absent."""
+        return results.rows_of(self._run(query, results.JSON))
+
+    def ask(self, query: str) -> bool:
+        return bool(self._run(query, results.JSON))
+
+    def graph(self, query: str) -> list[ox.Triple]:
+        """Triples of a CONSTRUCT or DESCRIBE (our prefixes preloaded)."""
+        return self._run(query, "application/n-triples")
+
+
+PAGE_LIMIT = 1_000_000  # pages ask for what they show; this only bounds a mistake
+
+
+def make_backend(config: dict):
+    """The embedded store (default) or the external SPARQL store named by ENDPOINT."""
+    if config["ENDPOINT"]:
+        return RemoteBackend(config["ENDPOINT"])  # reading needs no credentials; `sipkg push` writes
+    return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config["WRITABLE"])
