@@ -88,3 +88,24 @@ class EntityInfo:
     collective: bool = False
     kind: str | None = None  # designation kind code
     minted: bool = False  # found by extraction, not listed in the registry
+
+
+ROLES = ("agent", "object", "place", "original", "result", "participant")
+
+
+@dataclass(frozen=True)
+class Event:
+    """A dated act read from one clause: its kind, its date at the stated precision, who or what
+    took part in which role, and the span that states it.
+
+    Roles: agent (who acts: founds, approves, signs, organises), object (what is set up, approved,
+    signed, renamed, listed), place (where), original and result (what existed before a
+    restructuring, merger or renaming, and what came of it), participant (a further party).
+    """
+
+    cls: str  # sip: class local name: Founding, Abolition, Restructuring, Signing, Approval, …
+    date: Value  # gYear, gYearMonth or date
+    act: str  # the act word as written (成立, signed)
+    roles: tuple[tuple[str, Ref], ...]  # (role, entity), roles from ROLES
+    evidence: Evidence
+    end: Value | None = None  # the end of a dated span (2013-2015年), if the clause states one
