@@ -240,13 +240,16 @@ def remove_cmd(key, data, home) -> None:
               help="Folder of gold annotation files (default: tests/gold/ in the project).")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--details", is_flag=True, help="Also list each miss and each false positive.")
+@click.option("--split", type=click.Choice(["seeds", "dev", "test", "all"]), default="all", show_default=True,
+              help="Which documents to score: the two seed documents, the corpus's development or test half "
+                   "(fixed in tests/gold/README.md), or all.")
 @paths_option
-def eval_cmd(gold, as_json, details, data, home) -> None:
+def eval_cmd(gold, as_json, details, split, data, home) -> None:
     """Precision, recall and F1 of the pipeline against the hand-made gold, with and without curation."""
     from sipkg.build.evaluate import GOLD, evaluate
 
     try:
-        result = evaluate(make_paths(data, home), gold or GOLD)
+        result = evaluate(make_paths(data, home), gold or GOLD, split)
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None
     click.echo(json.dumps(result.to_dict(details), ensure_ascii=False, indent=2) if as_json else result.to_text(details))

@@ -123,22 +123,40 @@ def classify_line(line: str) -> str | None:
 ENGLISH_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bvs)[.!?][\"')\]”’]*\s+(?=[\"“(]?[A-Z0-9])")
 
 
+CITATION = re.compile(r"(?:\s*\[\d+\])+$")  # reference carets a wiki page leaves after a sentence
+CLAUSE_MARKS = ",，;；、"
+
+
 def looks_like_prose(line: str) -> bool:
-    """A line of running text: long enough and ending a sentence."""
-    s = line.strip()
-    return len(s) >= 20 and s[-1] in SENTENCE_END + CLOSERS + "."
+    """A line of running text: it ends a sentence, or it is long and built of clauses (a
+    sentence the page broke across lines, an infobox line of a list)."""
+    s = CITATION.sub("", line.strip())
+    if len(s) >= 2 and s[-1] in SENTENCE_END + ".;；":
+        return True
+    return len(s) >= 20 and (s[-1] in CLOSERS + ":：" or any(c in s for c in CLAUSE_MARKS))
+
+
+def _article_line(line: str) -> bool:
+    """A paragraph of an article: long running text that ends a sentence."""
+    s = CITATION.sub("", line.strip())
+    return len(s) >= 40 and s[-1] in SENTENCE_END + "."
 
 
 def mark_furniture(lines: list[str]) -> list[str | None]:
-    """Furniture reason per line: by its words anywhere, and by position after the text.
+    """Furniture reason per line: by its words anywhere, and by position.
 
     Whatever follows the last line of prose is footer (link lists, widgets); short lines
     before and inside the text are headings and stay content unless their words say
-    otherwise.
+    otherwise. Bullets are a site's menu only above everything else on the page; further
+    down they are the items of a list or an infobox, which are content.
     """
     reasons = [classify_line(line) for line in lines]
+    menu = 0
+    while menu < len(lines) and reasons[menu] in ("navigation", "share"):
+        menu += 1
+    reasons = [None if r == "navigation" and i >= menu else r for i, r in enumerate(reasons)]
     prose = [i for i, line in enumerate(lines) if looks_like_prose(line) and reasons[i] is None]
-    if not prose:
+    if not any(_article_line(lines[i]) for i in prose):  # an infobox or a list, not an article with a footer
         return reasons
     last = prose[-1]
     return [r if r is not None or i <= last else "footer" for i, r in enumerate(reasons)]

@@ -14,6 +14,14 @@ Each kind is a set of items on both sides; precision = TP / (TP + FP), recall = 
   observations); their indicator is compared on the matched ones only, as a separate figure.
 - dates: (document, sentence, value, precision, end of a range): the date mentions the
   extractor reads in content sentences, resolved as it resolves them.
+- events: (document, class, date): the dated acts (founding, signing, approval …) a document
+  states, once per document; event roles: (document, class, date, role, entity), the agent,
+  object, place, original, result or participant of each. Roles of foundings are also
+  relations of the founding event (`founding:X establishes X`), as the seeds annotate them.
+
+A gold `name:N` for an entity the registry now knows (by a label or an alias) is that entity, so
+the gold stays valid when the registry grows. Splits (`--split dev|test|seeds|all`) are fixed by
+file name in tests/gold/README.md.
 
 Two variants: "rules" (the extractor alone) and "rules + curation" (data/curation/ applied as a
 build applies it); curation acts on facts, so only relations differ. Documents without a gold
@@ -26,6 +34,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import yaml
 from rdflib import OWL, RDF
 
 from sipkg import yamlfile
@@ -33,7 +42,7 @@ from sipkg.build.stages import BuildError, load_minted
 from sipkg.build.curation import apply as apply_curation
 from sipkg.build.curation import load_document_dates, load_entries
 from sipkg.build.documents import Document, read_sources
-from sipkg.build.extract.model import Concept, Fact, Ref
+from sipkg.build.extract.model import ROLES, Concept, Fact, Ref
 from sipkg.build.extract.pipeline import Extraction, Extractor
 from sipkg.build.extract.registry import TYPES, Registry, RegistryError, parse_registry
 from sipkg.build.ontology import curie, read_ontology_file
@@ -42,7 +51,16 @@ from sipkg.build.rdf import predicate_iri
 from sipkg.yamlfile import LINE, InputError
 
 GOLD = PROJECT / "tests" / "gold"
-KINDS = ("entities", "relations", "quantities", "dates")
+KINDS = ("entities", "relations", "quantities", "dates", "events", "event roles")
+SPLITS = ("seeds", "dev", "test", "all")
+EVENT_CLASSES = frozenset({
+    "Founding", "Abolition", "Restructuring", "Merger", "Transfer", "Renaming", "Approval", "Signing",
+    "Launch", "ConstructionStart", "Completion", "Inauguration", "Meeting", "Expansion", "Listing",
+    "Award", "Reform", "ChangeEvent", "Event"})
+# how a fact on an event names the role it gives its object
+ROLE_OF = {"agent": "agent", "organisedBy": "agent", "approvedBy": "agent", "participant": "participant",
+           "establishes": "object", "concerns": "object", "affected": "object", "heldIn": "place",
+           "org:originalOrganization": "original", "org:resultingOrganization": "result"}
 VARIANTS = ("rules", "rules + curation")
 RESTATED = {"org:resultingOrganization": "establishes"}  # ORG's name for what sip:establishes says
 PRECISIONS = {"gYear", "gYearMonth", "date"}
@@ -58,6 +76,8 @@ class Annotations:
 
     items: dict[str, dict[tuple, str]] = field(default_factory=lambda: {k: {} for k in KINDS})
     indicators: dict[tuple, str] = field(default_factory=dict)
+    subjects: dict[tuple, str] = field(default_factory=dict)  # quantity -> the entity it is about
+    event_documents: set[str] = field(default_factory=set)  # documents annotated for events
 
     def add(self, kind: str, key: tuple, label: str) -> None:
         self.items[kind].setdefault(key, label)
@@ -103,12 +123,16 @@ class Evaluation:
     results: dict[str, dict[str, KindResult]]  # variant -> kind -> result
     indicators_agreeing: tuple[int, int]  # matched quantities whose indicator agrees, of all matched
     documents: list[str]
+    subjects_agreeing: tuple[int, int] = (0, 0)  # matched quantities with a gold subject that agrees
+    split: str = "all"
 
     def to_dict(self, details: bool = False) -> dict:
         agree, matched = self.indicators_agreeing
-        return {"documents": self.documents,
+        s_agree, s_matched = self.subjects_agreeing
+        return {"split": self.split, "documents": self.documents,
                 "variants": {v: {k: r.to_dict(details) for k, r in kinds.items()} for v, kinds in self.results.items()},
-                "quantity_indicators": {"agreeing": agree, "matched": matched}}
+                "quantity_indicators": {"agreeing": agree, "matched": matched},
+                "quantity_subjects": {"agreeing": s_agree, "matched": s_matched}}
 
     def to_text(self, details: bool = False) -> str:
         lines = [f"{'':<20}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>5}{'FN':>5}"]
@@ -119,7 +143,9 @@ class Evaluation:
                 lines.append(f"  {kind:<18}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>6}{s.fp:>5}{s.fn:>5}")
         agree, matched = self.indicators_agreeing
         lines.append(f"quantities matched with the gold's indicator: {agree} of {matched}")
-        lines.append(f"documents: {', '.join(self.documents)}")
+        s_agree, s_matched = self.subjects_agreeing
+        lines.append(f"quantities matched with the gold's subject: {s_agree} of {s_matched}")
+        lines.append(f"split {self.split}; documents: {', '.join(self.documents)}")
         if details:
             for variant, kinds in self.results.items():
                 for kind, r in kinds.items():
@@ -177,15 +203,36 @@ def indicator_agreement(gold: Annotations, predicted: Annotations) -> tuple[int,
     return sum(gold.indicators[k] == predicted.indicators[k] for k in matched), len(matched)
 
 
+def subject_agreement(gold: Annotations, predicted: Annotations) -> tuple[int, int]:
+    matched = set(gold.subjects) & set(predicted.items["quantities"])
+    return sum(gold.subjects[k] == predicted.subjects.get(k) for k in matched), len(matched)
+
+
+def read_splits(folder: Path) -> dict[str, set[str]]:
+    """The splits fixed in the gold folder's README: a ```yaml block naming each split's files."""
+    readme = folder / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else ""
+    block = text.split("```yaml splits", 1)[1].split("```", 1)[0] if "```yaml splits" in text else ""
+    raw = yaml.safe_load(block) or {}
+    splits = {name: {Path(str(f)).stem for f in raw.get(name) or ()} for name in ("seeds", "dev", "test")}
+    splits["all"] = {p.stem for p in folder.glob("*.yaml")}
+    return splits
+
+
 # ---------------------------------------------------------------------------- the gold
 
 
-def load_gold(folder: Path, docs: dict[str, Document], registry: Registry, props: Properties) -> Annotations:
-    """Every `*.yaml` of the folder, each checked against its document's sentences and the registry."""
+def load_gold(folder: Path, docs: dict[str, Document], registry: Registry, props: Properties,
+              split: str = "all") -> Annotations:
+    """Every `*.yaml` of the folder (of one split), each checked against its document's sentences
+    and the registry."""
     gold = Annotations()
-    files = sorted(folder.glob("*.yaml"))
+    if split not in SPLITS:
+        raise GoldError(folder, None, f"unknown split {split!r} (one of {', '.join(SPLITS)})")
+    wanted = read_splits(folder)[split]
+    files = sorted(p for p in folder.glob("*.yaml") if p.stem in wanted)
     if not files:
-        raise GoldError(folder, None, "no gold annotation files (*.yaml) here")
+        raise GoldError(folder, None, f"no gold annotation files (*.yaml) here for the split {split!r}")
     for path in files:
         _load_file(path, docs, registry, props, gold)
     return gold
@@ -225,11 +272,19 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
             raise err(f"{text!r} does not occur in the sentence", at)
         return str(text)
 
+    def resolved(term: str) -> str:
+        """A gold `name:N` the registry knows is that entity; a founding event is named by what it founded."""
+        if term.startswith("name:"):
+            info = registry.by_name(term[5:])
+            return str(info.ref) if info is not None else term
+        return _founding(term, registry)
+
     for item in body.get("entities") or ():
         if not isinstance(item, dict):
             raise err(f"an entity is 'surface: type/key', not {item!r}")
         for text, target in ((k, v) for k, v in item.items() if k != LINE):
             for identity in _entity_targets(target, registry, lambda reason, item=item: err(reason, item)):
+                identity = resolved(identity)
                 gold.add("entities", (doc.key, index, identity), f"{here} {surface(text, item)} {identity}")
     for item in body.get("relations") or ():
         if not isinstance(item, list) or len(item) != 3:
@@ -238,18 +293,54 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
         _check_predicate(p, err)
         for term in (s, o):
             _check_term(term, registry, err)
+        s, o = resolved(s), resolved(o)
         gold.add("relations", (doc.key, *props.normal(s, p, o)), f"{doc.key} {s} {p} {o} (sentence {index})")
     for item in body.get("quantities") or ():
         _require(item, ("text", "value", "unit", "indicator"), err)
         key = (doc.key, index, _number(item["value"]), str(item["unit"]))
         gold.add("quantities", key, f"{here} {surface(item['text'], item)} = {key[2]} {key[3]} [{item['indicator']}]")
         gold.indicators[key] = str(item["indicator"])
+        if item.get("subject"):
+            _check_term(str(item["subject"]), registry, lambda reason: err(reason, item))
+            gold.subjects[key] = resolved(str(item["subject"]))
     for item in body.get("dates") or ():
         _require(item, ("text", "value", "precision"), err)
         if item["precision"] not in PRECISIONS:
             raise err(f"precision {item['precision']!r} must be one of {sorted(PRECISIONS)}", item)
         key = (doc.key, index, str(item["value"]), str(item["precision"]), str(item["end"]) if item.get("end") else None)
         gold.add("dates", key, f"{here} {surface(item['text'], item)} = {_date_label(*key[2:])}")
+    if "events" in body:
+        gold.event_documents.add(doc.key)
+    for item in body.get("events") or ():
+        _require(item, ("text", "type", "date"), err)
+        if item["type"] not in EVENT_CLASSES:
+            raise err(f"event type {item['type']!r} must be one of {sorted(EVENT_CLASSES)}", item)
+        event = (doc.key, str(item["type"]), str(item["date"]))
+        label = f"{doc.key} {item['type']} {item['date']} ({surface(item['text'], item)}, sentence {index})"
+        gold.add("events", event, label)
+        roles = item.get("roles") or {}
+        if not isinstance(roles, dict):
+            raise err(f"an event's roles are a mapping of role to entity, not {roles!r}", item)
+        for role, values in ((r, v) for r, v in roles.items() if r != LINE):
+            if role not in ROLES:
+                raise err(f"role {role!r} must be one of {', '.join(ROLES)}", item)
+            for value in values if isinstance(values, list) else [values]:
+                _check_term(str(value), registry, lambda reason: err(reason, item))
+                who = resolved(str(value))
+                gold.add("event roles", (*event, role, who), f"{label} {role} {who}")
+                if item["type"] == "Founding" and role == "object":
+                    gold.add("relations", (doc.key, *props.normal(f"founding:{who}", "establishes", who)),
+                             f"{doc.key} founding:{who} establishes {who} (sentence {index})")
+
+
+def _founding(term: str, registry: Registry) -> str:
+    """`event/K-founding` (the seeds' name of a founding) -> `founding:type/K`, as predictions name it."""
+    kind, _, key = term.partition("/")
+    if kind != "event" or not key.endswith("-founding") or Ref(kind, key) in registry.entities:
+        return term
+    thing = key.removesuffix("-founding")
+    found = next((r for r in registry.entities if r.key == thing), None)
+    return f"founding:{found}" if found else term
 
 
 def _entity_targets(target, registry: Registry, err) -> list[str]:
@@ -330,15 +421,19 @@ def run_pipeline(paths: Paths, docs: list[Document], registry: Registry) -> Run:
     return Run(docs, registry, extraction, curated)
 
 
-def predictions(run: Run, props: Properties, documents: set[str]) -> dict[str, Annotations]:
+def predictions(run: Run, props: Properties, documents: set[str], event_documents: set[str]) -> dict[str, Annotations]:
     """What the pipeline found in the given documents, per variant."""
     by_key = {d.key: d for d in run.docs if d.key in documents}
     entities = run.registry.entities
     found_names = {ref for ref in run.extraction.minted.values() if entities[ref].minted}  # not registry entities
+    facts = run.extraction.facts
+    founded = {f.subject: f.object for f in facts if f.predicate == "establishes" and f.subject.key.endswith("-founding")}
 
     def identity(term: Ref | Concept) -> str:
         if isinstance(term, Concept):
             return f"{term.scheme}/{term.code}"
+        if term in founded:
+            return f"founding:{identity(founded[term])}"
         return f"name:{entities[term].zh}" if term in found_names else str(term)
 
     common = Annotations()
@@ -354,15 +449,34 @@ def predictions(run: Run, props: Properties, documents: set[str]) -> dict[str, A
         key = (doc.key, index, _number(o.value), o.unit)
         common.add("quantities", key, f"{doc.key}#{index} {o.stated} = {key[2]} {key[3]} [{o.indicator.code}]")
         common.indicators.setdefault(key, o.indicator.code)
+        if isinstance(o.subject, Ref | Concept):
+            common.subjects.setdefault(key, identity(o.subject))
     for doc_key, index, d in run.extraction.dates:
         if doc_key in by_key:
             key = (doc_key, index, d.value, d.datatype, d.end_value)
             common.add("dates", key, f"{doc_key}#{index} {d.text} = {_date_label(*key[2:])}")
+    events = _events(facts, entities)
+    for ref, (doc_key, cls, dates) in events.items():
+        if doc_key in event_documents:
+            for date in dates:
+                common.add("events", (doc_key, cls, date), f"{doc_key} {cls} {date} ({ref})")
+    for f in facts:
+        role = ROLE_OF.get(f.predicate)
+        if f.subject in events and role and isinstance(f.object, Ref) and f.evidence.doc in event_documents:
+            doc_key, cls, dates = events[f.subject]
+            if cls == "Founding" and role == "result":
+                continue  # org:resultingOrganization restates what a founding establishes
+            for date in dates:
+                common.add("event roles", (doc_key, cls, date, role, identity(f.object)),
+                           f"{doc_key} {cls} {date} {role} {identity(f.object)} ({f.evidence.method})")
     out = {}
-    for variant, facts in zip(VARIANTS, (run.extraction.facts, run.curated)):
-        found = Annotations(items={**common.items, "relations": {}}, indicators=common.indicators)
-        for f in facts:
+    for variant, variant_facts in zip(VARIANTS, (facts, run.curated)):
+        found = Annotations(items={**common.items, "relations": {}}, indicators=common.indicators,
+                            subjects=common.subjects)
+        for f in variant_facts:
             if f.evidence.doc in by_key and f.predicate != "rdf:type" and isinstance(f.object, (Ref, Concept)):
+                if _is_act(f.subject, entities):
+                    continue  # the roles of a dated act are scored as event roles
                 s, p, o = identity(f.subject), f.predicate, identity(f.object)
                 found.add("relations", (f.evidence.doc, *props.normal(s, p, o)),
                           f"{f.evidence.doc} {s} {p} {o} ({f.evidence.method})")
@@ -370,14 +484,33 @@ def predictions(run: Run, props: Properties, documents: set[str]) -> dict[str, A
     return out
 
 
-def evaluate(paths: Paths | None = None, gold_dir: Path = GOLD) -> Evaluation:
-    """The pipeline against the gold, with and without curation."""
+def _is_act(ref: Ref, entities) -> bool:
+    """An event the extractor minted for a dated act (foundings keep the seeds' relations)."""
+    info = entities.get(ref)
+    return ref.type == "event" and info is not None and info.minted and not ref.key.endswith("-founding")
+
+
+def _events(facts: list[Fact], entities) -> dict[Ref, tuple[str, str, list[str]]]:
+    """Events the facts type and date: event -> (document, class, dates)."""
+    classes = {f.subject: (f.evidence.doc, f.object.lexical) for f in facts
+               if f.subject.type == "event" and f.predicate == "rdf:type" and f.object.lexical in EVENT_CLASSES
+               and (entities.get(f.subject) is None or entities[f.subject].minted)}
+    dates: dict[Ref, list[str]] = {}
+    for f in facts:
+        if f.subject in classes and f.predicate == "dct:date":
+            dates.setdefault(f.subject, []).append(f.object.lexical)
+    return {ref: (doc, cls, dates[ref]) for ref, (doc, cls) in classes.items() if ref in dates}
+
+
+def evaluate(paths: Paths | None = None, gold_dir: Path = GOLD, split: str = "all") -> Evaluation:
+    """The pipeline against the gold (one split of it), with and without curation."""
     paths = paths or Paths()
     props = Properties.from_ontology()
     docs, registry = read_inputs(paths)
-    gold = load_gold(gold_dir, {d.key: d for d in docs}, registry, props)
+    gold = load_gold(gold_dir, {d.key: d for d in docs}, registry, props, split)
     run = run_pipeline(paths, docs, registry)
     documents = {key[0] for kind in KINDS for key in gold.items[kind]}
-    predicted = predictions(run, props, documents)
+    predicted = predictions(run, props, documents, gold.event_documents)
     results = {variant: compare(gold, predicted[variant]) for variant in VARIANTS}
-    return Evaluation(results, indicator_agreement(gold, predicted["rules"]), sorted(documents))
+    return Evaluation(results, indicator_agreement(gold, predicted["rules"]), sorted(documents),
+                      subject_agreement(gold, predicted["rules"]), split)
