@@ -198,18 +198,26 @@ def push_cmd(endpoint, gsp, user, password, data, home) -> None:
 @main.command("ingest")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--title", required=True, help="The document's title, as the publisher gives it.")
-@click.option("--published", required=True, help="Publication date, YYYY-MM-DD: relative dates (昨天, 年底) resolve against it.")
+@click.option("--published", required=True,
+              help="Publication date, YYYY-MM-DD, or YYYY-MM or YYYY when the page gives no day (the date is then "
+                   "marked approximate); relative dates (去年, 昨天) resolve against it at that precision.")
+@click.option("--approximate", is_flag=True,
+              help="The full date given is approximate (a page with no date of its own: the latest date it mentions).")
 @click.option("--source", required=True, help="The URL it was taken from; a changed text from the same URL is a new version.")
 @click.option("--language", required=True, type=click.Choice(["zh", "en"]), help="The language of the text.")
 @click.option("--title-en", default=None, help="An English title, if there is one.")
-@click.option("--publisher", default=None, help="Who published it.")
+@click.option("--publisher", default=None, help="Who published it: a name, as the page gives it.")
+@click.option("--rights", default=None,
+              help="The licence or terms of reuse (CC BY-SA 4.0 …, or that no open licence is stated); shown on "
+                   "the document page and in the dataset description.")
 @paths_option
-def ingest_cmd(file, title, published, source, language, title_en, publisher, data, home) -> None:
+def ingest_cmd(file, title, published, approximate, source, language, title_en, publisher, rights, data, home) -> None:
     """Add a plain-text or HTML document to the sources; the next `sipkg build` includes it."""
     from sipkg.build.ingest import ingest
 
     try:
-        result = ingest(make_paths(data, home), file, title=title, published=published, source=source,
+        result = ingest(make_paths(data, home), file, title=title, published=published, approximate=approximate,
+                        rights=rights, source=source,
                         language=language, title_en=title_en, publisher=publisher)
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None

@@ -83,6 +83,8 @@ class SIP(DefinedNamespace):
     DevelopmentZone: URIRef
     CooperationZone: URIRef
     Subdistrict: URIRef
+    District: URIRef
+    County: URIRef
     Town: URIRef
     Community: URIRef
     # people
@@ -105,6 +107,19 @@ class SIP(DefinedNamespace):
     Reform: URIRef
     Restructuring: URIRef
     Meeting: URIRef
+    Abolition: URIRef
+    Merger: URIRef
+    Transfer: URIRef
+    Renaming: URIRef
+    Approval: URIRef
+    Signing: URIRef
+    Launch: URIRef
+    ConstructionStart: URIRef
+    Completion: URIRef
+    Inauguration: URIRef
+    Expansion: URIRef
+    Listing: URIRef
+    Award: URIRef
     # statistics
     Statistic: URIRef
     # provenance
@@ -170,6 +185,9 @@ class SIP(DefinedNamespace):
     approvedBy: URIRef
     organisedBy: URIRef
     heldIn: URIRef
+    agent: URIRef
+    participant: URIRef
+    concerns: URIRef
     establishes: URIRef
     establishedBy: URIRef
     mergedFunction: URIRef
@@ -191,6 +209,7 @@ class SIP(DefinedNamespace):
     sentenceOf: URIRef
     paragraphOf: URIRef
     inParagraph: URIRef
+    dateApproximate: URIRef
     index: URIRef
     isFurniture: URIRef
     mentions: URIRef

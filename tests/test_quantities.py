@@ -128,6 +128,17 @@ INVENTED = [
      [q("3000个", "3000", "item"), q("1亿元", "100000000", "cny"), q("20万台", "200000", "item")]),
     ("他表示:“今年园区将投入10亿元,新建学校5所。”",
      [q("10亿元", "1000000000", "cny"), q("5所", "5", "item")]),
+    # figures everywhere: densities, shares in words, currency signs, citation markers, divisions
+    ("• 密度1,236人/平方公里(3,201人/平方英里)", [q("1,236人/平方公里", "1236", "person")]),
+    ("• 总计52 平方公里(20 平方英里)", [q("52 平方公里", "52000000", "square-metre")]),
+    ("• 城区常住(2020)215.3[2]万人", [q("215.3[2]万人", "2153000", "person")]),
+    ("地区生产总值(2021)¥4,321.07亿[5]", [q("¥4,321.07亿", "432107000000", "cny")]),
+    ("下级行政区3市辖区、2县级市", [q("3市辖区", "3", "item"), q("2县级市", "2", "item")]),
+    ("集聚了全市超一半的研发机构和近四成独角兽企业,八成以上居民表示满意",
+     [q("超一半", "50", "percent", "more-than"), q("近四成", "40", "percent", "nearly"),
+      q("八成以上", "80", "percent", "more-than")]),
+    ("其中包括三对双胞胎。", [q("三对", "3", "item")]),
+    ("占地38.4公顷,居住1500户。", [q("38.4公顷", "384000", "square-metre"), q("1500户", "1500", "household")]),
 ]
 
 NOT_QUANTITIES = [
@@ -153,6 +164,10 @@ NOT_QUANTITIES = [
     "几十年来,数十家企业落户于此,三年级学生参加了活动",
     "7月25日召开会议,每月15日为开放日",
     "园区节约土地,就近安置",
+    "他对于此事表示1对1辅导,一成不变,成为另一半",
+    "坐标:31°18′N 120°44′E / 31.300°N 120.733°E",
+    "邮政编码215021 电话区号0512 行政区划代码320571",
+    "三县合一,一镇一品",
 ]
 
 
@@ -186,3 +201,9 @@ def test_stated_unit_is_as_written(sentence, stated):
 ])
 def test_opaque_spans_are_names_not_speech(sentence, expected):
     assert opaque_spans(sentence) == expected
+
+
+def test_a_density_keeps_its_denominator_and_a_conversion_is_not_a_second_figure():
+    [density] = find_quantities("• 密度1,236人/平方公里(3,201人/平方英里)")
+    assert (density.per, density.unit, density.value) == ("平方公里", "person", Decimal(1236))
+    assert [x.text for x in find_quantities("面积45平方公里(17平方英里),人口9万人")] == ["45平方公里", "9万人"]

@@ -12,7 +12,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -95,6 +95,7 @@ class Counts:
     period: tuple[str, str] | None
     linksets: dict[tuple[str, str], int]  # (link predicate, target namespace) -> triples
     documents: dict[str, list[ox.Literal]]  # source document -> its titles
+    rights: dict[str, list[ox.Literal]] = field(default_factory=dict)  # source document -> its terms of reuse
 
 
 def count(quads: Iterable[ox.Quad]) -> Counts:
@@ -103,6 +104,7 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
     graphs: Counter = Counter()
     links: Counter = Counter()
     titles: dict[str, list[ox.Literal]] = defaultdict(list)
+    rights: dict[str, list[ox.Literal]] = defaultdict(list)
     years: list[str] = []
     for q in quads:
         graphs[q.graph_name.value] += 1
@@ -132,6 +134,8 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
             instances[o.value].add(s)
         if p.value == DCT_NS + "title" and s.value.startswith(URI_SPACE + "doc/"):
             titles[s.value].append(o)
+        if p.value == DCT_NS + "rights" and s.value.startswith(URI_SPACE + "doc/"):
+            rights[s.value].append(o)
         for node in (s, o):
             if isinstance(node, ox.NamedNode) and node.value.startswith(URI_SPACE + "org/"):
                 connections[node.value] += 1
@@ -154,6 +158,7 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
         period=(min(years), max(years)) if years else None,
         linksets=dict(links),
         documents=dict(titles),
+        rights=dict(rights),
     )
 
 
@@ -216,6 +221,10 @@ def _dataset(d: Description, c: Counts, version: str, when: ox.Literal) -> None:
     d.add(DATASET, DCT_NS + "identifier", ox.Literal(DATASET))
     d.add(DATASET, DCT_NS + "publisher", PUBLISHER)
     d.add(DATASET, DCT_NS + "license", LICENSE)
+    d.add(DATASET, DCT_NS + "rights", *texts(
+        "图谱的结构与抽取结果按 CC BY 4.0 发布;引用的来源原文仍受其发布者条款约束,见各来源命名图的 dct:rights。",
+        "The graph's structure and extractions are published under CC BY 4.0; the quoted source texts keep their "
+        "publishers' terms, given as dct:rights on each source graph."))
     d.add(DATASET, DCT_NS + "language", EU_AUTHORITY + "language/ZHO", EU_AUTHORITY + "language/ENG")
     d.add(
         DATASET,
@@ -286,6 +295,7 @@ def _subsets(d: Description, c: Counts) -> None:
             d.add(graph, DCT_NS + "source", document)
             d.add(graph, PROV_NS + "wasDerivedFrom", document)
             d.add(graph, DCT_NS + "title", *c.documents.get(document, []))
+            d.add(graph, DCT_NS + "rights", *c.rights.get(document, []))
         elif graph in GRAPH_TITLES:
             d.titled(graph, *GRAPH_TITLES[graph])
 

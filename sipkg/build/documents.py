@@ -66,7 +66,7 @@ class Document:
     file: str
     title: str
     title_en: str | None
-    published: dt.date | None
+    published: dt.date | None  # the first day of the period when only a year or a month is known
     language: str
     publisher: str | None
     kind: str | None
@@ -74,10 +74,21 @@ class Document:
     paragraphs: tuple[Paragraph, ...]
     sentences: tuple[Sentence, ...]
     meta: dict = field(default_factory=dict, compare=False, hash=False)
+    published_precision: str = "date"  # gYear, gYearMonth or date: how much of `published` is known
+    published_approximate: bool = False  # the page shows no date of its own: the latest date it mentions
+    rights: str | None = None  # licence or terms of reuse, as the source states them
+    source: str | None = None  # the URL the text was taken from
 
     @property
     def iri(self) -> str:
         return f"{ID}doc/{self.key}"
+
+    @property
+    def published_lexical(self) -> str | None:
+        """The publication date at its precision: 2022, 2022-01 or 2022-01-05."""
+        if self.published is None:
+            return None
+        return self.published.isoformat()[: {"gYear": 4, "gYearMonth": 7}.get(self.published_precision, 10)]
 
     def paragraph_iri(self, index: int) -> str:
         return f"{self.iri}/paragraph/{index}"
@@ -227,13 +238,28 @@ def load_metadata(path: Path) -> list[dict]:
     return entries
 
 
-def _date(value, path: Path, line: int | None) -> dt.date | None:
-    if value is None or isinstance(value, dt.date):
-        return value
+PRECISION = {4: "gYear", 7: "gYearMonth", 10: "date"}  # length of the ISO text -> its precision
+
+
+def parse_published(value) -> tuple[dt.date, str]:
+    """A publication date given as YYYY, YYYY-MM or YYYY-MM-DD: its first day, and its precision.
+    Raises ValueError for anything else."""
+    if isinstance(value, dt.date):
+        return value, "date"
+    text = str(value).strip()
+    if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
+        raise ValueError(text)
+    padded = text + "-01-01"[len(text) - 4:] if len(text) < 10 else text
+    return dt.date.fromisoformat(padded), PRECISION[len(text)]
+
+
+def _date(value, path: Path, line: int | None) -> tuple[dt.date | None, str]:
+    if value is None:
+        return None, "date"
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_published(value)
     except ValueError as e:
-        raise SourceError(path, line, f"published date {value!r} is not YYYY-MM-DD") from e
+        raise SourceError(path, line, f"published date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD") from e
 
 
 def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_line: int | None = None) -> Document:
@@ -247,12 +273,13 @@ def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_li
     paragraphs, sentences = parse_text(key, text, title, language)
     if not any(s.furniture is None for s in sentences):
         raise SourceError(path, None, "no content found: every line reads as page furniture")
+    published, precision = _date(meta.get("published"), meta_file or path, meta_line)
     return Document(
         key=key,
         file=path.name,
         title=title,
         title_en=meta.get("title_en"),
-        published=_date(meta.get("published"), meta_file or path, meta_line),
+        published=published,
         language=language,
         publisher=meta.get("publisher"),
         kind=meta.get("kind"),
@@ -260,6 +287,10 @@ def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_li
         paragraphs=paragraphs,
         sentences=sentences,
         meta=dict(meta),
+        published_precision=precision,
+        published_approximate=bool(meta.get("published_approximate")) or precision != "date",
+        rights=meta.get("rights"),
+        source=meta.get("source"),
     )
 
 

@@ -449,8 +449,8 @@ def predictions(run: Run, props: Properties, documents: set[str], event_document
         key = (doc.key, index, _number(o.value), o.unit)
         common.add("quantities", key, f"{doc.key}#{index} {o.stated} = {key[2]} {key[3]} [{o.indicator.code}]")
         common.indicators.setdefault(key, o.indicator.code)
-        if isinstance(o.subject, Ref | Concept):
-            common.subjects.setdefault(key, identity(o.subject))
+        about = o.subject if isinstance(o.subject, Ref | Concept) else o.area  # the area, unless it says otherwise
+        common.subjects.setdefault(key, identity(about))
     for doc_key, index, d in run.extraction.dates:
         if doc_key in by_key:
             key = (doc_key, index, d.value, d.datatype, d.end_value)

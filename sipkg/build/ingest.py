@@ -33,7 +33,7 @@ from pathlib import Path
 import yaml
 
 from sipkg import yamlfile
-from sipkg.build.documents import SourceError, decode, doc_key, load_metadata, parse_text
+from sipkg.build.documents import SourceError, decode, doc_key, load_metadata, parse_published, parse_text
 from sipkg.build.htmltext import html_to_text, looks_like_html
 from sipkg.paths import Paths
 
@@ -121,9 +121,14 @@ def content_key(text: str) -> str:
 
 
 def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, source: str, language: str,
-           title_en: str | None = None, publisher: str | None = None) -> IngestResult:
-    """Add a document (or a new version of one) to paths.sources; see the module docstring."""
-    published = _published(published)
+           title_en: str | None = None, publisher: str | None = None, rights: str | None = None,
+           approximate: bool = False) -> IngestResult:
+    """Add a document (or a new version of one) to paths.sources; see the module docstring.
+
+    `published` is YYYY, YYYY-MM or YYYY-MM-DD; a year or a month only is an approximate date, and
+    `approximate` marks a full date as one (a page that shows no date of its own)."""
+    published, precision = _published(published)
+    lexical = published.isoformat()[: {"gYear": 4, "gYearMonth": 7}.get(precision, 10)]
     title = unicodedata.normalize("NFC", title.strip())
     if not title:
         raise IngestError(file, None, "--title must not be empty")
@@ -157,7 +162,8 @@ def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, so
     if previous is not None:
         meta_text = _insert_field(meta_text, previous, entries, "replaced_by", key)
     entry = {"file": name, "title": title, "title_en": title_en, "publisher": publisher,
-             "published": published.isoformat(), "language": language, "source": source, "format": fmt,
+             "published": lexical, "published_approximate": True if approximate or precision != "date" else None,
+             "language": language, "source": source, "rights": rights, "format": fmt,
              "ingested": dt.date.today().isoformat(), "version": version,
              "replaces": doc_key(previous["file"]) if previous else None}
     changes: dict[Path, bytes | None] = {
@@ -172,13 +178,11 @@ def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, so
                         doc_key(previous["file"]) if previous else None, moved, **counts)
 
 
-def _published(value: str | dt.date) -> dt.date:
-    if isinstance(value, dt.date):
-        return value
+def _published(value: str | dt.date) -> tuple[dt.date, str]:
     try:
-        return dt.date.fromisoformat(str(value))
+        return parse_published(value)
     except ValueError:
-        raise IngestError("--published", None, f"{value!r} is not a date (YYYY-MM-DD)") from None
+        raise IngestError("--published", None, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
 
 
 def _entries(meta_file: Path) -> list[dict]:

@@ -100,9 +100,15 @@ def document_triples(doc: Document) -> Iterable[tuple]:
     if doc.title_en:
         yield d, DCTERMS.title, Literal(doc.title_en, lang=EN)
     if doc.published:
-        yield d, DCTERMS.issued, Literal(doc.published.isoformat(), datatype=XSD.date)
+        yield d, DCTERMS.issued, Literal(doc.published_lexical, datatype=XSD[doc.published_precision])
+        if doc.published_approximate:
+            yield d, SIP.dateApproximate, Literal(True)
     if doc.publisher:
         yield d, DCTERMS.publisher, Literal(doc.publisher)
+    if doc.rights:
+        yield d, DCTERMS.rights, Literal(doc.rights)
+    if doc.source:
+        yield d, DCTERMS.source, URIRef(doc.source)
     yield d, DCTERMS.language, Literal(doc.language)
     yield d, RDFS.label, Literal(doc.title, lang=ZH)
     yield d, RDF.value, Literal(doc.text)

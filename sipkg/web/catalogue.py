@@ -39,6 +39,7 @@ WELL_KNOWN = {
     "http://purl.org/dc/terms/language": ("语言", "language"),
     "http://purl.org/dc/terms/temporal": ("时间范围", "period covered"),
     "http://purl.org/dc/terms/source": ("来源", "source"),
+    "http://purl.org/dc/terms/rights": ("使用权利", "rights"),
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -9,11 +10,14 @@ from sipkg.build.documents import Document
 from sipkg.build.extract import english
 from sipkg.build.extract.dates import DateMention, find_dates
 from sipkg.build.extract.english import EnglishGazetteer
-from sipkg.build.extract.model import EntityInfo, Fact, Observation, Ref, Value
+from sipkg.build.extract.events import find_events
+from sipkg.build.extract.infobox import infobox_facts
+from sipkg.build.extract.model import EntityInfo, Event, Fact, Observation, Ref, Value
 from sipkg.build.extract.quantities import find_quantities
-from sipkg.build.extract.recognise import HEADS, HEADS_BY_LENGTH, Recogniser, equivalents
+from sipkg.build.extract.recognise import HEADS, HEADS_BY_LENGTH, Candidate, Recogniser, equivalents, non_overlapping
 from sipkg.build.extract.registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
 from sipkg.build.extract.rules import Context, binary_facts, designation_facts, event_facts, founding_facts, function_facts, hosting_facts, named_after_facts, period_facts, plan_facts, practice_facts, topic_of
+from sipkg.build.extract.script import simplified
 from sipkg.build.extract.sentence import SentenceView
 from sipkg.build.extract.statistics import observations
 
@@ -46,7 +50,8 @@ class Extractor:
         its other form (湖西社工委 / 湖西社区工作委员会) already names."""
         info = self.registry.entities.get(ref)
         if info is None:
-            self.registry.add(EntityInfo(ref, cls, name, pinyin_label(name), minted=True))
+            english_name = not any("\u4e00" <= c <= "\u9fff" for c in name)
+            self.registry.add(EntityInfo(ref, cls, name, name if english_name else pinyin_label(name), minted=True))
         elif name != info.zh and name not in info.aliases:
             self.registry.entities[ref] = replace(info, aliases=(*info.aliases, name))
 
@@ -54,19 +59,59 @@ class Extractor:
         """Registry names, then names the recogniser finds (minting keys for new ones)."""
         known = self.gazetteer.find(text)
         found = []
-        for c in self.recogniser.find(text, known):
-            ref = self.minted.get(c.name)
-            if ref is None:
-                ref = next((self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names), None)
-                if ref is None:
-                    taken = {r.key for r in self.registry.entities if r.type == c.type}
-                    ref = Ref(c.type, mint_key(c.name, taken))
-                self.minted[c.name] = ref
-                self._register(c.name, ref, c.cls)
-                self.gazetteer.names[c.name] = ref
-            found.append(Mention(c.start, c.end, c.name, ref))
+        candidates = self.recogniser.coordinated(text, known) + self.recogniser.find(text, known)
+        for c in non_overlapping(candidates):
+            found.append(Mention(c.start, c.end, c.name, self._mint(c)))
         kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
         return sorted(kept + found, key=lambda m: m.start)
+
+    def _mint(self, c: Candidate) -> Ref:
+        """The entity of a recognised name: the one minted for it before, the one its other form
+        names, or a new one with a key minted from the name (then frozen)."""
+        ref = self.minted.get(c.name)
+        if ref is None:
+            ref = next((self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names), None)
+            if ref is None:
+                taken = {r.key for r in self.registry.entities if r.type == c.type}
+                ref = Ref(c.type, mint_key(c.name, taken))
+            self.minted[c.name] = ref
+            self._register(c.name, ref, c.cls)
+            self.gazetteer.names[c.name] = ref
+        return ref
+
+    def _event(self, e: Event, out: Extraction) -> None:
+        """A dated act becomes an event entity with its class, date and participants in their roles.
+
+        A founding is named after what it founded (`{key}-founding`, as the founding rule names it),
+        so both readings of one clause describe one event; other acts after their kind, date and
+        object (or their sentence, when no object is named)."""
+        entities = self.registry.entities
+        obj = next((r for role, r in e.roles if role in ("object", "result")), None)
+        kind = re.sub(r"(?<!^)(?=[A-Z])", "-", e.cls).lower()
+        when = e.date.lexical.lstrip("-") + ("-bce" if e.date.lexical.startswith("-") else "")
+        if e.cls == "Founding" and obj is not None:
+            key = f"{obj.key}-founding"
+        elif obj is not None:
+            key = f"{kind}-{when}-{obj.key}"
+        else:
+            key = f"{kind}-{when}-{e.evidence.doc[:8]}-{e.evidence.start}"
+        ref = Ref("event", key)
+        if ref not in entities:
+            what = entities[obj] if obj in entities else None
+            zh = f"{what.zh}{e.act}" if what else f"{e.date.lexical} {e.act}"
+            en = f"{e.cls} of {what.en}" if what else f"{e.cls}, {e.date.lexical}"
+            self.registry.add(EntityInfo(ref, e.cls, zh, en, minted=True))
+        out.facts.append(Fact(ref, "rdf:type", Value(e.cls, "class"), e.evidence))
+        out.facts.append(Fact(ref, "dct:date", e.date, e.evidence))
+        if e.end is not None:
+            out.facts.append(Fact(ref, "endDate", e.end, e.evidence))
+        for role, who in e.roles:
+            predicate = ROLE_PREDICATES[role]
+            if role == "object" and e.cls == "Founding":
+                predicate = "establishes"
+            out.facts.append(Fact(ref, predicate, who, e.evidence))
+            if predicate == "establishes" and who.type == "org":
+                out.facts.append(Fact(ref, "org:resultingOrganization", who, e.evidence))
 
     def run(self, documents: list[Document], as_of: dict[str, Value] | None = None) -> Extraction:
         """Facts of the documents; `as_of` gives, per document key, the date its 目前 (now) means
@@ -79,17 +124,27 @@ class Extractor:
 
     def _document(self, doc: Document, out: Extraction, as_of: Value | None) -> None:
         entities = self.registry.entities
-        find = EnglishGazetteer(entities).find if doc.language == "en" else self.mentions
-        title_refs = [m.ref for m in find(doc.title)]
+        if doc.language == "en":
+            recogniser = english.EnglishRecogniser(EnglishGazetteer(entities))  # learns the document's abbreviations
+
+            def find(text: str) -> list[Mention]:
+                return recogniser.mentions(text, self._mint)
+        else:
+            find = self.mentions
+        title_refs = [m.ref for m in find(simplified(doc.title))]
         ctx = Context(functions=self.registry.functions)
         ctx.topic_org = next((r for r in title_refs if r.type == "org"), None)
-        views = [SentenceView(doc, s, find(s.text), entities) for s in doc.content_sentences()]
+        topic = title_refs[0] if title_refs else None  # what a clause without a named subject speaks of
+        reading = [replace(s, text=simplified(s.text)) for s in doc.content_sentences()]  # offsets unchanged
+        views = [SentenceView(doc, s, find(s.text), entities) for s in reading]
         places = Counter(m.ref for v in views for m in v.mentions if m.ref.type == "place")
         ctx.topic_place = next((r for r in title_refs if r.type == "place"), None) or (
             places.most_common(1)[0][0] if places else None)
-        reference = doc.published
-        now = as_of or (Value(str(reference.year), "gYear") if reference else None)
-        written = int(as_of.lexical[:4]) if as_of else None  # a reviewed estimate of when the text was written
+        # relative dates resolve at the precision of the publication date: with only its year known,
+        # 去年 resolves and 昨天 does not
+        reference = doc.published if doc.published_precision == "date" else None
+        now = as_of or (Value(str(doc.published.year), "gYear") if doc.published else None)
+        written = int(as_of.lexical[:4]) if as_of else (doc.published.year if doc.published and reference is None else None)
         typed: set[Ref] = set()
         context_year: int | None = None
         paragraph = 0
@@ -105,10 +160,13 @@ class Extractor:
                     method = "recogniser" if info.minted else "registry"
                     ev = v.mention_evidence(m, method, 0.7 if info.minted else 1.0)
                     out.facts.append(Fact(m.ref, "rdf:type", Value(info.cls, "class"), ev))
-            if doc.language == "en":  # names and figures only: the relation rules read Chinese
+            if doc.language == "en":  # names, figures, dated acts; the relation rules read Chinese
                 dates = english.find_dates(v.text, reference)
-                out.observations.extend(
-                    english.observations(v, english.find_quantities(v.text), dates, ctx.topic_place, now))
+                out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
+                self._observations(out, english.observations(v, english.find_quantities(v.text), dates,
+                                                             ctx.topic_place, now))
+                for e in english.find_events(v, dates, topic):
+                    self._event(e, out)
                 continue
             dates = find_dates(v.text, reference=reference, context_year=context_year, written=written)
             out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
@@ -125,18 +183,31 @@ class Extractor:
             out.facts.extend(hosting_facts(v))
             out.facts.extend(function_facts(v, self.registry.functions))
             out.facts.extend(event_facts(v, dates))
+            out.facts.extend(infobox_facts(v, topic))
+            for e in find_events(v, dates, topic):
+                self._event(e, out)
             for item in founding_facts(v, dates, ctx):
                 if isinstance(item, EntityInfo):
                     if item.ref not in entities:
                         self.registry.add(item)
                 else:
                     out.facts.append(item)
-            for item in observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, now):
-                if isinstance(item, Observation):
-                    out.observations.append(item)
-                else:
-                    code, zh, en = item
-                    out.indicators.setdefault(code, (zh, en))
+            self._observations(out, observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, now))
+
+    @staticmethod
+    def _observations(out: Extraction, items) -> None:
+        """Observations into the extraction; indicators minted on the way, (code, zh, en), for review."""
+        for item in items:
+            if isinstance(item, Observation):
+                out.observations.append(item)
+            else:
+                code, zh, en = item
+                out.indicators.setdefault(code, (zh, en))
+
+
+# how an event's roles are written as properties (an object founded is `establishes`, see _event)
+ROLE_PREDICATES = {"agent": "agent", "object": "concerns", "place": "heldIn", "participant": "participant",
+                   "original": "org:originalOrganization", "result": "org:resultingOrganization"}
 
 
 def _class_for(name: str) -> str:

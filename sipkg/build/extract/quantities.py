@@ -4,6 +4,12 @@ Values are converted to a base unit (cny, square-metre, person, year …) with D
 arithmetic; what was written stays in `text` and `stated_unit`. Years (2013年), dates,
 ordinals (第二位), names (十八大, “三集中”, 《…三年计划》) and codes (津B2-20080229-1,
 phone numbers) are not quantities.
+
+Also read: densities (1,472人/平方公里: a count per unit of area, `per` says which), shares
+in words (近六成 60%, 超一半 50%), amounts after a currency sign (¥23,958.34亿), counts of
+administrative divisions without a measure word (5市辖区), a citation marker between a number
+and its unit (663.7[1]万人). A conversion in brackets right after a figure (45平方公里(17平方英里))
+is the same figure, not another one.
 """
 
 from __future__ import annotations
@@ -28,6 +34,7 @@ class Quantity:
     stated_unit: str  # as written, multiplier included: 亿元, 万平方米, 个, %
     approximation: str | None  # about, nearly, more-than, at-least, at-most, less-than, or None
     kind: str  # amount, percent, growth, decline
+    per: str | None = None  # the denominator of a density as written (平方公里 in 1,472人/平方公里)
 
 
 def _units(base: str, factor: Fraction | int, *names: str) -> dict[str, tuple[str, Fraction]]:
@@ -52,9 +59,12 @@ UNITS: dict[str, tuple[str, Fraction]] = {
     **_units("kilogram", 1000, "吨"),
     **_units("kilogram", 1, "公斤", "千克"),
     **_units("percent", 1, "%", "％", "百分之"),
+    **_units("cny", 1, "¥", "￥"),
     **_units("percentage-point", 1, "个百分点", "百分点"),
     **_units("item", 1, "个", "项", "家", "支", "所", "座", "处", "套", "批", "张", "条", "件",
-             "种", "类", "台", "辆", "栋", "幢", "间"),
+             "种", "类", "台", "辆", "栋", "幢", "间", "对"),
+    # administrative divisions counted without a measure word (5市辖区、4县级市), Arabic digits only
+    **_units("item", 1, "市辖区", "县级市", "地级市", "自治县", "县", "镇", "乡"),
     **_units("person", 1, "名", "人", "人次", "位"),
     **_units("household", 1, "户"),
     **_units("session", 1, "场次", "场"),
@@ -87,12 +97,25 @@ HEDGES_AFTER = {
     "以下": "at-most", "以内": "at-most", "之内": "at-most", "内": "at-most",
 }
 
-PERCENT_PREFIX = "百分之"  # 百分之八十五: the only unit written before its number
-# 三年级, 90年代, 年龄, 年轻: 年 starting another word is not a unit
-_NOT_AFTER_UNIT = {"年": "级代龄纪轻"}
+PERCENT_PREFIX = "百分之"  # 百分之八十五: a unit written before its number
+CURRENCY_SIGNS = ("¥", "￥")  # ¥23,958.34亿: so is a currency sign
+PREFIX_UNITS = {PERCENT_PREFIX, *CURRENCY_SIGNS}
+NOUN_UNITS = {"市辖区", "县级市", "地级市", "自治县", "县", "镇", "乡"}  # the unit is what is counted
+# 三年级, 90年代, 年龄, 年轻: 年 starting another word is not a unit; 对于, 对象, 1对1 are not pairs
+_NOT_AFTER_UNIT = {"年": "级代龄纪轻", "对": "于象话接外口应比待照称策标0-9一二三四五六七八九十",
+                   "县": "城委级域", "镇": "区街政", "乡": "镇村土亲"}
 _UNIT = "|".join(
     re.escape(u) + (f"(?![{_NOT_AFTER_UNIT[u]}])" if u in _NOT_AFTER_UNIT else "")
-    for u in sorted(UNITS, key=len, reverse=True) if u != PERCENT_PREFIX
+    for u in sorted(UNITS, key=len, reverse=True) if u not in PREFIX_UNITS
+)
+# 1,472人/平方公里, 2,420人每平方公里: a density; its denominator is an area unit
+_PER = re.compile(r"\s?(?:/|每)\s?(?P<per>平方公里|平方千米|km²|平方米|㎡|公顷)")
+# 45平方公里(17平方英里): a conversion of the figure before, in brackets
+_CONVERSION = re.compile(r"\s?[(（]\s?[约]?[0-9０-９][^()（）]{0,30}[)）]")
+# 近六成, 超一半, 半数以上: shares in words
+_SHARE = re.compile(
+    r"(?P<tenths>[一二三四五六七八九])成(?![为立功员本果熟就长都交型效绩片套批群年人事语不份分])"
+    r"|(?<![另多大小前后上下])(?P<half>一半|半数)"
 )
 _CN_DIGITS = "".join(DIGITS)
 _CN_START = "".join(c for c, v in DIGITS.items() if v) + "十"  # not 〇/零: 零件, 零售
@@ -101,8 +124,9 @@ _NUMERAL = re.compile(
     rf"|(?P<chinese>[{_CN_START}][{CHINESE_NUMERAL_CHARS}]*(?:点[{_CN_DIGITS}]+[万亿]*)?"
     r"|(?<=百分之)百)"
 )
-# 10多项, 1000多万元, 8.1万余人, 1万多亿元: 余/多 before, inside or after the multiplier
-_TAIL = r"(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?(?P<mult2>[万亿]*)"
+# 10多项, 1000多万元, 8.1万余人, 1万多亿元: 余/多 before, inside or after the multiplier;
+# 663.7[1]万人: a citation marker between the number and its unit
+_TAIL = r"(?:\[\d{1,3}\])?(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?(?P<mult2>[万亿]*)"
 _TAIL_WITH_UNIT = re.compile(rf"{_TAIL}\s?(?P<unit>{_UNIT})")
 _TAIL_BARE = re.compile(_TAIL)
 _RANGE = re.compile(RANGE_SEPARATOR)
@@ -140,12 +164,37 @@ def find_quantities(sentence: str) -> list[Quantity]:
     """Every quantity in the sentence, sorted by start, non-overlapping (longest reading wins)."""
     names = opaque_spans(sentence)
     found: list[Quantity] = []
+    skip = 0  # the end of the last figure, or of the conversion in brackets after it
     for m in _NUMERAL.finditer(sentence):
-        if found and m.start() < found[-1].end:
+        if m.start() < skip:
             continue
         q = _quantity_at(sentence, m, names, found[-1].end if found else 0)
         if q is not None:
             found.append(q)
+            conversion = _CONVERSION.match(sentence, q.end) if q.unit else None
+            skip = conversion.end() if conversion else q.end
+    shares = [s for s in _shares(sentence, names)
+              if not any(q.start < s.end and s.start < q.end for q in found)]
+    return sorted(found + shares, key=lambda q: q.start)
+
+
+def _shares(sentence: str, names: list[tuple[int, int]]) -> list[Quantity]:
+    """近六成 (60 percent), 超一半 / 半数以上 (50 percent): shares written in words."""
+    found = []
+    for m in _SHARE.finditer(sentence):
+        start, end = m.start(), m.end()
+        if inside(names, start) or (start and sentence[start - 1] in CHINESE_NUMERAL_CHARS + "第"):
+            continue
+        value = Decimal(DIGITS[m["tenths"]] * 10) if m["tenths"] else Decimal(50)
+        approximation = None
+        after = _AFTER.match(sentence, end)
+        if after and _after_applies(after.group(), "percent"):
+            approximation, end = HEDGES_AFTER[after.group()], after.end()
+        before = _BEFORE.search(sentence, max(0, start - _LONGEST_HEDGE), start)
+        if before and _before_applies(sentence, before, "percent"):
+            approximation, start = HEDGES_BEFORE[before.group()], before.start()
+        found.append(Quantity(start, end, sentence[start:end], value, None, "percent",
+                              m.group(), approximation, _kind(sentence[max(0, start - 5) : start], "percent")))
     return found
 
 
@@ -174,11 +223,16 @@ def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
     unit = last.unit
     if unit is None and sentence.endswith(PERCENT_PREFIX, 0, start):
         unit, start = PERCENT_PREFIX, start - len(PERCENT_PREFIX)
+    elif unit is None and start and sentence[start - 1] in CURRENCY_SIGNS:
+        unit, start = sentence[start - 1], start - 1
     base, factor = UNITS[unit] if unit else ("", Fraction(1))
     if not _plausible(sentence, low, high, unit, base):
         return None
 
     end = last.end
+    per = _PER.match(sentence, end) if base in COUNT_UNITS else None
+    if per:
+        end = per.end()
     approximation = HEDGES_AFTER[last.more] if last.more else None
     after = _AFTER.match(sentence, end)
     if after and _after_applies(after.group(), base):
@@ -203,8 +257,10 @@ def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
     return Quantity(
         start=start, end=end, text=sentence[start:end],
         value=_to_base(value, factor), upper=_to_base(upper, factor) if upper is not None else None,
-        unit=base, stated_unit=last.multiplier + (unit or ""),
+        unit=base,
+        stated_unit=unit + last.multiplier if unit in CURRENCY_SIGNS else last.multiplier + (unit or ""),
         approximation=approximation, kind=_kind(sentence[max(0, start - 5) : start], base),
+        per=per["per"] if per else None,
     )
 
 
@@ -240,6 +296,8 @@ def _plausible(sentence: str, low: _Reading, high: _Reading | None, unit: str | 
         return False
     if unit == "日" and not sentence.startswith(("内", "以内", "之内"), (high or low).end):
         return False  # 25日 is a day of the month; 15日内 is a duration
+    if unit in NOUN_UNITS and any(r.chinese for r in readings):
+        return False  # 三县, 一镇: words and names; 5市辖区 counts
     if unit in WORD_FORMING_UNITS and any(
         r.chinese and not set(r.numeral + r.multiplier) & set("十百千万亿") for r in readings
     ):

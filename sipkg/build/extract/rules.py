@@ -32,6 +32,36 @@ class Binary:
     confidence: float = 0.9
 
 
+# The structure of places and bodies and its changes: 甲下辖乙、丙, 甲隶属于乙, 甲划归乙管理,
+# 甲是乙下辖的一个街道, 撤甲设乙, 乙由甲更名而来. A place is partOf a place, a body
+# subOrganisationOf a body; a new unit replaces the one it was made from.
+_GAP = r"[^。;,\uff0c不未{EC}]"  # characters of one clause, with no negation among them
+_UNIT = r"(?:街道办事处|街道|镇|乡|社区|村|县级市|市辖区|区|县|市|省|片区|功能区|板块|组成部分|一部分)"
+_BODY = r"(?:下属|直属|所属|内设)的?(?:机构|单位|部门|事业单位|企业)"
+_HOLDS = _GAP + r"{0,8}?(?:下辖|管辖|辖有|共辖)(?:着|了)?" + _GAP + r"{0,12}?"
+_BELONGS = _GAP + r"{0,4}?(?:隶属|归属|从属|属于)于?"
+_TRANSFERRED = _GAP + r"{0,4}?(?:划归|划入)"
+_IS_OF = r"[,\uff0c]?(?:是|为)(?P<b>{E})"
+# 甲是乙的一个街道; 甲是乙下辖的一个街道办事处 (the unit may itself be a name: 街道办事处)
+_DEPENDENT = (r"(?:(?:下辖|管辖|所辖|下属)的(?:一个|一座|一所)?" + _GAP + r"{0,8}?(?:" + _UNIT + r"|{E})"
+              r"|的(?:一个|一座|一所)?" + _GAP + r"{0,8}?" + _UNIT + r")(?=[。;,\uff0c]|$)")
+_ABOLISHED = r"撤(?:销|并)?了?(?P<b>{ES})[,\uff0c、]?(?:并|同时)?(?:设立?|建立?|组建|成立|新设|建)(?P<a>{ES})"
+_MADE_FROM = r"(?P<a>{E})[^。;{EC}]{0,6}?由(?P<b>{ES})" + _GAP + r"{0,4}?(?:改设|更名|改名|改制|改建|撤并|合并)"
+_RENAMED = r"(?P<b>{E})" + _GAP + r"{0,8}?(?:更名|改名|改设|改称)为(?P<a>{E})"
+STRUCTURE = [
+    Binary("holds-places", r"(?P<b>{E})" + _HOLDS + r"(?P<a>{ES})", "partOf", (PLACE,), (PLACE,), 0.85),
+    Binary("holds-bodies", r"(?P<b>{E})" + _HOLDS + r"(?P<a>{ES})", "subOrganisationOf", (ORG,), (ORG,), 0.8),
+    Binary("belongs-place", r"(?P<a>{ES})" + _BELONGS + r"(?P<b>{E})", "partOf", (PLACE, SITE), (PLACE,), 0.85),
+    Binary("belongs-body", r"(?P<a>{ES})" + _BELONGS + r"(?P<b>{E})", "subOrganisationOf", (ORG,), (ORG,), 0.85),
+    Binary("transferred-place", r"(?P<a>{ES})" + _TRANSFERRED + r"(?P<b>{E})", "partOf", (PLACE, SITE), (PLACE,), 0.8),
+    Binary("transferred-body", r"(?P<a>{ES})" + _TRANSFERRED + r"(?P<b>{E})", "subOrganisationOf", (ORG,), (ORG,), 0.8),
+    Binary("dependent-place", r"(?P<a>{E})" + _IS_OF + _DEPENDENT, "partOf", (PLACE, SITE), (PLACE,), 0.9),
+    Binary("dependent-body", r"(?P<a>{E})" + _IS_OF + _BODY, "subOrganisationOf", (ORG,), (ORG,), 0.85),
+    Binary("abolished-for", _ABOLISHED, "replaces", (PLACE, ORG), (PLACE, ORG), 0.85),
+    Binary("made-from", _MADE_FROM, "replaces", (PLACE, ORG), (PLACE, ORG), 0.85),
+    Binary("renamed-to", _RENAMED, "replaces", (PLACE, ORG), (PLACE, ORG), 0.8),
+]
+
 BINARY = [
     Binary("dispatched-agency", r"(?P<a>{E})是(?P<b>{E})的派出机构", "dispatchedAgencyOf", (ORG,), (ORG,)),
     Binary("service-window", r"(?P<a>{QE})作为(?P<b>{QE})的服务窗口", "serviceWindowOf", (ORG, SITE), (ORG,)),
@@ -43,6 +73,7 @@ BINARY = [
     Binary("held-in", r"(?P<a>{QE})在(?P<b>{E})(?:举行|召开|举办)", "heldIn", (EVENT,), (PLACE,)),
     Binary("organised-by", r"(?P<b>{E})(?:举办|主办|召开)了?(?P<a>{QE})", "organisedBy", (EVENT,), (ORG,)),
     Binary("subdivision", r"(?P<b>{E})[^。]*?下辖[^。,]*?(?P<a>{E})", "locatedIn", (PLACE,), (PLACE,)),
+    *STRUCTURE,
     Binary("listed-as-part", r"将(?P<a>{QE})列为[^。]*?(?P<b>{E})之一", "partOf", (PLAN, PROG), (PLAN, PROG)),
     Binary("first-volume", r"(?P<a>{QE})作为(?P<b>{E})?[^。]*?(?:首部|第一本|第一部)", "partOf", (PUB,), (PUB,), 0.85),
     Binary("edited-by", r"(?P<b>{E})主编了?(?P<a>{QE})", "issuedBy", (PUB,), (ORG,)),
