@@ -209,7 +209,6 @@ class SIP(DefinedNamespace):
     sentenceOf: URIRef
     paragraphOf: URIRef
     inParagraph: URIRef
-    dateApproximate: URIRef
     index: URIRef
     isFurniture: URIRef
     mentions: URIRef

@@ -114,8 +114,8 @@ def test_each_source_graph_is_a_subset_citing_its_document(stored, graph, data_g
 def test_the_dataset_says_where_its_endpoint_dumps_and_identifiers_are(stored, manifest):
     assert values(stored, DATASET, VOID + "sparqlEndpoint") == [ox.NamedNode(f"{BASE}/sparql")]
     assert values(stored, DATASET, VOID + "uriSpace") == [ox.Literal(f"{BASE}/id/")]
-    dumps = {d.value for d in values(stored, DATASET, VOID + "dataDump")}
-    assert dumps == {dumps.download_url(manifest["version"], f["name"]) for f in manifest["files"]}
+    dumped = {d.value for d in values(stored, DATASET, VOID + "dataDump")}
+    assert dumped == {dumps.download_url(manifest["version"], f["name"]) for f in manifest["files"]}
     assert values(stored, DATASET, namespaces.OWL_NS + "versionInfo") == [ox.Literal(manifest["version"])]
     examples = values(stored, DATASET, VOID + "exampleResource")
     assert ox.NamedNode(f"{BASE}/id/org/sip-administrative-committee") in examples

@@ -20,14 +20,28 @@ def test_sources_are_kept_exactly_as_received():
     shared = PROJECT.parent / "shared" / "sources"
     if not shared.exists():
         pytest.skip("the shared sources are not beside the checkout")
-    for f in shared.iterdir():
+    for f in shared.glob("*.txt"):
         assert (SOURCES / f.name).read_bytes() == f.read_bytes()
 
 
-def test_both_documents_are_read_with_their_metadata(docs):
-    assert set(docs) == {"b8b52a2e8e474372", "f193373a2751c50a"}
+def test_the_corpus_documents_are_their_bodies_as_published():
+    corpus = PROJECT.parent / "shared" / "corpus"
+    if not corpus.exists():
+        pytest.skip("the shared corpus is not beside the checkout")
+    stored = {f.read_text(encoding="utf-8") for f in SOURCES.glob("0*.txt")}
+    for f in corpus.glob("[0-9]*.txt"):
+        body = unicodedata.normalize("NFC", f.read_text(encoding="utf-8").split("\n---\n", 1)[1])
+        assert body in stored or body + "\n" in stored, f.name
+
+
+def test_the_documents_are_read_with_their_metadata(docs):
+    assert len(docs) == 18 and {"b8b52a2e8e474372", "f193373a2751c50a"} <= set(docs)
     assert str(docs["b8b52a2e8e474372"].published) == "2014-07-25"
     assert docs["f193373a2751c50a"].title.startswith("苏州工业园区管理委员会")
+    jinjihu = docs["c4bf591332ef325e"]  # an encyclopedia page: a year only, marked approximate
+    assert (jinjihu.published_lexical, jinjihu.published_precision, jinjihu.published_approximate) == (
+        "2022", "gYear", True)
+    assert "CC BY-SA 4.0" in jinjihu.rights and jinjihu.source.startswith("https://")
 
 
 def test_text_is_nfc_and_sentences_are_exact_slices(docs):
@@ -75,6 +89,24 @@ def test_footer_after_the_last_line_of_prose_is_furniture():
     assert [s.furniture for s in sentences] == [None, "share", "footer"]
 
 
+def test_bullets_are_a_menu_only_above_everything_else():
+    text = "• 首页\n• 手机版\n湖滨街道\n面积\n• 总计12平方公里\n• 户籍人口3.1万人\n"
+    _, sentences = parse_text("t", text)
+    assert [s.furniture for s in sentences] == ["navigation", "navigation", None, None, None, None]
+
+
+def test_an_infobox_page_has_no_footer_by_position():
+    text = "湖滨街道\n坐标:31°N 120°E(湖滨街道)\n上级行政区某某市\n邮政编码215000\n"
+    _, sentences = parse_text("t", text)
+    assert [s.furniture for s in sentences] == [None, None, None, None]
+
+
+def test_a_sentence_broken_across_lines_is_prose_to_its_end():
+    text = "记者走进新城大厦,听这位总经理介绍新加坡的社区服务,很有感触。\n正像在场的副处长所说,\n这很值得借鉴。\n"
+    _, sentences = parse_text("t", text)
+    assert [s.furniture for s in sentences] == [None, None, None]
+
+
 def test_offsets_count_code_points_not_bytes():
     text = "标题\n  第一句话。第二句话!\n"
     paragraphs, sentences = parse_text("t", text)
@@ -110,7 +142,7 @@ def test_a_broken_source_says_file_and_reason(tmp_path, body, message):
 @pytest.mark.parametrize("meta, message", [
     ("- file: missing.txt\n  title: x\n", "does not exist"),
     ("- file: a.txt\n", "needs at least"),
-    ("- file: a.txt\n  title: x\n  published: 25/07/2014\n", "not YYYY-MM-DD"),
+    ("- file: a.txt\n  title: x\n  published: 25/07/2014\n", "not YYYY, YYYY-MM or YYYY-MM-DD"),
     ("- file: a.txt\n  title: [unclosed\n", "invalid YAML"),
     ("- file: a.txt\n  title: x\n- file: a.txt\n  title: y\n", "same key"),
 ])

@@ -115,6 +115,18 @@ def test_registry_entities_keep_their_keys(text, expected):
     assert [(m.text, str(m.ref)) for m in r.view(text).mentions] == expected
 
 
+def test_year_relative_dates_need_only_the_year_of_publication():
+    found = english.find_dates("Yesterday, 300 years ago, and last year.", None, 2000)
+    assert [(d.text, d.value) for d in found] == [("300 years ago", "1700"), ("last year", "1999")]
+
+
+def test_a_dated_act_is_named_later_without_its_year():
+    r = Reader()
+    r.view("Parliament passed the Varnia Water Act 1972.")
+    assert [m.text for m in r.view("Under the Varnia Water Act, rivers are public.").mentions] == [
+        "Varnia Water Act 1972"]
+
+
 def test_a_document_defines_abbreviations_and_short_names_for_later_sentences():
     r = Reader()
     first = r.view("The Kestrel Rowing Association (KRA) was set up by King Ordo.")

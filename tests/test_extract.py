@@ -69,9 +69,9 @@ def test_keys_for_new_names_are_pinyin_and_unique():
 
 
 def test_new_institutions_are_recognised_and_typed():
-    ex = extract("7月上旬,湖东社工委联合金鸡湖街道举办第三届邻里节,吸引3000余名居民参加。")
+    ex = extract("7月上旬,湖东社工委联合白鹭洲街道举办第三届邻里节,吸引3000余名居民参加。")
     assert ex.minted["湖东社工委"] == Ref("org", "hu-dong-she-gong-wei")
-    assert ex.minted["金鸡湖街道"] == Ref("place", "jin-ji-hu-jie-dao")
+    assert ex.minted["白鹭洲街道"] == Ref("place", "bai-lu-zhou-jie-dao")
     types = {(f.subject.key, f.object.lexical) for f in ex.facts if f.predicate == "rdf:type"}
     assert ("hu-dong-she-gong-wei", "CommunityWorkCommittee") in types
 

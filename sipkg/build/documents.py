@@ -150,7 +150,7 @@ def looks_like_prose(line: str) -> bool:
 def _article_line(line: str) -> bool:
     """A paragraph of an article: long running text that ends a sentence."""
     s = CITATION.sub("", line.strip())
-    return len(s) >= 40 and s[-1] in SENTENCE_END + "."
+    return len(s) >= 20 and s[-1] in SENTENCE_END + "."
 
 
 def mark_furniture(lines: list[str]) -> list[str | None]:

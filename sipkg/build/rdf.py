@@ -101,8 +101,10 @@ def document_triples(doc: Document) -> Iterable[tuple]:
         yield d, DCTERMS.title, Literal(doc.title_en, lang=EN)
     if doc.published:
         yield d, DCTERMS.issued, Literal(doc.published_lexical, datatype=XSD[doc.published_precision])
-        if doc.published_approximate:
-            yield d, SIP.dateApproximate, Literal(True)
+        if doc.published_approximate:  # the page shows no date of its own, or only its year or month
+            yield d, SKOS.note, Literal("发布日期为估计(页面未注明日期,取其提到的最近日期,或只知年月)", lang=ZH)
+            yield d, SKOS.note, Literal("Publication date approximate: the page shows no date of its own "
+                                        "(the latest date it mentions), or only its year or month", lang=EN)
     if doc.publisher:
         yield d, DCTERMS.publisher, Literal(doc.publisher)
     if doc.rights:

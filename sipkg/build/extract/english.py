@@ -275,7 +275,8 @@ class EnglishRecogniser:
 
     # -- the candidates
     def _candidates(self, text: str, known: list[Mention]) -> list[Candidate]:
-        found = [*self._headed(text), *self._countries(text), *self._persons(text), *self._learned(text)]
+        # what the document defined comes first: on an equal span it names the entity (… Act -> … Act 1960)
+        found = [*self._learned(text), *self._headed(text), *self._countries(text), *self._persons(text)]
         found += self._regions(text, [*known, *found])
         found = [c for c in found if not _blocked_by(c, known)]
         kept = _non_overlapping(found)
@@ -330,6 +331,9 @@ class EnglishRecogniser:
         for c in kept:
             if c.type == "person" and c.name.split()[0] in ROYAL:  # King Helu … Helu
                 self.learned.setdefault(c.name.split(maxsplit=1)[1], (c.name, c.type, c.cls))
+            dated = re.fullmatch(r"(?P<short>.+ (?:Act|Law|Ordinance)) \d{4}", c.name)
+            if dated:  # the People's Association Act 1960 … the People's Association Act
+                self.learned.setdefault(dated.group("short"), (c.name, c.type, c.cls))
         named = [(c.end, c.name, c.type, c.cls) for c in kept if c.type != "person"]
         named += [(m.end, m.text, m.ref.type, "") for m in known]
         for end, name, type_, cls in named:
@@ -618,25 +622,26 @@ def iso_year(year: int) -> str:
     return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
 
 
-def find_dates(sentence: str, reference: date | None = None) -> list[DateMention]:
+def find_dates(sentence: str, reference: date | None = None, year: int | None = None) -> list[DateMention]:
     """Dates at the precision written: years (in 1994, 514 BC -> -0513), months (June 2024), days
     (1 July 1960, July 1, 1960), decades (the 1950s -> 1950–1959; the 1950s and 1960s ->
     1950–1969), year ranges (960-1279), and yesterday, this year, last year, N years ago resolved
-    against the publication date. A year inside a name (… Act 1960) is not a date."""
+    against the publication date (`reference`; when only its year is known, `year` resolves the
+    year-relative ones and yesterday stays unread). A year inside a name (… Act 1960) is not a date."""
     out: list[DateMention] = []
     taken: list[tuple[int, int]] = []
     for kind, pattern in DATE_PATTERNS:
         for m in pattern.finditer(sentence):
             if any(m.start() < b and a < m.end() for a, b in taken):
                 continue
-            mention = _date(kind, m, sentence, reference)
+            mention = _date(kind, m, sentence, reference, reference.year if reference else year)
             if mention is not None:
                 out.append(mention)
                 taken.append((m.start(), m.end()))
     return sorted(out, key=lambda d: d.start)
 
 
-def _date(kind: str, m: re.Match, sentence: str, reference: date | None) -> DateMention | None:
+def _date(kind: str, m: re.Match, sentence: str, reference: date | None, now: int | None) -> DateMention | None:
     start, end = m.start(), m.end()
 
     def mention(value: str, datatype: str, end_value: str | None = None, qualifier: str | None = None,
@@ -681,16 +686,18 @@ def _date(kind: str, m: re.Match, sentence: str, reference: date | None) -> Date
         b = end - (1 if m["close"] else 0)
         return mention(iso_year(int(first)), "gYear", iso_year(last), a=a, b=b)
     if kind == "ago":
-        if reference is None:
+        if now is None:
             return None
-        return mention(iso_year(reference.year - int(m["n"].replace(",", ""))), "gYear", relative=True)
+        return mention(iso_year(now - int(m["n"].replace(",", ""))), "gYear", relative=True)
     if kind == "relative":
         word = m["relative"].lower()
-        if reference is None:
-            return None
         if word in RELATIVE_DAYS:
+            if reference is None:
+                return None
             return mention((reference + timedelta(days=RELATIVE_DAYS[word])).isoformat(), "date", relative=True)
-        return mention(str(reference.year + RELATIVE_YEARS[word]), "gYear", relative=True)
+        if now is None:
+            return None
+        return mention(iso_year(now + RELATIVE_YEARS[word]), "gYear", relative=True)
     # a bare year
     year = int(m["year"])
     before = sentence[:start]
@@ -1043,5 +1050,5 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
             yield Fact(a, "locatedIn", b, v.evidence(m.start("a"), m.end("b"), "rule:address-en", 0.8))
 
 
-__all__ = ["EC", "EnglishGazetteer", "EnglishRecogniser", "find_dates", "find_events", "find_quantities",
+__all__ = ["EnglishGazetteer", "EnglishRecogniser", "find_dates", "find_events", "find_quantities",
            "iso_year", "observations", "relation_facts", "singular"]

@@ -161,10 +161,11 @@ class Extractor:
                     ev = v.mention_evidence(m, method, 0.7 if info.minted else 1.0)
                     out.facts.append(Fact(m.ref, "rdf:type", Value(info.cls, "class"), ev))
             if doc.language == "en":  # names, figures, dated acts; the relation rules read Chinese
-                dates = english.find_dates(v.text, reference)
+                dates = english.find_dates(v.text, reference, year=doc.published.year if doc.published else None)
                 out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
                 self._observations(out, english.observations(v, english.find_quantities(v.text), dates,
-                                                             ctx.topic_place, now))
+                                                             ctx.topic_place, now, subject_default=topic))
+                out.facts.extend(english.relation_facts(v, topic))
                 for e in english.find_events(v, dates, topic):
                     self._event(e, out)
                 continue

@@ -140,6 +140,7 @@ MAX_TOKENS = 6
 TITLES = ("书记", "市长", "区长", "县长", "省长", "镇长", "主任", "主席", "总理", "部长", "局长", "院长", "校长",
           "董事长", "总经理", "经理", "处长", "秘书长", "大使", "总裁", "行长", "会长", "社长", "台长", "教授",
           "先生", "女士", "小姐", "议员", "委员长")
+TOPONYM = re.compile(r"(?P<stem>[\u4e00-\u9fff]{1,3}[湾湖港浦塘泾浜桥庄苑墩岛洲])(?P<head>社区|街道|镇|村)")
 # nouns for groups of people: 治安义工、反扒志愿者大队 lists kinds of teams, not names sharing a head
 PEOPLE = ("义工", "志愿者", "人员", "居民", "群众", "民警", "干部", "职工", "员工", "党员", "学生", "专家")
 # nouns that name a category of bodies; before a head word they make a description, not a name
@@ -198,7 +199,26 @@ class Recogniser:
             if candidate and candidate.name not in self.known and not _inside_mention(candidate, mentions):
                 found.append(candidate)
         found += [c for c in self._persons(tokens) if not _inside_mention(c, mentions)]
+        starts = {a for a, _, _, _ in tokens}
+        found += [c for c in self._toponyms(text, mentions, starts) if not _inside_mention(c, mentions)]
         return non_overlapping(found)
+
+    def _toponyms(self, text: str, mentions=(), starts: set[int] = frozenset()) -> list[Candidate]:
+        """Local names the segmenter cuts apart (玲珑|湾|社区): a short name ending in a landform or
+        settlement character (湾 湖 港 浦 塘 桥 苑 …) before a community, subdistrict or town head."""
+        found = []
+        for m in TOPONYM.finditer(text):
+            start = max([m.start()] + [k.end for k in mentions if m.start() < k.end < m.start("head")])
+            while starts and start not in starts and start < m.start("head"):
+                start += 1  # 联合|白鹭洲街道: a name begins where a word does
+            name, head = text[start:m.end()], m.group("head")  # 园区|玲珑湾社区: not into a known name
+            if len(name) - len(head) < 2:
+                continue
+            if name in self.known or m.group("stem")[0] in NOT_NAME_CHARS or m.group("stem") in self.known:
+                continue
+            type_, cls = HEADS[head]
+            found.append(Candidate(start, m.end(), name, type_, cls))
+        return found
 
     def _persons(self, tokens) -> list[Candidate]:
         """People named beside their title: 市长吴庆文, 区委书记 方文浜, 谢易涵小姐. A person's name is a
@@ -247,6 +267,8 @@ class Recogniser:
             kind = next(h for h in HEADS_BY_LENGTH if bare.endswith(h))
             type_, cls = HEADS[kind]
             weak = bare.endswith(tuple(WEAK_HEADS)) or head.startswith("社区")  # 城市、农村社区: no names
+            if type_ == "site" and not counted and not whole:
+                continue  # 甲、乙、丙大桥: a list of sights ends with one bridge; facilities need a count
             for at, word in parts:
                 if len(word) < 2 or word in GENERIC or word in self.known or len(word) > 8 or "的" in word or (
                         word.endswith(PEOPLE)) or (
@@ -255,7 +277,8 @@ class Recogniser:
             else:
                 for i, (at, word) in enumerate(parts):
                     end = m.end() if i == len(parts) - 1 and m.group("count") is None else at + len(word)
-                    name = word if word.endswith(bare) else word + head  # 甲大学、乙大学等: whole names
+                    own_head = not counted and word.endswith(tuple(HEADS_BY_LENGTH))  # 甲艺术中心、乙文化中心
+                    name = word if word.endswith(bare) or own_head else word + head  # 甲大学、乙大学等: whole names
                     c = Candidate(at, end, name, type_, cls)
                     if not _inside_mention(c, mentions):
                         found.append(c)
