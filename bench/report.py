@@ -228,8 +228,8 @@ def plot(sizes: dict, target: Path) -> bool:
 def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
     m = raw.get("machine", {})
     lines = ["# sipkg benchmark results", ""]
-    lines += [f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gb', '?')} GB, "
-              f"{m.get('os', '?')}, Python {m.get('python', '?')}.",
+    lines += [(f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gb', '?')} GB, "
+              f"{m.get('os', '?')}, Python {m.get('python', '?')}."),
               "Versions: " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()) + ".",
               f"Settings: {json.dumps(raw.get('settings', {}))}.", ""]
     lines += ["## Goals", "", "| goal | measured | verdict |", "|---|---|---|"]

@@ -19,8 +19,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sipkg.store import builds
 from sipkg.paths import PROJECT
+from sipkg.store import builds
 
 from . import generate, peers, workload
 from .client import Client, hammer
@@ -70,9 +70,9 @@ def versions() -> dict:
     if peers_python.exists():
         found["rdflib-endpoint"] = subprocess.run(
             [str(peers_python), "-c", "from importlib.metadata import version; print(version('rdflib-endpoint'))"],
-            capture_output=True, text=True).stdout.strip()
+            check=False, capture_output=True, text=True).stdout.strip()
     if shutil.which("virtuoso-t"):
-        out = subprocess.run(["virtuoso-t", "-?"], capture_output=True, text=True)
+        out = subprocess.run(["virtuoso-t", "-?"], check=False, capture_output=True, text=True)
         line = next((s for s in (out.stdout + out.stderr).splitlines() if "Version" in s), "")
         found["virtuoso"] = line.strip()
     return found
@@ -193,8 +193,8 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
         ]:
             if (server := start(fleet, name, starter, result["errors"])) is not None:
                 servers[name] = server
-        if size <= settings.rdflib_max:
-            if (server := start(fleet, "rdflib", lambda: peers.rdflib_endpoint(nq, logs), result["errors"])):
+        if size <= settings.rdflib_max and (
+                server := start(fleet, "rdflib", lambda: peers.rdflib_endpoint(nq, logs), result["errors"])):
                 servers["rdflib"] = server
         if settings.virtuoso:
             try:
@@ -248,7 +248,7 @@ def template_sample(params: dict, per_template: int = 3) -> list[workload.Query]
 
 def summarise(samples: list[float]) -> dict:
     ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
     return {"median": statistics.median(ordered), "p95": p95, "n": len(ordered)}
 
 

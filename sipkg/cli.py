@@ -9,11 +9,10 @@ from pathlib import Path
 
 import click
 
-from sipkg.store import builds, results
-
-from sipkg.store.query import QueryResult, QuerySyntaxError, StoreError, run_query
-from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build, check
 from sipkg import settings
+from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build, check
+from sipkg.store import builds, results
+from sipkg.store.query import QueryResult, QuerySyntaxError, StoreError, run_query
 from sipkg.yamlfile import InputError
 
 INPUT_ERRORS = (BuildError, InputError)

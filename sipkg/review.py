@@ -296,8 +296,8 @@ def what_goes(store_root: Path, key: str) -> str | None:
     only = {r["st"] for r in select(ONLY_HERE % names)}
     facts = [f for f in report.facts if f.statement in only]
     entities = [e for e in report.entities if e.new]
-    lines = [f"  with the next build these leave the graph: {len(facts)} facts stated by no other document,"
-             f" {len(report.observations)} statistics, {len(entities)} entities named only here"]
+    lines = [(f"  with the next build these leave the graph: {len(facts)} facts stated by no other document,"
+             f" {len(report.observations)} statistics, {len(entities)} entities named only here")]
     lines += [f"    - {f.subject_label or _short(f.subject)} {_short(f.predicate)} {f.object_label or _short(f.object)}"
               for f in facts]
     lines += [f"    - {e.zh or e.en} <{e.iri}> (its key stays frozen)" for e in entities]

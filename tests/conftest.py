@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from graphs import selector
 
-from sipkg.store import builds
 from sipkg.build.stages import PROJECT, BuildReport, Paths, build
+from sipkg.store import builds
 from sipkg.web import create_app
 
 pytest_plugins = ["livesite"]  # live_server, browser, page, screenshot: real server and headless Chromium

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sipkg.store import builds
-
-from sipkg.store.query import run_query
 from sipkg.namespaces import sparql_prologue
+from sipkg.store import builds
+from sipkg.store.query import run_query
 
 
 def selector(store_root: Path) -> Callable[[str], list[dict[str, str | None]]]:

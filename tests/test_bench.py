@@ -10,8 +10,8 @@ import pytest
 
 from bench import generate, peers, report, run, workload
 from bench.client import hammer
-from sipkg.store import builds
 from sipkg.namespaces import BASE, sparql_prologue
+from sipkg.store import builds
 
 
 @pytest.fixture(scope="module")

@@ -8,11 +8,11 @@ import pytest
 from rdflib import URIRef
 from rdflib.namespace import PROV
 
-from sipkg.store import builds
-from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build
 from sipkg.build.curation import CurationError
+from sipkg.build.stages import BuildError, BuildReport, Paths, assemble, build
 from sipkg.namespaces import SIP
 from sipkg.paths import PROJECT
+from sipkg.store import builds
 from sipkg.yamlfile import InputError
 
 DOCS = ("b8b52a2e8e474372", "f193373a2751c50a")

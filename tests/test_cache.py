@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from sipkg.store.cache import ENTRY_OVERHEAD, Key, ResultCache, cacheable
-from sipkg.store.results import JSON, Answer
 from sipkg.store.query import QuerySyntaxError
+from sipkg.store.results import JSON, Answer
 from sipkg.store.service import Service
 from sipkg.web import create_app
 

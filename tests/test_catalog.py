@@ -11,11 +11,11 @@ from pyshacl import validate
 from rdflib import Graph
 from rdflib.namespace import SH
 
-from sipkg.build import describe
 from sipkg import namespaces
-from sipkg.store import dumps, builds
-from sipkg.store.query import run_query
+from sipkg.build import describe
 from sipkg.namespaces import BASE
+from sipkg.store import builds, dumps
+from sipkg.store.query import run_query
 
 VOID, DCAT, DCT, SPDX = namespaces.VOID_NS, namespaces.DCAT_NS, namespaces.DCT_NS, namespaces.SPDX_NS
 DATASET = ox.NamedNode(dumps.DATASET)

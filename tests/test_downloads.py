@@ -10,7 +10,7 @@ import pytest
 import rdflib
 
 from sipkg import namespaces
-from sipkg.store import dumps, builds
+from sipkg.store import builds, dumps
 from sipkg.web import create_app
 
 DATASET = rdflib.URIRef(dumps.DATASET)

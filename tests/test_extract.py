@@ -161,8 +161,8 @@ def test_every_evidence_span_lies_in_one_sentence_of_the_text():
 
 
 def test_every_code_the_registry_uses_is_in_the_code_lists():
-    from sipkg.namespaces import DEF, SKOS
     from sipkg.build.ontology import load_ontology
+    from sipkg.namespaces import DEF, SKOS
 
     ontology = load_ontology()
     reg = registry()

@@ -23,8 +23,8 @@ import pytest
 from livesite import SCREENSHOTS, answers, free_port, serve
 from loaddriver import server_pid
 
-from sipkg.store import builds
 from sipkg.paths import Paths
+from sipkg.store import builds
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 SMALL = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \

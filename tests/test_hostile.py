@@ -23,9 +23,9 @@ import pytest
 import yaml
 from livesite import serve
 
-from sipkg.store import results, builds
 from sipkg.build.stages import PROJECT, Paths, build
 from sipkg.namespaces import ID
+from sipkg.store import builds, results
 from sipkg.store.remote import push
 from sipkg.store.sparqltext import MAX_NESTING, is_iri, nesting_depth
 from sipkg.web import create_app

@@ -14,14 +14,14 @@ import pytest
 from click.testing import CliRunner
 from graphs import selector
 
-from sipkg.build.stages import Paths, build, load_minted
-from sipkg.cli import main
 from sipkg.build.documents import read_sources, split_sentences
 from sipkg.build.extract import english
 from sipkg.build.extract.model import Ref
 from sipkg.build.extract.recognise import equivalents
 from sipkg.build.htmltext import html_to_text
 from sipkg.build.ingest import IngestError, content_key, ingest, read_input, remove
+from sipkg.build.stages import Paths, build, load_minted
+from sipkg.cli import main
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 ZH = FIXTURES / "lakeside-notice.txt"

@@ -6,13 +6,13 @@ import shutil
 
 import pytest
 
-from sipkg.store import builds
 from sipkg import yamlfile
-from sipkg.build.stages import Paths, build
 from sipkg.build.extract.registry import parse_registry
 from sipkg.build.links import LinkError, load
+from sipkg.build.stages import Paths, build
 from sipkg.namespaces import BASE
 from sipkg.paths import PROJECT
+from sipkg.store import builds
 
 LINKS = f"{BASE}/graph/links"
 IDENTIFIERS = f"{BASE}/graph/identifiers"

@@ -8,8 +8,8 @@ import shutil
 import pytest
 from graphs import selector
 
-from sipkg.build.stages import Paths, build, load_minted
 from sipkg.build.extract.model import Ref
+from sipkg.build.stages import Paths, build, load_minted
 
 KEY = "abcdef0123456789"
 TEXT = """湖东社工委2019年工作简报

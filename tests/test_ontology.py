@@ -9,8 +9,23 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, QB, RDF, RDFS, SKOS
 
-from sipkg.namespaces import BASE, CV, DEFAULT_BASE, ELI, GEO, OA, ORG, SCHEMA, SDMX_ATTRIBUTE, SDMX_DIMENSION, SDMX_MEASURE, SIP, SIP_NS, VANN
 from sipkg.build.ontology import check_consistency, load_ontology, materialise
+from sipkg.namespaces import (
+    BASE,
+    CV,
+    DEFAULT_BASE,
+    ELI,
+    GEO,
+    OA,
+    ORG,
+    SCHEMA,
+    SDMX_ATTRIBUTE,
+    SDMX_DIMENSION,
+    SDMX_MEASURE,
+    SIP,
+    SIP_NS,
+    VANN,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
@@ -236,25 +251,25 @@ def test_institution_kinds_match_organisation_and_facility_classes(ontology: Gra
 PIPELINE_CODES = [
     (
         "indicator",
-        "area resident-population gdp gdp-growth public-budget-revenue "
+        ("area resident-population gdp gdp-growth public-budget-revenue "
         "public-budget-revenue-growth retail-sales retail-sales-growth foreign-investment-utilised "
         "import-export-total fixed-asset-investment disposable-income-growth average-annual-growth "
         "land-share population-share economy-share facility-count organisation-count person-count "
         "household-count floor-area share-of-area funding per-capita-net-income average-age "
         "share-with-degree event-count suggestion-count duration-years disposable-income "
         "community-count relocated-community-count social-organisation-count volunteer-count "
-        "member-count social-worker-count patrol-team-count programme-count place-count",
+        "member-count social-worker-count patrol-team-count programme-count place-count"),
     ),
     (
         "unit",
-        "cny usd eur hkd jpy sgd gbp square-metre metre kilogram percent percentage-point "
-        "item person household session occurrence year month week day hour minute times",
+        ("cny usd eur hkd jpy sgd gbp square-metre metre kilogram percent percentage-point "
+        "item person household session occurrence year month week day hour minute times"),
     ),
     ("approximation", "about nearly more-than at-least at-most less-than"),
     (
         "function",
-        "community-management judicial-administration petitions regional-integration "
-        "social-affairs economic-promotion grassroots-self-governance community-party-building",
+        ("community-management judicial-administration petitions regional-integration "
+        "social-affairs economic-promotion grassroots-self-governance community-party-building"),
     ),
     ("method", "registry recogniser"),
     ("programme-kind", "pilot project initiative campaign reform-programme system-building"),
@@ -264,9 +279,9 @@ PIPELINE_CODES = [
     ),
     (
         "singapore-practice",
-        "neighbourhood-centre community-club small-government-big-society "
+        ("neighbourhood-centre community-club small-government-big-society "
         "meet-the-people-session community-management tripartism neighbourhood-watch night-court "
-        "community-service public-administration community-building",
+        "community-service public-administration community-building"),
     ),
 ]
 

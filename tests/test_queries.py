@@ -16,12 +16,11 @@ import pytest
 import rdflib
 from rdflib.namespace import RDFS
 
-
-from sipkg.store import results
-from sipkg.store.query import QueryResult, run_query
 from sipkg import yamlfile
 from sipkg.build.stages import PROJECT
 from sipkg.namespaces import BASE
+from sipkg.store import results
+from sipkg.store.query import QueryResult, run_query
 
 QUERIES = PROJECT / "queries"
 DOC_A, DOC_B = "doc/b8b52a2e8e474372", "doc/f193373a2751c50a"  # the 2014 article, the 2016 award page

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from sipkg.store.sparqltext import DatasetConflict, query_form, refuse_remote, remote_targets, with_using
 from sipkg.store.query import QueryRefused
+from sipkg.store.sparqltext import (
+    DatasetConflict,
+    query_form,
+    refuse_remote,
+    remote_targets,
+    with_using,
+)
 
 
 @pytest.mark.parametrize("text, expected", [

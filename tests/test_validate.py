@@ -10,9 +10,9 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
-from sipkg.namespaces import BASE, OA, SIP
 from sipkg.build.ontology import ConsistencyResult, load_ontology
 from sipkg.build.validate import ValidationReport, load_shapes, validate, validate_shacl
+from sipkg.namespaces import BASE, OA, SIP
 
 FIXTURES = Path(__file__).parent / "fixtures"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
@@ -58,8 +58,8 @@ BROKEN_FIXTURES = [
     ),
     (
         "evidence-without-position.ttl",
-        "evidence/3102> — oa:hasTarget/oa:hasSelector — "
-        "Evidence target needs exactly one oa:TextPositionSelector",
+        ("evidence/3102> — oa:hasTarget/oa:hasSelector — "
+        "Evidence target needs exactly one oa:TextPositionSelector"),
     ),
 ]
 

@@ -17,15 +17,12 @@ import pytest
 from click.testing import CliRunner
 from livesite import free_port
 
-from sipkg.store import results, builds
-
-from sipkg.store.query import run_query
 from sipkg.build.stages import PROJECT
 from sipkg.cli import main
-from sipkg.namespaces import BASE
-from sipkg.namespaces import UNION_GRAPH
+from sipkg.namespaces import BASE, UNION_GRAPH
+from sipkg.store import builds, results
+from sipkg.store.query import QuerySyntaxError, QueryTimeout, StoreError, run_query
 from sipkg.store.remote import GRACE, RemoteBackend, push
-from sipkg.store.query import QuerySyntaxError, QueryTimeout, StoreError
 from sipkg.web import create_app
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,29 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from sipkg.namespaces import BASE, DCAT_NS, DCT_NS, EU_AUTHORITY, FOAF_NS, FORMATS_NS, IANA_MEDIA_TYPES, IDENTIFIERS_GRAPH, INFERRED_GRAPH, LINKS_GRAPH, ONTOLOGY_GRAPH, OWL_NS, PROV_NS, RDF_TYPE, REGISTRY_GRAPH, SIP_NS, SOURCE_GRAPHS, VCARD_NS, VOID_GRAPH, VOID_NS, XSD_NS
+from sipkg.namespaces import (
+    BASE,
+    DCAT_NS,
+    DCT_NS,
+    EU_AUTHORITY,
+    FOAF_NS,
+    FORMATS_NS,
+    IANA_MEDIA_TYPES,
+    IDENTIFIERS_GRAPH,
+    INFERRED_GRAPH,
+    LINKS_GRAPH,
+    ONTOLOGY_GRAPH,
+    OWL_NS,
+    PROV_NS,
+    RDF_TYPE,
+    REGISTRY_GRAPH,
+    SIP_NS,
+    SOURCE_GRAPHS,
+    VCARD_NS,
+    VOID_GRAPH,
+    VOID_NS,
+    XSD_NS,
+)
 from sipkg.store.dumps import (
     CATALOG,
     CONTACT,

@@ -33,7 +33,14 @@ from pathlib import Path
 import yaml
 
 from sipkg import yamlfile
-from sipkg.build.documents import SourceError, decode, doc_key, load_metadata, parse_published, parse_text
+from sipkg.build.documents import (
+    SourceError,
+    decode,
+    doc_key,
+    load_metadata,
+    parse_published,
+    parse_text,
+)
 from sipkg.build.htmltext import html_to_text, looks_like_html
 from sipkg.paths import Paths
 

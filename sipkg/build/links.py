@@ -25,8 +25,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, SKOS, XSD
 
 from sipkg import namespaces, yamlfile
 from sipkg.build.extract.model import EntityInfo, Ref
-from sipkg.namespaces import DATA, DEF, WD
 from sipkg.build.rdf import digest, iri
+from sipkg.namespaces import DATA, DEF, WD
 from sipkg.yamlfile import InputError
 
 LINKS_GRAPH = URIRef(namespaces.LINKS_GRAPH)  # as rdflib terms, for the build's quads

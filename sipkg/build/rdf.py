@@ -11,9 +11,18 @@ from collections.abc import Iterable
 from rdflib import ConjunctiveGraph, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, QB, RDF, RDFS, SKOS, XSD
 
-from sipkg.build.documents import Document
-from sipkg.build.extract.model import Concept, EntityInfo, Evidence, Fact, Observation, Ref, Term, Value
 from sipkg import namespaces
+from sipkg.build.documents import Document
+from sipkg.build.extract.model import (
+    Concept,
+    EntityInfo,
+    Evidence,
+    Fact,
+    Observation,
+    Ref,
+    Term,
+    Value,
+)
 from sipkg.namespaces import DATA, DEF, GRAPH, ID, OA, PREFIXES, SDMX_ATTRIBUTE, SIP
 
 # our graphs as the rdflib terms the build works with (an rdflib term never equals a plain str)

@@ -19,7 +19,6 @@ from rdflib.namespace import RDF
 
 from sipkg import __version__, yamlfile
 from sipkg.build import describe
-from sipkg.store import dumps, builds
 from sipkg.build.curation import apply as apply_curation
 from sipkg.build.curation import load_document_dates, load_entries
 from sipkg.build.documents import Document, read_sources
@@ -28,11 +27,12 @@ from sipkg.build.extract.pipeline import Extractor
 from sipkg.build.extract.registry import RegistryError, parse_registry
 from sipkg.build.links import load as load_links
 from sipkg.build.links import quads as link_quads
-from sipkg.namespaces import DEF, OA, SIP, SKOS
 from sipkg.build.ontology import load_ontology, materialise
-from sipkg.paths import PROJECT, Paths  # noqa: F401  (PROJECT and Paths are part of the build API)
 from sipkg.build.rdf import INFERRED_GRAPH, ONTOLOGY_GRAPH, to_dataset, union
 from sipkg.build.validate import ValidationReport, validate
+from sipkg.namespaces import DEF, OA, SIP, SKOS
+from sipkg.paths import PROJECT, Paths  # noqa: F401  (PROJECT and Paths are part of the build API)
+from sipkg.store import builds, dumps
 
 
 class BuildError(RuntimeError):
@@ -72,9 +72,9 @@ class BuildReport:
             f"  documents {self.documents}, sentences {self.sentences}",
             "  entities by class:",
             *(f"    {cls:<24} {n:>4}" for cls, n in sorted(self.entities_by_class.items(), key=lambda x: (-x[1], x[0]))),
-            f"  facts {self.facts} (statistics included): {self.facts_from_rules} from rules,"
+            (f"  facts {self.facts} (statistics included): {self.facts_from_rules} from rules,"
             f" {self.facts_from_curation} from curation,"
-            f" {self.facts_from_registry} entity types from the registry and recogniser",
+            f" {self.facts_from_registry} entity types from the registry and recogniser"),
             f"  statistics (Data Cube observations) {self.observations}",
             f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
             f"  curation entries: {self.curation}",
@@ -217,8 +217,9 @@ def check(ds: Dataset, ontology: Graph, report: BuildReport) -> ValidationReport
     return result
 
 
-def build(paths: Paths = Paths()) -> BuildReport:
+def build(paths: Paths | None = None) -> BuildReport:
     """Build the graph and put it in service; raises BuildError and keeps the old store on failure."""
+    paths = paths or Paths()
     started = time.perf_counter()
     report = BuildReport()
     assembled = assemble(paths, report)

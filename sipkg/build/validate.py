@@ -10,7 +10,13 @@ from rdflib import BNode, Dataset, Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SH
 from rdflib.term import Node
 
-from sipkg.build.ontology import ConsistencyResult, check_consistency, curie, ontology_base, read_ontology_file
+from sipkg.build.ontology import (
+    ConsistencyResult,
+    check_consistency,
+    curie,
+    ontology_base,
+    read_ontology_file,
+)
 from sipkg.build.rdf import union as rdf_union
 
 SHAPES_FILE = "shapes.ttl"

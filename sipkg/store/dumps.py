@@ -7,12 +7,15 @@ but the distributions' `dcat:byteSize` and `spdx:checksum`; the description serv
 """
 
 from __future__ import annotations
+
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
 import pyoxigraph as ox
+
 from sipkg.namespaces import BASE, DCAT_NS, DCT_NS, PREFIXES, RDF_TYPE, SPDX_NS, VCARD_NS, XSD_NS
 
 URI_SPACE = f"{BASE}/id/"

@@ -14,12 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sipkg.store import results, builds
-
-from sipkg.store.query import QueryFailed, QueryTimeout, StoreError, run_query
+from sipkg.store import builds, results
 from sipkg.store.pool import Pool, WorkerDied
+from sipkg.store.query import QueryFailed, QuerySyntaxError, QueryTimeout, StoreError, run_query
 from sipkg.store.results import Answer
-from sipkg.store.query import QuerySyntaxError
 
 
 def _query(state: dict, path: str, generation: int, query: str, default_graphs: list[str],

@@ -25,12 +25,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sipkg.store import results
 from sipkg.namespaces import BUILD_GRAPH, DCT_NS, OWL_NS, UNION_GRAPH, XSD_NS
+from sipkg.store import results
+from sipkg.store.query import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from sipkg.store.results import Answer
 from sipkg.store.sparqltext import query_form, tokens
-from sipkg.store.query import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
-
 
 VERSION_TTL = 5.0  # seconds the pushed version is trusted before the store is asked again
 VERSION_TIMEOUT = 10.0  # seconds the store may take to say which version it holds
@@ -153,7 +152,7 @@ def allow_headers(count: int) -> None:
     queries name every graph of the build: one per source document, so a build of more than about
     100 documents got no answer at all. The store is ours to choose, so its headers are trusted.
     """
-    http.client._MAXHEADERS = max(http.client._MAXHEADERS, count)  # noqa: SLF001 — the only way to raise it
+    http.client._MAXHEADERS = max(http.client._MAXHEADERS, count)
 
 
 def _check(reply: Reply, url: str, action: str) -> None:

@@ -30,11 +30,11 @@ def create_app(config: dict | None = None) -> Flask:
     from sipkg.web.browse import bp as browse_bp
     from sipkg.web.downloads import bp as downloads_bp
     from sipkg.web.endpoint.editor import bp as editor_bp
-    from sipkg.web.explore import bp as explore_bp
     from sipkg.web.endpoint.graphstore import bp as graphstore_bp
+    from sipkg.web.endpoint.sparql import bp as sparql_bp
+    from sipkg.web.explore import bp as explore_bp
     from sipkg.web.reconcile import bp as reconcile_bp
     from sipkg.web.review import bp as review_bp
-    from sipkg.web.endpoint.sparql import bp as sparql_bp
     from sipkg.web.vocabulary import bp as vocabulary_bp
 
     i18n.init_app(app)

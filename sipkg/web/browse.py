@@ -23,11 +23,10 @@ from flask import (
     request,
 )
 
-from sipkg.namespaces import BASE, PREFIXES
+from sipkg.namespaces import BASE, ID, PREFIXES
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
-from sipkg.namespaces import ID
 from sipkg.web.i18n import pick
 
 bp = Blueprint("browse", __name__)

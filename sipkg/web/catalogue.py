@@ -16,7 +16,6 @@ from flask import current_app
 from sipkg.namespaces import DOC, ID, ONTOLOGY_GRAPH, RDF_TYPE, REGISTRY_GRAPH, SIP_NS, SKOS_NS
 from sipkg.search import Index, Name, Passage
 
-
 # The kinds of things, by the type segment of their IRI, in the order the home page lists them.
 KINDS = {
     "org": ("机构", "Organisations"), "site": ("设施", "Facilities"), "place": ("地点", "Places"),

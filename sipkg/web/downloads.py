@@ -24,9 +24,9 @@ from flask import (
 )
 
 from sipkg import namespaces
-from sipkg.store import dumps, builds
-from sipkg.store.query import StoreError
 from sipkg.namespaces import BASE, DCT_NS
+from sipkg.store import builds, dumps
+from sipkg.store.query import StoreError
 from sipkg.store.results import GRAPH_FORMATS
 from sipkg.web.browse import PAGE_MEDIA, answer, negotiate
 

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from sipkg.namespaces import BASE
+from sipkg.namespaces import BASE, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE
 from sipkg.web.catalogue import Catalogue, is_sip
-from sipkg.namespaces import ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE
 
 CURATION = f"{BASE}/def/method/curation-"
 NAME_PREDICATES = {

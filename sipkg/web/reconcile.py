@@ -19,11 +19,10 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
 from sipkg import reconcile as rc
-from sipkg.namespaces import ORG_NS, PREFIXES, RDFS_LABEL, SIP_NS, SKOS_NS
+from sipkg.namespaces import DOC, ID, ORG_NS, PREFIXES, RDFS_LABEL, SIP_NS, SKOS_NS
 from sipkg.search import Index, Name, has_cjk
 from sipkg.web.browse import page_url
 from sipkg.web.catalogue import Catalogue, catalogue
-from sipkg.namespaces import DOC, ID
 from sipkg.web.security import style_hash
 
 bp = Blueprint("reconcile", __name__)

@@ -13,7 +13,16 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from sipkg import ontodocs
 from sipkg.namespaces import BASE, INFERRED_GRAPH, PREFIXES
-from sipkg.web.browse import KEY, RDF_MEDIA, SUFFIXES, negotiate, not_found, resource, split_suffix, texts
+from sipkg.web.browse import (
+    KEY,
+    RDF_MEDIA,
+    SUFFIXES,
+    negotiate,
+    not_found,
+    resource,
+    split_suffix,
+    texts,
+)
 
 bp = Blueprint("vocabulary", __name__)
 

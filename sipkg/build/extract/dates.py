@@ -9,7 +9,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sipkg.build.extract.numbers import CHINESE_NUMERAL_CHARS, RANGE_SEPARATOR, continues_code, inside, opaque_spans, parse_number
+from sipkg.build.extract.numbers import (
+    CHINESE_NUMERAL_CHARS,
+    RANGE_SEPARATOR,
+    continues_code,
+    inside,
+    opaque_spans,
+    parse_number,
+)
 
 
 @dataclass(frozen=True)

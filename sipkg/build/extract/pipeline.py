@@ -14,9 +14,29 @@ from sipkg.build.extract.events import find_events
 from sipkg.build.extract.infobox import infobox_facts
 from sipkg.build.extract.model import EntityInfo, Event, Fact, Observation, Ref, Value
 from sipkg.build.extract.quantities import find_quantities
-from sipkg.build.extract.recognise import HEADS, HEADS_BY_LENGTH, Candidate, Recogniser, equivalents, non_overlapping
+from sipkg.build.extract.recognise import (
+    HEADS,
+    HEADS_BY_LENGTH,
+    Candidate,
+    Recogniser,
+    equivalents,
+    non_overlapping,
+)
 from sipkg.build.extract.registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
-from sipkg.build.extract.rules import Context, binary_facts, designation_facts, event_facts, founding_facts, function_facts, hosting_facts, named_after_facts, period_facts, plan_facts, practice_facts, topic_of
+from sipkg.build.extract.rules import (
+    Context,
+    binary_facts,
+    designation_facts,
+    event_facts,
+    founding_facts,
+    function_facts,
+    hosting_facts,
+    named_after_facts,
+    period_facts,
+    plan_facts,
+    practice_facts,
+    topic_of,
+)
 from sipkg.build.extract.script import simplified
 from sipkg.build.extract.sentence import SentenceView
 from sipkg.build.extract.statistics import observations
@@ -97,7 +117,7 @@ class Extractor:
             key = f"{kind}-{when}-{e.evidence.doc[:8]}-{e.evidence.start}"
         ref = Ref("event", key)
         if ref not in entities:
-            what = entities[obj] if obj in entities else None
+            what = entities.get(obj, None)
             zh = f"{what.zh}{e.act}" if what else f"{e.date.lexical} {e.act}"
             en = f"{e.cls} of {what.en}" if what else f"{e.cls}, {e.date.lexical}"
             self.registry.add(EntityInfo(ref, e.cls, zh, en, minted=True))

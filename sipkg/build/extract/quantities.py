@@ -20,7 +20,16 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import NamedTuple
 
-from sipkg.build.extract.numbers import CHINESE_NUMERAL_CHARS, DIGITS, RANGE_SEPARATOR, continues_code, inside, opaque_spans, parse_number, plain
+from sipkg.build.extract.numbers import (
+    CHINESE_NUMERAL_CHARS,
+    DIGITS,
+    RANGE_SEPARATOR,
+    continues_code,
+    inside,
+    opaque_spans,
+    parse_number,
+    plain,
+)
 
 
 @dataclass(frozen=True)

@@ -253,7 +253,7 @@ class Recogniser:
             if not trimmed:
                 continue
             parts[0] = (first_at + len(first) - len(trimmed), trimmed)
-            *rest, (last_at, last) = parts
+            *_rest, (last_at, last) = parts
             if m.group("count") is None and not head.startswith("社区") and last.endswith("社区"):
                 head, last = "社区" + head, last.removesuffix("社区")  # 甲、乙、丙社区居委会
                 parts[-1] = (last_at, last)

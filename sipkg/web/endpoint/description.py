@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
-from sipkg.store import results
 from sipkg.namespaces import DCT_NS, FORMATS_NS, PREFIXES, SD_NS, VOID_NS
+from sipkg.store import results
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",

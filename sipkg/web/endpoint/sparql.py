@@ -18,8 +18,16 @@ from werkzeug.http import parse_accept_header
 
 from sipkg.store import results
 from sipkg.store.pool import PoolBusy, WorkerDied
-from sipkg.store.sparqltext import DatasetConflict, QueryTooDeep, query_form, refuse_deep, refuse_remote, remote_targets, with_using
 from sipkg.store.query import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
+from sipkg.store.sparqltext import (
+    DatasetConflict,
+    QueryTooDeep,
+    query_form,
+    refuse_deep,
+    refuse_remote,
+    remote_targets,
+    with_using,
+)
 from sipkg.web.endpoint import description
 from sipkg.web.endpoint.editor import editor_page
 from sipkg.web.throttle import holds_token
