@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from sipkg.store.sparqltext import query_form
 
-REQUEST_TIMEOUT = 60.0  # seconds: well past every server's query time-out (10 s), so theirs answers first
+REQUEST_TIMEOUT = (
+    60.0  # seconds: well past every server's query time-out (10 s), so theirs answers first
+)
 SOLUTIONS = "application/sparql-results+json"
 TRIPLES = "text/turtle"
 
@@ -40,8 +42,12 @@ class Client:
         """POST the query as a form (every system takes that), asking for JSON results or Turtle."""
         accept = TRIPLES if query_form(query) in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS
         body = urllib.parse.urlencode({"query": query}).encode()
-        return self._request("POST", self.path, body, {"Accept": accept,
-                                                       "Content-Type": "application/x-www-form-urlencoded"})
+        return self._request(
+            "POST",
+            self.path,
+            body,
+            {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+        )
 
     def get(self, path: str, accept: str = "text/html") -> Timed:
         return self._request("GET", path, None, {"Accept": accept})
@@ -52,7 +58,9 @@ class Client:
         began = time.perf_counter()
         try:
             if self.conn is None:
-                self.conn = http.client.HTTPConnection(self.host, self.port, timeout=REQUEST_TIMEOUT)
+                self.conn = http.client.HTTPConnection(
+                    self.host, self.port, timeout=REQUEST_TIMEOUT
+                )
             self.conn.request(method, path, body=body, headers=headers)
             response = self.conn.getresponse()
             data = response.read()
@@ -101,4 +109,10 @@ def hammer(url: str, make_queries, clients: int, seconds: float) -> dict:
     elapsed = time.perf_counter() - began
     ok, errors = sum(c[0] for c in counts), sum(c[1] for c in counts)
     statuses = sorted({s for c in counts for s in c[2]})
-    return {"qps": ok / elapsed, "ok": ok, "errors": errors, "error_statuses": statuses, "seconds": elapsed}
+    return {
+        "qps": ok / elapsed,
+        "ok": ok,
+        "errors": errors,
+        "error_statuses": statuses,
+        "seconds": elapsed,
+    }

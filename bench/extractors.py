@@ -276,9 +276,14 @@ GOLD_PRECISION = {"gDate": "date"}  # a slip in three gold files (013, 015, 009)
 
 
 def gold_dates(body: dict) -> set[DateKey]:
-    return {(str(d["value"]), GOLD_PRECISION.get(d["precision"], d["precision"]),
-             str(d["end"]) if d.get("end") else None)
-            for d in body.get("dates") or []}
+    return {
+        (
+            str(d["value"]),
+            GOLD_PRECISION.get(d["precision"], d["precision"]),
+            str(d["end"]) if d.get("end") else None,
+        )
+        for d in body.get("dates") or []
+    }
 
 
 def gold_money(body: dict) -> set[str]:
@@ -323,7 +328,9 @@ def run(docs: list[Document], jio_module) -> Run:
         for index, body in gold.items():
             if index not in content:
                 furniture[split] += len(gold_dates(body)) + len(gold_money(body))
-        base = dt.datetime.combine(doc.published, dt.time(0)) if doc.published else dt.datetime.now()
+        base = (
+            dt.datetime.combine(doc.published, dt.time(0)) if doc.published else dt.datetime.now()
+        )
         context_year: int | None = None
         for sentence in doc.sentences:
             if sentence.index not in content and sentence.index not in gold:
@@ -338,7 +345,8 @@ def run(docs: list[Document], jio_module) -> Run:
                 continue
             body = gold[sentence.index]
             answers: dict[str, dict[str, set]] = {
-                "ours": {"dates": {(d.value, d.datatype, d.end_value) for d in ours}}}
+                "ours": {"dates": {(d.value, d.datatype, d.end_value) for d in ours}}
+            }
             seconds["ours"]["dates"] += elapsed
             answers["ours"]["money"] = _timed(seconds["ours"]["money"], our_money, text)
             answers["jionlp"] = {
@@ -346,8 +354,15 @@ def run(docs: list[Document], jio_module) -> Run:
                 "money": _timed(seconds["jionlp"]["money"], jio.money, text),
             }
             for kind, truth in (("dates", gold_dates(body)), ("money", gold_money(body))):
-                items[split][kind].append(Item(doc.file[:3], sentence.index, text, truth,
-                                               {e: answers[e][kind] for e in EXTRACTORS}))
+                items[split][kind].append(
+                    Item(
+                        doc.file[:3],
+                        sentence.index,
+                        text,
+                        truth,
+                        {e: answers[e][kind] for e in EXTRACTORS},
+                    )
+                )
     return Run(items, seconds, furniture, documents, load_seconds, jio.unresolved)
 
 
@@ -394,8 +409,12 @@ def examples(items: list[Item], kind: str, extractor: str, limit: int = 5) -> li
         if not missed and not extra:
             continue
         snippet = item.text if len(item.text) <= 60 else item.text[:57] + "…"
-        what = "; ".join([*(f"missed {_label(kind, k)}" for k in missed),
-                          *(f"gave {_label(kind, k)}" for k in extra)])
+        what = "; ".join(
+            [
+                *(f"missed {_label(kind, k)}" for k in missed),
+                *(f"gave {_label(kind, k)}" for k in extra),
+            ]
+        )
         seen.add(item.text)
         out.append(f"{item.doc}#{item.index} {what} — “{snippet}”")
         if len(out) >= limit:
@@ -408,33 +427,53 @@ def _cell(t: Tally) -> str:
 
 
 def render(r: Run, version: str) -> str:
-    intro = (f"`python -m bench.extractors`, jionlp {version}, on tests/gold/ (Chinese documents"
-             " only; the English ones, 009 011 of dev and 010 012 of test, are left out). Each"
-             " cell: precision | recall | F1 | TP/FP/FN; money is the gold's `cny` quantities,"
-             " in yuan.")
-    header = ("| split | docs | sentences | extractor | dates P | R | F1 | TP/FP/FN"
-              " | money P | R | F1 | TP/FP/FN |")
-    lines = ["# Date and money extraction: ours against jionlp", "", intro, "", header,
-             "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    intro = (
+        f"`python -m bench.extractors`, jionlp {version}, on tests/gold/ (Chinese documents"
+        " only; the English ones, 009 011 of dev and 010 012 of test, are left out). Each"
+        " cell: precision | recall | F1 | TP/FP/FN; money is the gold's `cny` quantities,"
+        " in yuan."
+    )
+    header = (
+        "| split | docs | sentences | extractor | dates P | R | F1 | TP/FP/FN"
+        " | money P | R | F1 | TP/FP/FN |"
+    )
+    lines = [
+        "# Date and money extraction: ours against jionlp",
+        "",
+        intro,
+        "",
+        header,
+        "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
     for split in ("dev", "seeds", "test"):
         dates, money = tallies(r.items[split]["dates"]), tallies(r.items[split]["money"])
         n = len(r.items[split]["dates"])
         for e in EXTRACTORS:
-            lines.append(f"| {split} | {r.documents[split]} | {n} | {e} | {_cell(dates[e])} "
-                         f"| {_cell(money[e])} |")
-    lines += ["", f"Run time per annotated sentence (all splits, after warm-up, fastest of {REPEATS} calls):",
-              "", "| extractor | dates: mean ms | median ms | money: mean ms | median ms |",
-              "|---|---:|---:|---:|---:|"]
+            lines.append(
+                f"| {split} | {r.documents[split]} | {n} | {e} | {_cell(dates[e])} "
+                f"| {_cell(money[e])} |"
+            )
+    lines += [
+        "",
+        f"Run time per annotated sentence (all splits, after warm-up, fastest of {REPEATS} calls):",
+        "",
+        "| extractor | dates: mean ms | median ms | money: mean ms | median ms |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for e in EXTRACTORS:
         d, m = r.seconds[e]["dates"], r.seconds[e]["money"]
-        lines.append(f"| {e} | {1000 * statistics.mean(d):.3f} | {1000 * statistics.median(d):.3f} "
-                     f"| {1000 * statistics.mean(m):.3f} | {1000 * statistics.median(m):.3f} |")
+        lines.append(
+            f"| {e} | {1000 * statistics.mean(d):.3f} | {1000 * statistics.median(d):.3f} "
+            f"| {1000 * statistics.mean(m):.3f} | {1000 * statistics.median(m):.3f} |"
+        )
     furniture = ", ".join(f"{s} {n}" for s, n in r.furniture.items())
-    note = (f"jionlp's first call (loading its dictionaries) took {r.load_seconds:.2f} s and is"
-            f" not counted above; {r.unresolved} of its answers had no readable interval or"
-            " number. Gold items in sentences the document reader marks as page furniture (the"
-            " pipeline skips those lines; both extractors read them here, the gold counting"
-            f" them as content): {furniture}.")
+    note = (
+        f"jionlp's first call (loading its dictionaries) took {r.load_seconds:.2f} s and is"
+        f" not counted above; {r.unresolved} of its answers had no readable interval or"
+        " number. Gold items in sentences the document reader marks as page furniture (the"
+        " pipeline skips those lines; both extractors read them here, the gold counting"
+        f" them as content): {furniture}."
+    )
     lines += ["", note, ""]
     lines += _verdict(r)
     shown = {k: [i for s in EXAMPLE_SPLITS for i in r.items[s][k]] for k in KINDS}

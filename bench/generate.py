@@ -22,10 +22,17 @@ from sipkg.namespaces import BASE
 ONTOLOGY_GRAPH = f"<{BASE}/graph/ontology>"
 # IRIs minted per park: things (and documents with their paragraphs and sentences), facts' statement
 # nodes, evidence (fragments #target/#quote/#position follow the renamed base), observations, source graphs.
-MINTED = re.compile(rf"<({re.escape(BASE)}/(?:id/[a-z]+|data/(?:statement|evidence|obs)|graph/source)/[^/>#]+)")
-LABELS = tuple(f"<{p}>" for p in ("http://www.w3.org/2000/01/rdf-schema#label",
-                                  "http://www.w3.org/2004/02/skos/core#prefLabel",
-                                  "http://www.w3.org/2004/02/skos/core#altLabel"))
+MINTED = re.compile(
+    rf"<({re.escape(BASE)}/(?:id/[a-z]+|data/(?:statement|evidence|obs)|graph/source)/[^/>#]+)"
+)
+LABELS = tuple(
+    f"<{p}>"
+    for p in (
+        "http://www.w3.org/2000/01/rdf-schema#label",
+        "http://www.w3.org/2004/02/skos/core#prefLabel",
+        "http://www.w3.org/2004/02/skos/core#altLabel",
+    )
+)
 LABEL_LITERAL = re.compile(r'"((?:[^"\\]|\\.)*)"(@[A-Za-z-]+) (<[^>]+>) \.$')
 
 

@@ -30,7 +30,9 @@ import virtuoso as private_virtuoso
 
 PEERS_VENV = PROJECT / "bench" / ".venv-peers"
 START_SECONDS = 600  # a 10^6-triple rdflib load takes minutes
-QUERY_TIMEOUT = 10  # seconds, the same for every system that has one: our default (see oxigraph_serve)
+QUERY_TIMEOUT = (
+    10  # seconds, the same for every system that has one: our default (see oxigraph_serve)
+)
 # What an admin would set for this workload on the bench machine (2 cores, 24 GB, other servers beside it):
 # many short queries, each asked once, so the SQL optimiser stops looking for a better join order once it
 # has spent the best plan's estimated run time (the default searches up to 1000 orders: ~60 ms to compile
@@ -38,8 +40,12 @@ QUERY_TIMEOUT = 10  # seconds, the same for every system that has one: our defau
 # the 16 simulated users (the package allows 10, so the 11th waits or reconnects); the ini's own
 # buffer pool for 4 GB of memory instead of its 80 MB minimum.
 VIRTUOSO_TUNING: dict = {
-    "Parameters": {"StopCompilerWhenXOverRunTime": 1, "MaxClientConnections": 32,
-                   "NumberOfBuffers": 340000, "MaxDirtyBuffers": 250000},
+    "Parameters": {
+        "StopCompilerWhenXOverRunTime": 1,
+        "MaxClientConnections": 32,
+        "NumberOfBuffers": 340000,
+        "MaxDirtyBuffers": 250000,
+    },
     "HTTPServer": {"ServerThreads": 32, "MaxClientConnections": 32, "MaxKeepAlives": 32},
     # our pages read whole lists (every entity, for the catalogue): the package cuts answers at 10 000 rows
     "SPARQL": {"ResultSetMaxRows": 1_000_000},
@@ -69,8 +75,12 @@ def ready(url: str, procs: list[subprocess.Popen], seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and all(p.poll() is None for p in procs):
         try:
-            with urllib.request.urlopen(urllib.request.Request(
-                    probe, headers={"Accept": "application/sparql-results+json"}), timeout=5) as r:
+            with urllib.request.urlopen(
+                urllib.request.Request(
+                    probe, headers={"Accept": "application/sparql-results+json"}
+                ),
+                timeout=5,
+            ) as r:
                 if r.status == 200:
                     return True
         except OSError:
@@ -83,7 +93,9 @@ def spawn(command: list[str], log: Path, **kw) -> subprocess.Popen:
     """A server in a process group of its own (so stop() ends its workers too), logging to a file."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
-        return subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kw)
+        return subprocess.Popen(
+            command, stdout=out, stderr=subprocess.STDOUT, start_new_session=True, **kw
+        )
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -100,8 +112,14 @@ def stop(proc: subprocess.Popen) -> None:
         pass
 
 
-def started(name: str, sparql: str, procs: list[subprocess.Popen], log: Path, load_seconds: float,
-            pages: str | None = None) -> Server:
+def started(
+    name: str,
+    sparql: str,
+    procs: list[subprocess.Popen],
+    log: Path,
+    load_seconds: float,
+    pages: str | None = None,
+) -> Server:
     up = False
     try:
         up = ready(sparql, procs, START_SECONDS)
@@ -125,7 +143,9 @@ def make_home(nq: Path, home: Path, version: str) -> float:
     build = builds.new_build_dir(root)
     (build / "dumps").mkdir()
     shutil.copyfile(nq, build / "dumps" / "sipkg.nq")
-    builds.write_store(build, nq.read_bytes(), {"version": version, "built": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    builds.write_store(
+        build, nq.read_bytes(), {"version": version, "built": time.strftime("%Y-%m-%dT%H:%M:%S")}
+    )
     builds.publish(root, build)
     return time.perf_counter() - began
 
@@ -134,8 +154,22 @@ def ours(name: str, home: Path, logs: Path, load_seconds: float, *options: str) 
     port = free_port()
     log = logs / f"{name}.log"
     # --no-throttle: every simulated user comes from 127.0.0.1, which the per-client limits would count as one
-    command = [sys.executable, "-m", "sipkg", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--home", str(home), "--timeout", str(QUERY_TIMEOUT), "--no-throttle", *options]
+    command = [
+        sys.executable,
+        "-m",
+        "sipkg",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--home",
+        str(home),
+        "--timeout",
+        str(QUERY_TIMEOUT),
+        "--no-throttle",
+        *options,
+    ]
     proc = spawn(command, log, env={**os.environ, "SIPKG_HOME": str(home)})
     base = f"http://127.0.0.1:{port}"
     return started(name, base + "/sparql", [proc], log, load_seconds, pages=base)
@@ -151,8 +185,12 @@ def oxigraph(nq: Path, folder: Path, logs: Path) -> Server:
     log.parent.mkdir(parents=True, exist_ok=True)
     began = time.perf_counter()
     with log.open("ab") as out:
-        subprocess.run([binary, "load", "--location", str(folder), "--file", str(nq)], check=True,
-                       stdout=out, stderr=subprocess.STDOUT)
+        subprocess.run(
+            [binary, "load", "--location", str(folder), "--file", str(nq)],
+            check=True,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     return oxigraph_serve(folder, logs, time.perf_counter() - began, timeout=True)
 
 
@@ -169,8 +207,19 @@ def oxigraph_serve(folder: Path, logs: Path, load_seconds: float, *, timeout: bo
     log = logs / "oxigraph.log"
     port = free_port()
     options = ["--timeout-s", str(QUERY_TIMEOUT)] if timeout else []
-    proc = spawn([binary, "serve-read-only", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-                  "--union-default-graph", *options], log)
+    proc = spawn(
+        [
+            binary,
+            "serve-read-only",
+            "--location",
+            str(folder),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+            *options,
+        ],
+        log,
+    )
     return started("oxigraph", f"http://127.0.0.1:{port}/query", [proc], log, load_seconds)
 
 
@@ -180,10 +229,14 @@ def oxigraph_serve(folder: Path, logs: Path, load_seconds: float, *, timeout: bo
 def rdflib_endpoint(nq: Path, logs: Path) -> Server:
     binary = PEERS_VENV / "bin" / "rdflib-endpoint"
     if not binary.exists():
-        raise RuntimeError(f"{binary} is missing: `make bench` creates it (pip install rdflib-endpoint[cli])")
+        raise RuntimeError(
+            f"{binary} is missing: `make bench` creates it (pip install rdflib-endpoint[cli])"
+        )
     log = logs / "rdflib.log"
     port = free_port()
-    began = time.perf_counter()  # it parses the file before it listens: time to first answer is its load
+    began = (
+        time.perf_counter()
+    )  # it parses the file before it listens: time to first answer is its load
     proc = spawn([str(binary), "serve", str(nq), "--host", "127.0.0.1", "--port", str(port)], log)
     server = started("rdflib", f"http://127.0.0.1:{port}/", [proc], log, 0.0)
     server.load_seconds = time.perf_counter() - began
@@ -207,27 +260,41 @@ def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | 
         shutil.copyfile(nq, data / "graph.nq")
         files = ["graph.nq"]
         if pushed:
-            with nq.open(encoding="utf-8") as lines, (data / "union.nq").open("w", encoding="utf-8") as union:
+            with (
+                nq.open(encoding="utf-8") as lines,
+                (data / "union.nq").open("w", encoding="utf-8") as union,
+            ):
                 graphs = set()
-                for line in filter(str.strip, lines):  # s p o <g> . -> s p o <UNION> . (a graph is a set)
+                for line in filter(
+                    str.strip, lines
+                ):  # s p o <g> . -> s p o <UNION> . (a graph is a set)
                     triple, graph, _ = line.rsplit(" ", 2)
                     graphs.add(graph.strip("<>"))
                     union.write(f"{triple} <{UNION_GRAPH}> .\n")
             record = remote.build_record(version, sorted(graphs))
-            (data / "build.nq").write_text("".join(f"{t} <{BUILD_GRAPH}> .\n" for t in record), encoding="utf-8")
+            (data / "build.nq").write_text(
+                "".join(f"{t} <{BUILD_GRAPH}> .\n" for t in record), encoding="utf-8"
+            )
             files += ["union.nq", "build.nq"]
         began = time.perf_counter()
         isql(v, f"ld_dir('{data}', '*.nq', 'urn:bench:unused'); rdf_loader_run(); checkpoint;")
         load_seconds = time.perf_counter() - began
-        errors = isql(v, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;")
+        errors = isql(
+            v, "SELECT ll_file, ll_error FROM DB.DBA.LOAD_LIST WHERE ll_error IS NOT NULL;"
+        )
         if any(name in errors for name in files):
             raise RuntimeError(f"Virtuoso could not load {nq}: {errors}")
         yield Server("virtuoso", v.sparql, load_seconds)
 
 
 def isql(v, sql: str) -> str:
-    done = subprocess.run(["isql-vt", f"127.0.0.1:{v.sql_port}", v.user, v.password, f"exec={sql}"],
-                          check=False, capture_output=True, text=True, timeout=3600)
+    done = subprocess.run(
+        ["isql-vt", f"127.0.0.1:{v.sql_port}", v.user, v.password, f"exec={sql}"],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=3600,
+    )
     if done.returncode != 0 or "*** Error" in done.stdout:
         raise RuntimeError(f"isql failed ({sql}): {done.stdout[-1500:]} {done.stderr[-500:]}")
     return done.stdout

@@ -68,7 +68,11 @@ def throughput_ratio(size: dict, workloads: tuple[str, ...], ours: str, peer: st
 
 def goals(raw: dict) -> list[dict]:
     """Each goal of issue 8 with the figure measured at every size, and met / missed (by how much)."""
-    sizes = {int(k): v for k, v in raw.get("sizes", {}).items() if v.get("latency") or v.get("throughput")}
+    sizes = {
+        int(k): v
+        for k, v in raw.get("sizes", {}).items()
+        if v.get("latency") or v.get("throughput")
+    }
 
     def each(fn):
         return {n: fn(s) for n, s in sorted(sizes.items()) if fn(s) is not None}
@@ -76,8 +80,14 @@ def goals(raw: dict) -> list[dict]:
     at_most, at_least = (lambda limit: ("≤", limit)), (lambda limit: ("≥", limit))
 
     def errors_16(s):
-        cells = [c for w in s.get("throughput", {}).values() for n, row in w.items() if int(n) >= 16
-                 for name, c in row.items() if name.startswith("ours")]
+        cells = [
+            c
+            for w in s.get("throughput", {}).values()
+            for n, row in w.items()
+            if int(n) >= 16
+            for name, c in row.items()
+            if name.startswith("ours")
+        ]
         return sum(c["errors"] for c in cells) if cells else None
 
     def entity_page(s):
@@ -86,22 +96,57 @@ def goals(raw: dict) -> list[dict]:
 
     big = {n: v for n, v in each(entity_page).items() if n >= 1_000_000}
     rows = [
-        ("vs Oxigraph: geometric-mean latency ≤ 1.2×", each(lambda s: geomean(list(ratios(s, "ours", "oxigraph")
-                                                                                   .values()))), at_most(1.2), "×"),
-        ("vs Oxigraph: no template worse than 1.5×",
-         each(lambda s: max(template_ratio(ratios(s, "ours", "oxigraph")).values(), default=None)), at_most(1.5), "×"),
-        ("vs Oxigraph: throughput at 8 and 16 clients ≥ 1.0× (cache off)",
-         each(lambda s: throughput_ratio(s, ("uniform", "zipf"), "ours", "oxigraph")), at_least(1.0), "×"),
-        ("vs Virtuoso: ours in front of it ≥ 0.9× its throughput (cache off)",
-         each(lambda s: throughput_ratio(s, ("uniform", "zipf"), "ours→virtuoso", "virtuoso")), at_least(0.9), "×"),
-        ("vs Virtuoso: skewed workload with our result cache ≥ 1.5× its throughput",
-         each(lambda s: throughput_ratio(s, ("zipf",), "ours→virtuoso+cache", "virtuoso")), at_least(1.5), "×"),
-        ("vs rdflib-endpoint: geometric-mean latency (reported)",
-         each(lambda s: geomean(list(ratios(s, "ours", "rdflib").values()))), None, "×"),
-        ("no errors under 16 concurrent clients (our servers)", each(errors_16), at_most(0), " errors"),
+        (
+            "vs Oxigraph: geometric-mean latency ≤ 1.2×",
+            each(lambda s: geomean(list(ratios(s, "ours", "oxigraph").values()))),
+            at_most(1.2),
+            "×",
+        ),
+        (
+            "vs Oxigraph: no template worse than 1.5×",
+            each(
+                lambda s: max(template_ratio(ratios(s, "ours", "oxigraph")).values(), default=None)
+            ),
+            at_most(1.5),
+            "×",
+        ),
+        (
+            "vs Oxigraph: throughput at 8 and 16 clients ≥ 1.0× (cache off)",
+            each(lambda s: throughput_ratio(s, ("uniform", "zipf"), "ours", "oxigraph")),
+            at_least(1.0),
+            "×",
+        ),
+        (
+            "vs Virtuoso: ours in front of it ≥ 0.9× its throughput (cache off)",
+            each(lambda s: throughput_ratio(s, ("uniform", "zipf"), "ours→virtuoso", "virtuoso")),
+            at_least(0.9),
+            "×",
+        ),
+        (
+            "vs Virtuoso: skewed workload with our result cache ≥ 1.5× its throughput",
+            each(lambda s: throughput_ratio(s, ("zipf",), "ours→virtuoso+cache", "virtuoso")),
+            at_least(1.5),
+            "×",
+        ),
+        (
+            "vs rdflib-endpoint: geometric-mean latency (reported)",
+            each(lambda s: geomean(list(ratios(s, "ours", "rdflib").values()))),
+            None,
+            "×",
+        ),
+        (
+            "no errors under 16 concurrent clients (our servers)",
+            each(errors_16),
+            at_most(0),
+            " errors",
+        ),
         ("entity pages under 30 ms median at 10^6 triples", big, at_most(30), " ms"),
-        ("the real graph built from the sources in under 30 s",
-         {"build": raw["build_seconds"]} if "build_seconds" in raw else {}, at_most(30), " s"),
+        (
+            "the real graph built from the sources in under 30 s",
+            {"build": raw["build_seconds"]} if "build_seconds" in raw else {},
+            at_most(30),
+            " s",
+        ),
     ]
     found = []
     for goal, figures, bound, unit in rows:
@@ -167,8 +212,18 @@ def write_csv(sizes: dict, out: Path) -> None:
                 for system, queries in s.get(kind, {}).get("seconds", {}).items():
                     for q, samples in sorted(queries.items()):
                         if samples:
-                            w.writerow([n, s.get("quads"), system, "query" if kind == "latency" else "page", q,
-                                        f"{median(samples) * 1000:.2f}", f"{p95(samples) * 1000:.2f}", len(samples)])
+                            w.writerow(
+                                [
+                                    n,
+                                    s.get("quads"),
+                                    system,
+                                    "query" if kind == "latency" else "page",
+                                    q,
+                                    f"{median(samples) * 1000:.2f}",
+                                    f"{p95(samples) * 1000:.2f}",
+                                    len(samples),
+                                ]
+                            )
     with (out / "throughput.csv").open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
         w.writerow(["size", "workload", "clients", "system", "answers_per_s", "ok", "errors"])
@@ -176,7 +231,9 @@ def write_csv(sizes: dict, out: Path) -> None:
             for workload, by_clients in s.get("throughput", {}).items():
                 for clients, row in by_clients.items():
                     for system, c in row.items():
-                        w.writerow([n, workload, clients, system, f"{c['qps']:.2f}", c["ok"], c["errors"]])
+                        w.writerow(
+                            [n, workload, clients, system, f"{c['qps']:.2f}", c["ok"], c["errors"]]
+                        )
 
 
 def common_queries(s: dict, systems: list[str]) -> set[str]:
@@ -206,12 +263,17 @@ def plot(sizes: dict, target: Path) -> bool:
                 lat.append(geomean([m[q] for q in common]) * 1000)
         if xs:
             left.plot(xs, lat, marker="o", label=system)
-        xt = [(sizes[n].get("quads", n), qps(sizes[n], "uniform", "16", system)) for n in sorted(sizes)]
+        xt = [
+            (sizes[n].get("quads", n), qps(sizes[n], "uniform", "16", system))
+            for n in sorted(sizes)
+        ]
         xt = [(x, y) for x, y in xt if y]
         if xt:
             right.plot(*zip(*xt), marker="o", label=system)
-    for ax, title, unit in ((left, "latency (geometric mean of medians)", "ms"),
-                            (right, "throughput, 16 users, uniform", "answers / s")):
+    for ax, title, unit in (
+        (left, "latency (geometric mean of medians)", "ms"),
+        (right, "throughput, 16 users, uniform", "answers / s"),
+    ):
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_xlabel("quads in the generated graph")
@@ -228,13 +290,21 @@ def plot(sizes: dict, target: Path) -> bool:
 def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
     m = raw.get("machine", {})
     lines = ["# sipkg benchmark results", ""]
-    lines += [(f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gb', '?')} GB, "
-              f"{m.get('os', '?')}, Python {m.get('python', '?')}."),
-              "Versions: " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()) + ".",
-              f"Settings: {json.dumps(raw.get('settings', {}))}.", ""]
+    lines += [
+        (
+            f"Machine: {m.get('cpu', '?')}, {m.get('cores', '?')} cores, {m.get('memory_gb', '?')} GB, "
+            f"{m.get('os', '?')}, Python {m.get('python', '?')}."
+        ),
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in m.get("versions", {}).items()) + ".",
+        f"Settings: {json.dumps(raw.get('settings', {}))}.",
+        "",
+    ]
     lines += ["## Goals", "", "| goal | measured | verdict |", "|---|---|---|"]
     for g in goals(raw):
-        figures = "; ".join(f"{size_name(n)}: {show(v, g['unit'])}" for n, v in g["figures"].items()) or "—"
+        figures = (
+            "; ".join(f"{size_name(n)}: {show(v, g['unit'])}" for n, v in g["figures"].items())
+            or "—"
+        )
         lines.append(f"| {g['goal']} | {figures} | {g['verdict']} |")
     lines += [""]
     if plotted:
@@ -251,40 +321,71 @@ def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
             lines += ["", "load: " + ", ".join(f"{k} {v:.1f} s" for k, v in loads.items()), ""]
         for workload, by_clients in s.get("throughput", {}).items():
             systems = sorted({x for row in by_clients.values() for x in row})
-            lines += [f"throughput, {workload} (answers / s, errors):", "",
-                      "| users | " + " | ".join(systems) + " |", "|---" * (len(systems) + 1) + "|"]
+            lines += [
+                f"throughput, {workload} (answers / s, errors):",
+                "",
+                "| users | " + " | ".join(systems) + " |",
+                "|---" * (len(systems) + 1) + "|",
+            ]
             for clients, row in by_clients.items():
-                cells = [f"{row[x]['qps']:.1f} ({row[x]['errors']})" if x in row else "—" for x in systems]
+                cells = [
+                    f"{row[x]['qps']:.1f} ({row[x]['errors']})" if x in row else "—"
+                    for x in systems
+                ]
                 lines.append(f"| {clients} | " + " | ".join(cells) + " |")
             lines.append("")
-    lines += ["## Latency ratios by query (median ours / median peer; < 1 means ours is faster)", ""]
+    lines += [
+        "## Latency ratios by query (median ours / median peer; < 1 means ours is faster)",
+        "",
+    ]
     columns = [(n, a, b) for n in sorted(sizes) for a, b in PAIRS if ratios(sizes[n], a, b)]
     if columns:
         queries = sorted({q for n, a, b in columns for q in ratios(sizes[n], a, b)})
-        lines += ["| query | " + " | ".join(f"{size_name(n)} {a}/{b}" for n, a, b in columns) + " |",
-                  "|---" * (len(columns) + 1) + "|"]
+        lines += [
+            "| query | " + " | ".join(f"{size_name(n)} {a}/{b}" for n, a, b in columns) + " |",
+            "|---" * (len(columns) + 1) + "|",
+        ]
         for q in queries:
             cells = [ratios(sizes[n], a, b).get(q) for n, a, b in columns]
-            lines.append(f"| {q} | " + " | ".join("—" if c is None else f"{c:.2f}" for c in cells) + " |")
+            lines.append(
+                f"| {q} | " + " | ".join("—" if c is None else f"{c:.2f}" for c in cells) + " |"
+            )
         lines.append("")
-    lines += ["## Pages (median ms; peers: the same SPARQL our page sends, one query after another)", ""]
+    lines += [
+        "## Pages (median ms; peers: the same SPARQL our page sends, one query after another)",
+        "",
+    ]
     for n, s in sorted(sizes.items()):
         p = s.get("pages", {})
         if not p.get("seconds"):
             continue
         systems = list(p["seconds"])
-        lines += [f"{size_name(n)}:", "", "| page | queries | " + " | ".join(systems) + " |",
-                  "|---" * (len(systems) + 2) + "|"]
+        lines += [
+            f"{size_name(n)}:",
+            "",
+            "| page | queries | " + " | ".join(systems) + " |",
+            "|---" * (len(systems) + 2) + "|",
+        ]
         for page in p.get("urls", {}):
             cells = [p["seconds"][x].get(page) for x in systems]
-            lines.append(f"| {page} | {p['queries'].get(page, 0)} | "
-                         + " | ".join("—" if not c else f"{median(c) * 1000:.1f}" for c in cells) + " |")
+            lines.append(
+                f"| {page} | {p['queries'].get(page, 0)} | "
+                + " | ".join("—" if not c else f"{median(c) * 1000:.1f}" for c in cells)
+                + " |"
+            )
         lines.append("")
-    failures = {(n, x): f for n, s in sizes.items() for x, f in s.get("latency", {}).get("failures", {}).items() if f}
+    failures = {
+        (n, x): f
+        for n, s in sizes.items()
+        for x, f in s.get("latency", {}).get("failures", {}).items()
+        if f
+    }
     if failures:
         lines += ["## Queries a system did not answer (HTTP status; 0: no answer)", ""]
         for (n, x), f in sorted(failures.items()):
-            lines.append(f"- {size_name(n)} {x}: " + ", ".join(f"{q} ({st})" for q, st in sorted(f.items())))
+            lines.append(
+                f"- {size_name(n)} {x}: " + ", ".join(f"{q} ({st})" for q, st in sorted(f.items()))
+            )
         lines.append("")
     return "\n".join(lines)
 

@@ -54,23 +54,50 @@ def rotated(items: list, k: int) -> list:
 
 
 def machine() -> dict:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor())
-    mem = next((int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                if line.startswith("MemTotal")), 0)
-    return {"cpu": cpu, "cores": os.cpu_count(), "memory_gb": round(mem / 2**20, 1), "os": platform.platform(),
-            "python": platform.python_version(), "versions": versions()}
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem = next(
+        (
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        ),
+        0,
+    )
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem / 2**20, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "versions": versions(),
+    }
 
 
 def versions() -> dict:
     from importlib.metadata import version
 
-    found = {name: version(name) for name in ("sipkg", "pyoxigraph", "oxigraph", "gunicorn", "flask")}
+    found = {
+        name: version(name) for name in ("sipkg", "pyoxigraph", "oxigraph", "gunicorn", "flask")
+    }
     peers_python = peers.PEERS_VENV / "bin" / "python"
     if peers_python.exists():
         found["rdflib-endpoint"] = subprocess.run(
-            [str(peers_python), "-c", "from importlib.metadata import version; print(version('rdflib-endpoint'))"],
-            check=False, capture_output=True, text=True).stdout.strip()
+            [
+                str(peers_python),
+                "-c",
+                "from importlib.metadata import version; print(version('rdflib-endpoint'))",
+            ],
+            check=False,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
     if shutil.which("virtuoso-t"):
         out = subprocess.run(["virtuoso-t", "-?"], check=False, capture_output=True, text=True)
         line = next((s for s in (out.stdout + out.stderr).splitlines() if "Version" in s), "")
@@ -81,8 +108,11 @@ def versions() -> dict:
 def real_build(home: Path) -> tuple[float, Path]:
     """`sipkg build` of the real sources, timed; its dump is the seed of every generated graph."""
     began = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "sipkg", "build", "--home", str(home)], check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "-m", "sipkg", "build", "--home", str(home)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     seconds = time.perf_counter() - began
     return seconds, builds.current(home / "store").path / "dumps" / "sipkg.nq"
 
@@ -111,7 +141,9 @@ def latency(servers: dict, queries: list[workload.Query], reps: int) -> dict:
     return {"seconds": times, "failures": failures}
 
 
-def pages(servers: dict, urls: dict[str, str], sent: dict[str, list[workload.Query]], reps: int) -> dict:
+def pages(
+    servers: dict, urls: dict[str, str], sent: dict[str, list[workload.Query]], reps: int
+) -> dict:
     """Our pages over HTTP; for the others, the same SPARQL our pages send, one query after another."""
     names = list(servers)
     times: dict = {n: {} for n in names}
@@ -134,8 +166,12 @@ def pages(servers: dict, urls: dict[str, str], sent: dict[str, list[workload.Que
                 elif rep:
                     times[name].setdefault(page, []).append(seconds)
             client.close()
-    return {"seconds": times, "failures": failures, "urls": urls,
-            "queries": {p: len(qs) for p, qs in sent.items()}}
+    return {
+        "seconds": times,
+        "failures": failures,
+        "urls": urls,
+        "queries": {p: len(qs) for p, qs in sent.items()},
+    }
 
 
 def throughput(servers: dict, params: dict, settings: Settings, cached: set[str]) -> dict:
@@ -147,10 +183,15 @@ def throughput(servers: dict, params: dict, settings: Settings, cached: set[str]
             row = found.setdefault(name, {}).setdefault(str(clients), {})
             systems = [s for s in servers if skewed or s not in cached]
             for system in rotated(systems, k):
-                row[system] = hammer(servers[system].sparql,
-                                     lambda i, skewed=skewed: workload.Draw(params, skewed=skewed, seed=1000 + i),
-                                     clients, settings.seconds)
-                log(f"  {name} x{clients} {system}: {row[system]['qps']:.1f} q/s, {row[system]['errors']} errors")
+                row[system] = hammer(
+                    servers[system].sparql,
+                    lambda i, skewed=skewed: workload.Draw(params, skewed=skewed, seed=1000 + i),
+                    clients,
+                    settings.seconds,
+                )
+                log(
+                    f"  {name} x{clients} {system}: {row[system]['qps']:.1f} q/s, {row[system]['errors']} errors"
+                )
             k += 1
     return found
 
@@ -194,22 +235,43 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
             if (server := start(fleet, name, starter, result["errors"])) is not None:
                 servers[name] = server
         if size <= settings.rdflib_max and (
-                server := start(fleet, "rdflib", lambda: peers.rdflib_endpoint(nq, logs), result["errors"])):
-                servers["rdflib"] = server
+            server := start(
+                fleet, "rdflib", lambda: peers.rdflib_endpoint(nq, logs), result["errors"]
+            )
+        ):
+            servers["rdflib"] = server
         if settings.virtuoso:
             try:
-                v = fleet.enter_context(peers.virtuoso(nq, folder / "virtuoso", version, pushed=False))
-                behind = fleet.enter_context(peers.virtuoso(nq, folder / "virtuoso-pushed", version, pushed=True))
+                v = fleet.enter_context(
+                    peers.virtuoso(nq, folder / "virtuoso", version, pushed=False)
+                )
+                behind = fleet.enter_context(
+                    peers.virtuoso(nq, folder / "virtuoso-pushed", version, pushed=True)
+                )
             except Exception as e:  # noqa: BLE001 — reported; the run goes on without Virtuoso
                 result["errors"]["virtuoso"] = f"{type(e).__name__}: {e}"[:2000]
                 log(f"  virtuoso FAILED: {result['errors']['virtuoso']}")
             else:
                 servers["virtuoso"] = v
                 log(f"  virtuoso loaded in {v.load_seconds:.1f} s at {v.sparql}")
-                for name, options in [("ours→virtuoso", ("--cache", "0")), ("ours→virtuoso+cache", ())]:
-                    if (server := start(fleet, name, lambda name=name, options=options: peers.ours(
-                            name, home, logs, behind.load_seconds, "--endpoint", behind.sparql, *options),
-                            result["errors"])):
+                for name, options in [
+                    ("ours→virtuoso", ("--cache", "0")),
+                    ("ours→virtuoso+cache", ()),
+                ]:
+                    if server := start(
+                        fleet,
+                        name,
+                        lambda name=name, options=options: peers.ours(
+                            name,
+                            home,
+                            logs,
+                            behind.load_seconds,
+                            "--endpoint",
+                            behind.sparql,
+                            *options,
+                        ),
+                        result["errors"],
+                    ):
                         servers[name] = server
         result["load_seconds"] = {n: s.load_seconds for n, s in servers.items()}
         save(result)
@@ -223,11 +285,16 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
         sent = workload.page_queries(home, urls)
         result["pages"] = pages(plain, urls, sent, settings.reps)
         save(result)
-        if "oxigraph" in servers:  # the same store served again without its time-out: see peers.oxigraph_serve
+        if (
+            "oxigraph" in servers
+        ):  # the same store served again without its time-out: see peers.oxigraph_serve
             for proc in servers["oxigraph"].procs:
                 peers.stop(proc)
-            servers["oxigraph"] = fleet.add(peers.oxigraph_serve(
-                folder / "oxigraph", logs, servers["oxigraph"].load_seconds, timeout=False))
+            servers["oxigraph"] = fleet.add(
+                peers.oxigraph_serve(
+                    folder / "oxigraph", logs, servers["oxigraph"].load_seconds, timeout=False
+                )
+            )
         log("  throughput")
         result["throughput"] = throughput(servers, params, settings, cached)
         result["complete"] = True
@@ -261,8 +328,13 @@ def run(settings: Settings) -> Path:
     raw = json.loads(raw_path.read_text()) if settings.resume and raw_path.exists() else {}
     raw.setdefault("sizes", {})
     raw["machine"] = machine()
-    raw["settings"] = {"sizes": settings.sizes, "seconds": settings.seconds, "reps": settings.reps,
-                       "clients": list(settings.clients), "rdflib_max": settings.rdflib_max}
+    raw["settings"] = {
+        "sizes": settings.sizes,
+        "seconds": settings.seconds,
+        "reps": settings.reps,
+        "clients": list(settings.clients),
+        "rdflib_max": settings.rdflib_max,
+    }
 
     def write() -> None:
         tmp = raw_path.with_suffix(".tmp")

@@ -37,37 +37,57 @@ class Template:
 
 
 TEMPLATES = [
-    Template("institution", """
+    Template(
+        "institution",
+        """
 SELECT ?class ?label ?alias ?kind WHERE {
   <%(x)s> a ?class .
   OPTIONAL { <%(x)s> skos:prefLabel ?label }
   OPTIONAL { <%(x)s> skos:altLabel ?alias }
   OPTIONAL { <%(x)s> org:classification ?kind }
-}""", f"SELECT DISTINCT ?x WHERE {{ GRAPH <{BASE}/graph/registry> {{ ?x a ?c }} "
-        f"FILTER(STRSTARTS(STR(?x), \"{ID}org/\")) }}"),
-    Template("sub-units", """
+}""",
+        f"SELECT DISTINCT ?x WHERE {{ GRAPH <{BASE}/graph/registry> {{ ?x a ?c }} "
+        f'FILTER(STRSTARTS(STR(?x), "{ID}org/")) }}',
+    ),
+    Template(
+        "sub-units",
+        """
 SELECT ?unit ?label WHERE {
   { ?unit org:subOrganizationOf+ <%(x)s> } UNION { ?unit sip:serviceWindowOf|sip:hostedIn <%(x)s> }
   OPTIONAL { ?unit skos:prefLabel ?label FILTER(langMatches(lang(?label), "zh-Hans")) }
-}""", f"SELECT DISTINCT ?x WHERE {{ ?u org:subOrganizationOf|sip:serviceWindowOf|sip:hostedIn ?x "
-        f"FILTER(STRSTARTS(STR(?x), \"{ID}\")) }}"),
-    Template("evidence", """
+}""",
+        f"SELECT DISTINCT ?x WHERE {{ ?u org:subOrganizationOf|sip:serviceWindowOf|sip:hostedIn ?x "
+        f'FILTER(STRSTARTS(STR(?x), "{ID}")) }}',
+    ),
+    Template(
+        "evidence",
+        """
 SELECT ?p ?o ?quote ?start ?end ?doc ?method WHERE {
   ?st rdf:subject <%(x)s> ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?ev ; sip:method ?method .
   ?ev oa:hasTarget ?t . ?t oa:hasSource ?doc ; oa:hasSelector ?q, ?pos .
   ?q oa:exact ?quote . ?pos oa:start ?start ; oa:end ?end .
-} ORDER BY ?p ?start""", f"SELECT DISTINCT ?x WHERE {{ ?st rdf:subject ?x FILTER(STRSTARTS(STR(?x), \"{ID}\")) }}"),
-    Template("designations", """
+} ORDER BY ?p ?start""",
+        f'SELECT DISTINCT ?x WHERE {{ ?st rdf:subject ?x FILTER(STRSTARTS(STR(?x), "{ID}")) }}',
+    ),
+    Template(
+        "designations",
+        """
 SELECT ?designation ?date ?label ?conferrer WHERE {
   ?designation sip:recipient <%(x)s> ; dct:date ?date .
   OPTIONAL { ?designation skos:prefLabel ?label FILTER(langMatches(lang(?label), "zh-Hans")) }
   OPTIONAL { ?designation sip:conferredBy ?conferrer }
-} ORDER BY STR(?date)""", "SELECT DISTINCT ?x WHERE { ?d sip:recipient ?x ; dct:date ?date }"),
-    Template("statistic-series", """
+} ORDER BY STR(?date)""",
+        "SELECT DISTINCT ?x WHERE { ?d sip:recipient ?x ; dct:date ?date }",
+    ),
+    Template(
+        "statistic-series",
+        """
 SELECT ?indicator ?period ?value ?unit WHERE {
   ?obs a qb:Observation ; sip:refArea <%(x)s> ; sip:indicator ?indicator ; sip:refPeriod ?period ; sip:value ?value .
   OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit }
-} ORDER BY ?indicator ?period""", "SELECT DISTINCT ?x WHERE { ?obs a qb:Observation ; sip:refArea ?x }"),
+} ORDER BY ?indicator ?period""",
+        "SELECT DISTINCT ?x WHERE { ?obs a qb:Observation ; sip:refArea ?x }",
+    ),
 ]
 
 
@@ -77,7 +97,9 @@ def parameters(store_path: Path) -> dict[str, list[str]]:
     found = {}
     for t in TEMPLATES:
         values = sorted(row["x"].value for row in handle.query(sparql_prologue() + t.params))
-        random.Random(t.name).shuffle(values)  # rank: not alphabetical, so park 0 is not always the popular one
+        random.Random(t.name).shuffle(
+            values
+        )  # rank: not alphabetical, so park 0 is not always the popular one
         found[t.name] = values
     return found
 
@@ -89,19 +111,27 @@ class Draw:
         self.rng = random.Random(seed)
         self.templates = [t for t in TEMPLATES if params.get(t.name)]
         self.values = {t.name: params[t.name] for t in self.templates}
-        self.weights = {name: list(accumulate(1 / (k ** ZIPF_S) if skewed else 1.0 for k in range(1, len(v) + 1)))
-                        for name, v in self.values.items()}
+        self.weights = {
+            name: list(accumulate(1 / (k**ZIPF_S) if skewed else 1.0 for k in range(1, len(v) + 1)))
+            for name, v in self.values.items()
+        }
 
     def next(self) -> Query:
         t = self.rng.choice(self.templates)
         cumulative = self.weights[t.name]
         k = bisect(cumulative, self.rng.random() * cumulative[-1])
-        return Query(t.name, sparql_prologue() + t.sparql % {"x": self.values[t.name][min(k, len(cumulative) - 1)]})
+        return Query(
+            t.name,
+            sparql_prologue() + t.sparql % {"x": self.values[t.name][min(k, len(cumulative) - 1)]},
+        )
 
 
 def competency() -> list[Query]:
     """The competency questions of queries/*.rq, as they are (they carry their own prefixes)."""
-    return [Query(p.stem, p.read_text(encoding="utf-8")) for p in sorted((PROJECT / "queries").glob("*.rq"))]
+    return [
+        Query(p.stem, p.read_text(encoding="utf-8"))
+        for p in sorted((PROJECT / "queries").glob("*.rq"))
+    ]
 
 
 # ---------------------------------------------------------------- the browser's pages
@@ -109,11 +139,18 @@ def competency() -> list[Query]:
 
 def page_urls(params: dict[str, list[str]]) -> dict[str, str]:
     """One URL per kind of page, on popular entities of the generated graph."""
-    def page(iri: str) -> str:
-        return "/doc/" + iri[len(ID):]
 
-    urls = {"home": "/", "kind": "/kind/org", "search": "/search?q=" + quote("社区"),
-            "timeline": "/timeline", "statistics": "/statistics", "practices": "/practices"}
+    def page(iri: str) -> str:
+        return "/doc/" + iri[len(ID) :]
+
+    urls = {
+        "home": "/",
+        "kind": "/kind/org",
+        "search": "/search?q=" + quote("社区"),
+        "timeline": "/timeline",
+        "statistics": "/statistics",
+        "practices": "/practices",
+    }
     if params.get("institution"):
         org = params["institution"][0]
         urls["entity"] = page(org)
@@ -142,7 +179,9 @@ def page_queries(store_home: Path, urls: dict[str, str]) -> dict[str, list[Query
 
     try:
         client = app.test_client()
-        for url in urls.values():  # warm: the catalogue and the explorer's graph are built once per version
+        for url in (
+            urls.values()
+        ):  # warm: the catalogue and the explorer's graph are built once per version
             client.get(url)
         svc.execute = recording
         found = {}

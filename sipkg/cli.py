@@ -19,10 +19,18 @@ INPUT_ERRORS = (BuildError, InputError)
 
 
 def paths_option(f):
-    f = click.option("--data", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Folder with sources/, registry.yaml and curation/ (default: the project's data/).")(f)
-    f = click.option("--home", type=click.Path(file_okay=False, path_type=Path), default=None,
-                     help="Folder for the store and dumps (default: var/ in the project, or $SIPKG_HOME).")(f)
+    f = click.option(
+        "--data",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder with sources/, registry.yaml and curation/ (default: the project's data/).",
+    )(f)
+    f = click.option(
+        "--home",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Folder for the store and dumps (default: var/ in the project, or $SIPKG_HOME).",
+    )(f)
     return f
 
 
@@ -46,7 +54,11 @@ def build_cmd(data, home, as_json) -> None:
         report = build(make_paths(data, home))
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str) if as_json else report.to_text())
+    click.echo(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
+        if as_json
+        else report.to_text()
+    )
 
 
 @main.command("validate")
@@ -79,25 +91,47 @@ def stats_cmd(data, home) -> None:
 
     handle, info = _open(make_paths(data, home))
     click.echo(f"version {info.version}, built {info.built}, {info.quads} quads, at {info.path}")
-    graphs = run_query(handle, "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
-                                     "GROUP BY ?graph ORDER BY ?graph")
+    graphs = run_query(
+        handle,
+        "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } "
+        "GROUP BY ?graph ORDER BY ?graph",
+    )
     _print_table(*graphs.rows())
     _print_table(*run_query(handle, STATS % {"base": BASE}).rows())
 
 
 @main.command("query")
 @click.argument("query", required=False)
-@click.option("-f", "--file", "file", type=click.File("r", encoding="utf-8"), help="Read the query from a file.")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
-              help="How to print the results.")
-@click.option("--endpoint", default=None, metavar="URL",
-              help="Ask this SPARQL endpoint (any SPARQL 1.1 server) instead of the local store.")
+@click.option(
+    "-f",
+    "--file",
+    "file",
+    type=click.File("r", encoding="utf-8"),
+    help="Read the query from a file.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "tsv", "json"]),
+    default="table",
+    help="How to print the results.",
+)
+@click.option(
+    "--endpoint",
+    default=None,
+    metavar="URL",
+    help="Ask this SPARQL endpoint (any SPARQL 1.1 server) instead of the local store.",
+)
 @paths_option
 def query_cmd(query, file, fmt, endpoint, data, home) -> None:
     """Run a SPARQL query (argument, --file, or standard input) against the local store or an endpoint."""
     text = query or (file.read() if file else sys.stdin.read())
     try:
-        result = _remote_query(endpoint, text) if endpoint else run_query(_open(make_paths(data, home))[0], text)
+        result = (
+            _remote_query(endpoint, text)
+            if endpoint
+            else run_query(_open(make_paths(data, home))[0], text)
+        )
     except QuerySyntaxError as e:
         raise click.ClickException(f"SPARQL syntax error: {e}") from None
     if fmt == "json" and result.kind != "graph":
@@ -105,7 +139,9 @@ def query_cmd(query, file, fmt, endpoint, data, home) -> None:
         return
     variables, rows = result.rows()
     if fmt in ("csv", "tsv"):
-        writer = csv.writer(sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer = csv.writer(
+            sys.stdout, delimiter="," if fmt == "csv" else "\t", lineterminator="\n"
+        )
         writer.writerow(variables)
         writer.writerows([["" if c is None else c for c in row] for row in rows])
     else:
@@ -126,14 +162,28 @@ def _remote_query(endpoint: str, text: str) -> QueryResult:
 
 
 @main.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on. The default answers only this machine; use 0.0.0.0 to publish it.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on. The default answers only this machine; use 0.0.0.0 to publish it.",
+)
 @click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
 @click.option("--workers", default=2, show_default=True, type=int, help="Server processes.")
-@click.option("--threads", default=4, show_default=True, type=int,
-              help="Request threads per server process; each may run one query in its own query process.")
-@click.option("--get", "get_path", default=None, metavar="PATH",
-              help="Print the response to one GET of PATH (e.g. /sparql?query=...) and exit, without a socket.")
+@click.option(
+    "--threads",
+    default=4,
+    show_default=True,
+    type=int,
+    help="Request threads per server process; each may run one query in its own query process.",
+)
+@click.option(
+    "--get",
+    "get_path",
+    default=None,
+    metavar="PATH",
+    help="Print the response to one GET of PATH (e.g. /sparql?query=...) and exit, without a socket.",
+)
 @settings.options
 @paths_option
 def serve_cmd(host, port, workers, threads, get_path, data, home, **options) -> None:
@@ -142,11 +192,15 @@ def serve_cmd(host, port, workers, threads, get_path, data, home, **options) -> 
 
     paths = make_paths(data, home)
     config = {key.upper(): value for key, value in options.items()}
-    config.update(STORE=paths.store, QUERY_WORKERS=threads, SERVICE_ALLOW=tuple(config["SERVICE_ALLOW"]))
+    config.update(
+        STORE=paths.store, QUERY_WORKERS=threads, SERVICE_ALLOW=tuple(config["SERVICE_ALLOW"])
+    )
     if config["WRITABLE"] is not None:
         config["WRITABLE"] = Path(config["WRITABLE"])
         if not config["TOKEN"]:
-            raise click.ClickException("--writable needs --token (or $SIPKG_TOKEN): writes must be authorised")
+            raise click.ClickException(
+                "--writable needs --token (or $SIPKG_TOKEN): writes must be authorised"
+            )
     embedded = config["WRITABLE"] is None and config["ENDPOINT"] is None
     if embedded:
         _check(paths)
@@ -154,24 +208,46 @@ def serve_cmd(host, port, workers, threads, get_path, data, home, **options) -> 
         status, body = server.get(config, get_path)
         sys.stdout.buffer.write(body)
         sys.exit(0 if status < 400 else 1)
-    workers = 1 if config["WRITABLE"] is not None else workers  # one writer: the store's lock is per process
+    workers = (
+        1 if config["WRITABLE"] is not None else workers
+    )  # one writer: the store's lock is per process
     source = config["ENDPOINT"] or config["WRITABLE"] or paths.store
-    click.echo(f"sipkg serving {source} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; "
-               f"{workers} processes x {threads} threads, query time-out {config['QUERY_TIMEOUT']:g} s, "
-               f"{'writable, token required' if config['WRITABLE'] else 'read-only'})")
-    server.run(config, host=host, port=port, workers=workers, threads=threads,
-               check=(lambda: builds.check(paths.store)) if embedded else None)
+    click.echo(
+        f"sipkg serving {source} on http://{host}:{port}/  (SPARQL: http://{host}:{port}/sparql; "
+        f"{workers} processes x {threads} threads, query time-out {config['QUERY_TIMEOUT']:g} s, "
+        f"{'writable, token required' if config['WRITABLE'] else 'read-only'})"
+    )
+    server.run(
+        config,
+        host=host,
+        port=port,
+        workers=workers,
+        threads=threads,
+        check=(lambda: builds.check(paths.store)) if embedded else None,
+    )
 
 
 @main.command("push")
-@click.option("--endpoint", required=True, metavar="URL",
-              help="The external store's SPARQL query endpoint; after the push it must serve the new version.")
-@click.option("--gsp", default=None, metavar="URL",
-              help="Its Graph Store Protocol endpoint, which the graphs are written to "
-                   "(default for Virtuoso: the query endpoint's URL + '-graph-crud-auth').")
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The external store's SPARQL query endpoint; after the push it must serve the new version.",
+)
+@click.option(
+    "--gsp",
+    default=None,
+    metavar="URL",
+    help="Its Graph Store Protocol endpoint, which the graphs are written to "
+    "(default for Virtuoso: the query endpoint's URL + '-graph-crud-auth').",
+)
 @click.option("--user", default=None, help="A user who may write graphs there (Virtuoso: dba).")
-@click.option("--password", envvar="SIPKG_PUSH_PASSWORD", default=None,
-              help="That user's password (or $SIPKG_PUSH_PASSWORD, which keeps it out of the shell history).")
+@click.option(
+    "--password",
+    envvar="SIPKG_PUSH_PASSWORD",
+    default=None,
+    help="That user's password (or $SIPKG_PUSH_PASSWORD, which keeps it out of the shell history).",
+)
 @paths_option
 def push_cmd(endpoint, gsp, user, password, data, home) -> None:
     """Copy the build in service into an external SPARQL store, for `sipkg serve --endpoint URL`."""
@@ -179,7 +255,9 @@ def push_cmd(endpoint, gsp, user, password, data, home) -> None:
 
     try:
         info = builds.current(make_paths(data, home).store)
-        remote = RemoteBackend(endpoint, gsp=gsp or default_gsp(endpoint), user=user, password=password)
+        remote = RemoteBackend(
+            endpoint, gsp=gsp or default_gsp(endpoint), user=user, password=password
+        )
         report = remote.push(info.path / "dumps" / "sipkg.nq", version=info.version)
         served = remote.version
     except StoreError as e:
@@ -189,35 +267,63 @@ def push_cmd(endpoint, gsp, user, password, data, home) -> None:
     for graph in report["removed"]:
         click.echo(f"removed {graph} (no longer in the build)")
     if served != info.version:
-        raise click.ClickException(f"pushed version {info.version} to {remote.gsp}, but {endpoint} serves "
-                                   f"{served}: are they the same store?")
+        raise click.ClickException(
+            f"pushed version {info.version} to {remote.gsp}, but {endpoint} serves "
+            f"{served}: are they the same store?"
+        )
     click.echo(f"version {info.version} pushed to {remote.gsp}; {endpoint} serves it")
 
 
 @main.command("ingest")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--title", required=True, help="The document's title, as the publisher gives it.")
-@click.option("--published", required=True,
-              help="Publication date, YYYY-MM-DD, or YYYY-MM or YYYY when the page gives no day (the date is then "
-                   "marked approximate); relative dates (去年, 昨天) resolve against it at that precision.")
-@click.option("--approximate", is_flag=True,
-              help="The full date given is approximate (a page with no date of its own: the latest date it mentions).")
-@click.option("--source", required=True, help="The URL it was taken from; a changed text from the same URL is a new version.")
-@click.option("--language", required=True, type=click.Choice(["zh", "en"]), help="The language of the text.")
+@click.option(
+    "--published",
+    required=True,
+    help="Publication date, YYYY-MM-DD, or YYYY-MM or YYYY when the page gives no day (the date is then "
+    "marked approximate); relative dates (去年, 昨天) resolve against it at that precision.",
+)
+@click.option(
+    "--approximate",
+    is_flag=True,
+    help="The full date given is approximate (a page with no date of its own: the latest date it mentions).",
+)
+@click.option(
+    "--source",
+    required=True,
+    help="The URL it was taken from; a changed text from the same URL is a new version.",
+)
+@click.option(
+    "--language", required=True, type=click.Choice(["zh", "en"]), help="The language of the text."
+)
 @click.option("--title-en", default=None, help="An English title, if there is one.")
 @click.option("--publisher", default=None, help="Who published it: a name, as the page gives it.")
-@click.option("--rights", default=None,
-              help="The licence or terms of reuse (CC BY-SA 4.0 …, or that no open licence is stated); shown on "
-                   "the document page and in the dataset description.")
+@click.option(
+    "--rights",
+    default=None,
+    help="The licence or terms of reuse (CC BY-SA 4.0 …, or that no open licence is stated); shown on "
+    "the document page and in the dataset description.",
+)
 @paths_option
-def ingest_cmd(file, title, published, approximate, source, language, title_en, publisher, rights, data, home) -> None:
+def ingest_cmd(
+    file, title, published, approximate, source, language, title_en, publisher, rights, data, home
+) -> None:
     """Add a plain-text or HTML document to the sources; the next `sipkg build` includes it."""
     from sipkg.build.ingest import ingest
 
     try:
-        result = ingest(make_paths(data, home), file, title=title, published=published, approximate=approximate,
-                        rights=rights, source=source,
-                        language=language, title_en=title_en, publisher=publisher)
+        result = ingest(
+            make_paths(data, home),
+            file,
+            title=title,
+            published=published,
+            approximate=approximate,
+            rights=rights,
+            source=source,
+            language=language,
+            title_en=title_en,
+            publisher=publisher,
+        )
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None
     click.echo(result.to_text())
@@ -243,13 +349,22 @@ def remove_cmd(key, data, home) -> None:
 
 
 @main.command("eval")
-@click.option("--gold", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
-              help="Folder of gold annotation files (default: tests/gold/ in the project).")
+@click.option(
+    "--gold",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="Folder of gold annotation files (default: tests/gold/ in the project).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option("--details", is_flag=True, help="Also list each miss and each false positive.")
-@click.option("--split", type=click.Choice(["seeds", "dev", "test", "all"]), default="all", show_default=True,
-              help="Which documents to score: the two seed documents, the corpus's development or test half "
-                   "(fixed in tests/gold/README.md), or all.")
+@click.option(
+    "--split",
+    type=click.Choice(["seeds", "dev", "test", "all"]),
+    default="all",
+    show_default=True,
+    help="Which documents to score: the two seed documents, the corpus's development or test half "
+    "(fixed in tests/gold/README.md), or all.",
+)
 @paths_option
 def eval_cmd(gold, as_json, details, split, data, home) -> None:
     """Precision, recall and F1 of the pipeline against the hand-made gold, with and without curation."""
@@ -259,7 +374,11 @@ def eval_cmd(gold, as_json, details, split, data, home) -> None:
         result = evaluate(make_paths(data, home), gold or GOLD, split)
     except INPUT_ERRORS as e:
         raise click.ClickException(str(e)) from None
-    click.echo(json.dumps(result.to_dict(details), ensure_ascii=False, indent=2) if as_json else result.to_text(details))
+    click.echo(
+        json.dumps(result.to_dict(details), ensure_ascii=False, indent=2)
+        if as_json
+        else result.to_text(details)
+    )
 
 
 @main.command("review")
@@ -275,8 +394,12 @@ def review_cmd(key, as_json, data, home) -> None:
     try:
         report = review.review(review.local_select(paths.store), key)
     except review.UnknownDocument:
-        raise click.ClickException(f"no document with key {key!r} in the graph (ingest it, then `sipkg build`)") from None
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text())
+        raise click.ClickException(
+            f"no document with key {key!r} in the graph (ingest it, then `sipkg build`)"
+        ) from None
+    click.echo(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.to_text()
+    )
 
 
 def _check(paths: Paths):

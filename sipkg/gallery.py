@@ -26,7 +26,11 @@ class Example:
     query: str
 
     def to_dict(self) -> dict:
-        return {"file": self.file, "question": {"zh": self.question_zh, "en": self.question_en}, "query": self.query}
+        return {
+            "file": self.file,
+            "question": {"zh": self.question_zh, "en": self.question_en},
+            "query": self.query,
+        }
 
 
 def read_example(path: Path) -> Example:
@@ -75,7 +79,10 @@ def cell(text: str) -> str:
 def readme(folder: Path = QUERIES) -> str:
     """queries/README.md: a table of every query with its link and its two questions."""
     listed = examples(folder)
-    rows = "".join(f"| [`{e.file}`]({e.file}) | {cell(e.question_zh)} | {cell(e.question_en)} |\n" for e in listed)
+    rows = "".join(
+        f"| [`{e.file}`]({e.file}) | {cell(e.question_zh)} | {cell(e.question_en)} |\n"
+        for e in listed
+    )
     return INTRO.format(first=listed[0].file if listed else "FILE.rq") + rows
 
 

@@ -241,7 +241,9 @@ SPDX_NS = "http://spdx.org/rdf/terms#"
 SD_NS = "http://www.w3.org/ns/sparql-service-description#"
 FORMATS_NS = "http://www.w3.org/ns/formats/"  # W3C format IRIs (void:feature, sd:resultFormat)
 SPARQL_RESULTS_NS = "http://www.w3.org/2005/sparql-results#"
-EU_AUTHORITY = "http://publications.europa.eu/resource/authority/"  # EU controlled vocabularies (file types …)
+EU_AUTHORITY = (
+    "http://publications.europa.eu/resource/authority/"  # EU controlled vocabularies (file types …)
+)
 IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
 RDF_TYPE = f"{RDF_NS}type"
 RDFS_LABEL = f"{RDFS_NS}label"
@@ -262,7 +264,9 @@ LINKS_GRAPH = f"{GRAPH}links"  # links out to other datasets
 IDENTIFIERS_GRAPH = f"{GRAPH}identifiers"  # division codes, and where each link was verified
 VOID_GRAPH = f"{GRAPH}void"  # the dataset's VoID + DCAT-AP description
 SOURCE_GRAPHS = f"{GRAPH}source/"  # one named graph per source document
-UNION_GRAPH = f"{GRAPH}union"  # on an external store: the merge of our graphs, the default graph of queries
+UNION_GRAPH = (
+    f"{GRAPH}union"  # on an external store: the merge of our graphs, the default graph of queries
+)
 BUILD_GRAPH = f"{GRAPH}build"  # on an external store: what the last push wrote
 
 PREFIXES: dict[str, str] = {

@@ -154,7 +154,7 @@ def kind_of(iri: str) -> str:
     if iri.startswith(PRACTICES + "/"):
         return "practice"
     if iri.startswith(str(ID)):
-        return iri[len(str(ID)):].split("/", 1)[0]
+        return iri[len(str(ID)) :].split("/", 1)[0]
     return "other"
 
 
@@ -169,7 +169,9 @@ def local_name(iri: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", tail).lower()
 
 
-def build_graph(edge_rows: list[dict[str, str]], node_rows: list[dict[str, str]]) -> nx.MultiDiGraph:
+def build_graph(
+    edge_rows: list[dict[str, str]], node_rows: list[dict[str, str]]
+) -> nx.MultiDiGraph:
     """The relation graph: nodes carry labels, kind and class; one edge per (subject, predicate, object)
     carrying the predicate's labels, whether it is inferred, and all its evidence."""
     g = nx.MultiDiGraph()
@@ -182,23 +184,45 @@ def build_graph(edge_rows: list[dict[str, str]], node_rows: list[dict[str, str]]
         if row.get("alias") and row["alias"] not in data["aliases"]:
             data["aliases"].append(row["alias"])
         if row.get("class"):
-            data["classes"].setdefault(row["class"], {
-                lang: row[f"class{lang.capitalize()}"] for lang in ("zh", "en") if row.get(f"class{lang.capitalize()}")})
+            data["classes"].setdefault(
+                row["class"],
+                {
+                    lang: row[f"class{lang.capitalize()}"]
+                    for lang in ("zh", "en")
+                    if row.get(f"class{lang.capitalize()}")
+                },
+            )
     for row in edge_rows:
         s, p, o = row["s"], row["p"], row["o"]
         for node in (s, o):
             if node not in g:
                 _new_node(g, node)
         if not g.has_edge(s, o, key=p):
-            labels = {lang: row[f"p{lang.capitalize()}"] for lang in ("zh", "en") if row.get(f"p{lang.capitalize()}")}
-            g.add_edge(s, o, key=p, predicate=p, labels=labels, inferred=_true(row.get("inferred")), evidence=[])
+            labels = {
+                lang: row[f"p{lang.capitalize()}"]
+                for lang in ("zh", "en")
+                if row.get(f"p{lang.capitalize()}")
+            }
+            g.add_edge(
+                s,
+                o,
+                key=p,
+                predicate=p,
+                labels=labels,
+                inferred=_true(row.get("inferred")),
+                evidence=[],
+            )
         if row.get("statement"):
-            evidence = Evidence(row["statement"], row.get("sentence"), row.get("quote"), row.get("method"))
+            evidence = Evidence(
+                row["statement"], row.get("sentence"), row.get("quote"), row.get("method")
+            )
             found = g.edges[s, o, p]["evidence"]
             if evidence not in found:
                 found.append(evidence)
     for _, _, data in g.edges(data=True):
-        data["evidence"].sort(key=lambda e: (e.sentence is None, _sentence_order(e.sentence), e.quote or ""))
+        data["evidence"].sort(
+            key=lambda e: (e.sentence is None, _sentence_order(e.sentence), e.quote or "")
+        )
     return g
 
 
@@ -236,7 +260,9 @@ def resolve(g: nx.MultiDiGraph, text: str) -> list[str]:
     if by_key:
         return by_key
     wanted = text.casefold()
-    exact = sorted(n for n, data in g.nodes(data=True) if wanted in (x.casefold() for x in names(data)))
+    exact = sorted(
+        n for n, data in g.nodes(data=True) if wanted in (x.casefold() for x in names(data))
+    )
     if exact:
         return exact
     partial = {}
@@ -247,12 +273,16 @@ def resolve(g: nx.MultiDiGraph, text: str) -> list[str]:
     return sorted(partial, key=lambda n: (partial[n], n))
 
 
-def neighbourhood(g: nx.MultiDiGraph, centre: str, depth: int = 1, limit: int = 200) -> nx.MultiDiGraph:
+def neighbourhood(
+    g: nx.MultiDiGraph, centre: str, depth: int = 1, limit: int = 200
+) -> nx.MultiDiGraph:
     """The entities within `depth` hops of `centre` (edges in either direction), nearest first, at most
     `limit` of them, with every relation among them."""
     if centre not in g:
         raise KeyError(centre)
-    distances = nx.single_source_shortest_path_length(g.to_undirected(as_view=True), centre, cutoff=depth)
+    distances = nx.single_source_shortest_path_length(
+        g.to_undirected(as_view=True), centre, cutoff=depth
+    )
     nearest = sorted(distances, key=lambda n: (distances[n], n))[:limit]
     return g.subgraph(nearest).copy()
 
@@ -273,15 +303,21 @@ def shortest_paths(g: nx.MultiDiGraph, start: str, end: str, limit: int = 5) -> 
 
 def hop(g: nx.MultiDiGraph, a: str, b: str) -> Hop:
     """Every relation between a and b, as seen walking from a to b."""
-    relations = [_relation(a, b, p, data, True) for p, data in g.get_edge_data(a, b, default={}).items()]
+    relations = [
+        _relation(a, b, p, data, True) for p, data in g.get_edge_data(a, b, default={}).items()
+    ]
     if a != b:
-        relations += [_relation(b, a, p, data, False) for p, data in g.get_edge_data(b, a, default={}).items()]
+        relations += [
+            _relation(b, a, p, data, False) for p, data in g.get_edge_data(b, a, default={}).items()
+        ]
     relations.sort(key=lambda r: (r.inferred, not r.evidence, r.predicate))
     return Hop(a, b, tuple(relations))
 
 
 def _relation(s: str, o: str, p: str, data: dict, forward: bool) -> Relation:
-    return Relation(s, p, o, dict(data["labels"]), data["inferred"], tuple(data["evidence"]), forward)
+    return Relation(
+        s, p, o, dict(data["labels"]), data["inferred"], tuple(data["evidence"]), forward
+    )
 
 
 def centrality(g: nx.MultiDiGraph, kinds: tuple[str, ...] = ("org",), top: int = 10) -> list[dict]:
@@ -292,8 +328,8 @@ def centrality(g: nx.MultiDiGraph, kinds: tuple[str, ...] = ("org",), top: int =
     betweenness = nx.betweenness_centrality(simple)
     ranked = [
         {"node": n, "degree": simple.degree(n), "betweenness": round(betweenness[n], 4)}
-        for n in simple if g.nodes[n]["kind"] in kinds
+        for n in simple
+        if g.nodes[n]["kind"] in kinds
     ]
     ranked.sort(key=lambda r: (-r["betweenness"], -r["degree"], r["node"]))
     return ranked[:top]
-

@@ -29,8 +29,12 @@ ONTOLOGY_FILE = PROJECT / "ontology" / "sip.ttl"
 TITLES = (RDFS.label, SKOS.prefLabel, DCTERMS.title, DC.title)
 # JSON-LD terms whose values are language maps: {"label": {"zh-Hans": "…", "en": "…"}}
 LANGUAGE_MAPS = {
-    "label": RDFS.label, "prefLabel": SKOS.prefLabel, "altLabel": SKOS.altLabel,
-    "definition": SKOS.definition, "title": DCTERMS.title, "description": DCTERMS.description,
+    "label": RDFS.label,
+    "prefLabel": SKOS.prefLabel,
+    "altLabel": SKOS.altLabel,
+    "definition": SKOS.definition,
+    "title": DCTERMS.title,
+    "description": DCTERMS.description,
 }
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
 
@@ -63,7 +67,10 @@ def ontology_triples(text: str) -> tuple[ox.Triple, ...]:
 
 def titles(graph: Graph) -> dict[str, str]:
     """The ontology's dct:title by lower-case language tag ("zh-hans", "en"), as texts() gives them."""
-    return {(o.language or "").lower(): str(o) for o in graph.objects(URIRef(ontology_iri()), DCTERMS.title)}
+    return {
+        (o.language or "").lower(): str(o)
+        for o in graph.objects(URIRef(ontology_iri()), DCTERMS.title)
+    }
 
 
 def version_iri(graph: Graph) -> str | None:
@@ -73,6 +80,7 @@ def version_iri(graph: Graph) -> str | None:
 
 
 # ---------------------------------------------------------------- HTML documentation (pyLODE)
+
 
 @dataclass(frozen=True)
 class Documentation:
@@ -93,13 +101,22 @@ def documentation(text: str) -> Documentation:
     graph = pylode_input(ontology_graph(text))
     od = OntPub(graph)
     # fragment ids are the terms' local names, so {base}/def/sip#Term lands on Term's section
-    od.fids.update({str(s): str(s)[len(SIP_NS):] for s in set(graph.subjects())
-                    if str(s).startswith(SIP_NS) and len(str(s)) > len(SIP_NS)})
+    od.fids.update(
+        {
+            str(s): str(s)[len(SIP_NS) :]
+            for s in set(graph.subjects())
+            if str(s).startswith(SIP_NS) and len(str(s)) > len(SIP_NS)
+        }
+    )
     od.make_html()
     od.content.set_attribute("id", "ontodoc")
     (toc,) = od.doc.body.get(id="toc")
-    return Documentation(toc=_local_links(toc.render()), body=_local_links(od.content.render()),
-                         seconds=time.perf_counter() - started, generator=f"pyLODE {version('pylode')}")
+    return Documentation(
+        toc=_local_links(toc.render()),
+        body=_local_links(od.content.render()),
+        seconds=time.perf_counter() - started,
+        generator=f"pyLODE {version('pylode')}",
+    )
 
 
 def pylode_input(graph: Graph) -> Graph:
@@ -123,12 +140,20 @@ def pylode_input(graph: Graph) -> Graph:
             if str(o) not in titles[s]:
                 titles[s].append(str(o))
         elif isinstance(o, Literal):
-            out.add((s, p, Literal(html.escape(str(o), quote=False), lang=o.language, datatype=o.datatype)))
+            out.add(
+                (
+                    s,
+                    p,
+                    Literal(html.escape(str(o), quote=False), lang=o.language, datatype=o.datatype),
+                )
+            )
         else:
             out.add((s, p, o))
     for s, texts in titles.items():
         title = " · ".join(texts)
-        out.add((s, DCTERMS.title, Literal(html.escape(title, quote=False) if s == ontology else title)))
+        out.add(
+            (s, DCTERMS.title, Literal(html.escape(title, quote=False) if s == ontology else title))
+        )
     return out
 
 
@@ -148,6 +173,7 @@ def _local_links(fragment: str) -> str:
 
 # ---------------------------------------------------------------- JSON-LD context
 
+
 def jsonld_context(graph: Graph) -> dict:
     """A JSON-LD @context for our data, from the ontology's declarations.
 
@@ -162,14 +188,19 @@ def jsonld_context(graph: Graph) -> dict:
     classes = {s for s in graph.subjects(RDF.type, OWL.Class) if str(s).startswith(SIP_NS)}
     for cls in sorted(classes):
         _add_term(context, _term_name(cls), _compact(cls))
-    properties = {s for t in PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)}
+    properties = {
+        s for t in PROPERTY_TYPES for s in graph.subjects(RDF.type, t) if isinstance(s, URIRef)
+    }
     for prop in sorted(properties):
         definition: dict = {"@id": _compact(prop)}
         ranges = [r for r in graph.objects(prop, RDFS.range) if isinstance(r, URIRef)]
         if (prop, RDF.type, OWL.ObjectProperty) in graph:
             definition["@type"] = "@id"
-        elif (prop, RDF.type, OWL.DatatypeProperty) in graph and len(ranges) == 1 \
-                and str(ranges[0]).startswith(str(XSD)):
+        elif (
+            (prop, RDF.type, OWL.DatatypeProperty) in graph
+            and len(ranges) == 1
+            and str(ranges[0]).startswith(str(XSD))
+        ):
             definition["@type"] = _compact(ranges[0])
         _add_term(context, _term_name(prop), definition)
     return {"@context": context}
@@ -177,27 +208,32 @@ def jsonld_context(graph: Graph) -> dict:
 
 def _add_term(context: dict, name: str, definition) -> None:
     if name in context and context[name] != definition:
-        raise ValueError(f"JSON-LD term {name!r} would mean two things: {context[name]} and {definition}")
+        raise ValueError(
+            f"JSON-LD term {name!r} would mean two things: {context[name]} and {definition}"
+        )
     context[name] = definition
 
 
 def _term_name(iri: URIRef) -> str:
     """sip: terms by local name; others by prefixed name (which expands to the same IRI)."""
     text = str(iri)
-    return text[len(SIP_NS):] if text.startswith(SIP_NS) else _compact(iri)
+    return text[len(SIP_NS) :] if text.startswith(SIP_NS) else _compact(iri)
 
 
 def _compact(iri: URIRef) -> str:
     """The prefixed name of `iri` under PREFIXES (longest namespace wins), else the IRI itself."""
     text = str(iri)
-    matches = [(len(ns), p) for p, ns in PREFIXES.items() if text.startswith(ns) and len(text) > len(ns)]
+    matches = [
+        (len(ns), p) for p, ns in PREFIXES.items() if text.startswith(ns) and len(text) > len(ns)
+    ]
     if not matches:
         return text
     _, prefix = max(matches)
-    return f"{prefix}:{text[len(PREFIXES[prefix]):]}"
+    return f"{prefix}:{text[len(PREFIXES[prefix]) :]}"
 
 
 # ---------------------------------------------------------------- SKOS schemes
+
 
 @dataclass
 class Concept:

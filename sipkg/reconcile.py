@@ -45,21 +45,27 @@ class Known:
     """What reconciliation needs to know about the graph, read once per dataset version."""
 
     index: Index
-    labels: dict[str, list[tuple[str, str]]]  # iri -> [(text, language)]; labels of entities and terms
+    labels: dict[
+        str, list[tuple[str, str]]
+    ]  # iri -> [(text, language)]; labels of entities and terms
     aliases: dict[str, list[tuple[str, str]]]
     types: dict[str, frozenset[str]]  # entity -> its classes and all their super-classes
     facts: dict[str, dict[str, list[Value]]]  # entity -> property -> values
     id_space: str  # `{base}/id/`
     prefixes: dict[str, str] = field(default_factory=dict)  # for CURIEs: org:Organization
     local_space: str = ""  # the ontology namespace whose terms are named by their local name alone
-    derived: frozenset[str] = frozenset()  # properties computed for the API (founded, name_zh…): named as is
+    derived: frozenset[str] = (
+        frozenset()
+    )  # properties computed for the API (founded, name_zh…): named as is
     _names: dict[str, frozenset[str]] = field(default_factory=dict, init=False, repr=False)
     _terms: frozenset[str] = field(default=frozenset(), init=False, repr=False)
 
     def is_term(self, iri: str) -> bool:
         """Whether `iri` is a class or property the graph uses or the ontology labels."""
         if not self._terms:
-            used = {c for cs in self.types.values() for c in cs} | {p for ps in self.facts.values() for p in ps}
+            used = {c for cs in self.types.values() for c in cs} | {
+                p for ps in self.facts.values() for p in ps
+            }
             self._terms = frozenset(used) | frozenset(self.labels)
         return iri in self._terms and not iri.startswith(self.id_space)
 
@@ -83,9 +89,9 @@ class Known:
         if iri in self.derived:
             return iri
         if self.local_space and iri.startswith(self.local_space):
-            return iri[len(self.local_space):]
+            return iri[len(self.local_space) :]
         for prefix, ns in self.prefixes.items():
-            rest = iri[len(ns):]
+            rest = iri[len(ns) :]
             if iri.startswith(ns) and rest and re.fullmatch(r"[\w-]+", rest):
                 return f"{prefix}:{rest}"
         return iri
@@ -128,7 +134,9 @@ class Candidate:
 def parse_batch(batch: object, known: Known, max_size: int) -> dict[str, Query]:
     """The queries of a batch ({"q0": {...}, …}), or BadQuery saying what is wrong with it."""
     if not isinstance(batch, dict):
-        raise BadQuery("queries must be a JSON object of named queries, e.g. {\"q0\": {\"query\": \"社工委\"}}")
+        raise BadQuery(
+            'queries must be a JSON object of named queries, e.g. {"q0": {"query": "社工委"}}'
+        )
     if len(batch) > max_size:
         raise OverflowError(f"a batch holds at most {max_size} queries (got {len(batch)})")
     return {str(key): parse_query(q, known, str(key)) for key, q in batch.items()}
@@ -139,7 +147,9 @@ def parse_query(q: object, known: Known, key: str = "q") -> Query:
         raise BadQuery(f"{key}: a query must be a JSON object")
     unknown = set(q) - QUERY_FIELDS
     if unknown:
-        raise BadQuery(f"{key}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(QUERY_FIELDS))}")
+        raise BadQuery(
+            f"{key}: unknown field(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(QUERY_FIELDS))}"
+        )
     text = q.get("query", "")
     if not isinstance(text, str):
         raise BadQuery(f"{key}: query must be a string")
@@ -153,11 +163,16 @@ def parse_query(q: object, known: Known, key: str = "q") -> Query:
     if strict not in TYPE_STRICT:
         raise BadQuery(f"{key}: type_strict must be one of {', '.join(TYPE_STRICT)}")
     limit = q.get("limit", DEFAULT_LIMIT)
-    if isinstance(limit, bool) or not isinstance(limit, (int, float)) or limit < 1 or limit != int(limit):
+    if (
+        isinstance(limit, bool)
+        or not isinstance(limit, (int, float))
+        or limit < 1
+        or limit != int(limit)
+    ):
         raise BadQuery(f"{key}: limit must be a positive whole number")
     props = q.get("properties", [])
     if not isinstance(props, list):
-        raise BadQuery(f"{key}: properties must be a list of {{\"pid\": …, \"v\": …}}")
+        raise BadQuery(f'{key}: properties must be a list of {{"pid": …, "v": …}}')
     properties = tuple(_parse_property(p, known, key) for p in props)
     if not compact(text) and not properties:
         raise BadQuery(f"{key}: give a non-empty query or at least one property")
@@ -170,12 +185,18 @@ def parse_query(q: object, known: Known, key: str = "q") -> Query:
 
 def _parse_property(p: object, known: Known, key: str) -> tuple[str, tuple]:
     if not isinstance(p, dict) or not isinstance(p.get("pid"), str) or not p["pid"] or "v" not in p:
-        raise BadQuery(f"{key}: each property is {{\"pid\": \"a property id\", \"v\": a value or list of values}}")
+        raise BadQuery(
+            f'{key}: each property is {{"pid": "a property id", "v": a value or list of values}}'
+        )
     values = p["v"] if isinstance(p["v"], list) else [p["v"]]
     for v in values:
-        ok = isinstance(v, (str, int, float)) or (isinstance(v, dict) and isinstance(v.get("id"), str))
+        ok = isinstance(v, (str, int, float)) or (
+            isinstance(v, dict) and isinstance(v.get("id"), str)
+        )
         if not ok:
-            raise BadQuery(f"{key}: property {p['pid']}: a value is a string, a number, a boolean or {{\"id\": …}}")
+            raise BadQuery(
+                f'{key}: property {p["pid"]}: a value is a string, a number, a boolean or {{"id": …}}'
+            )
     pid = known.term_iri(p["pid"])
     if not known.is_term(pid):
         raise BadQuery(f"{key}: unknown property {p['pid']!r} (see /reconcile/suggest/property)")
@@ -214,7 +235,9 @@ def value_matches(wanted: object, have: Value, known: Known) -> bool:
             return False
     wanted = str(wanted).strip()
     if have.is_iri:
-        return wanted in (have.text, known.entity_id(have.text)) or compact(wanted) in known.names(have.text)
+        return wanted in (have.text, known.entity_id(have.text)) or compact(wanted) in known.names(
+            have.text
+        )
     if have.datatype.endswith(("#date", "#gYear", "#gYearMonth", "#dateTime")):
         return bool(wanted) and (have.text.startswith(wanted) or wanted.startswith(have.text))
     return bool(compact(wanted)) and compact(wanted) == compact(have.text)
@@ -238,13 +261,17 @@ def reconcile(query: Query, known: Known) -> list[Candidate]:
     if query.text:
         direct = known.entity_iri(query.text)
         if direct in known.types and " " not in query.text:
-            found[direct] = Candidate(direct, 100.0, exact=True, name_score=100.0, matched=query.text)
+            found[direct] = Candidate(
+                direct, 100.0, exact=True, name_score=100.0, matched=query.text
+            )
         for hit in known.index.search(query.text, limit=SEARCH_DEPTH):
             if hit.kind != "entity" or hit.iri in found:
                 continue
             is_label = any(t == hit.matched for t, _ in known.labels.get(hit.iri, []))
             score, exact = name_score(query.text, hit.matched, is_label, hit.score)
-            found[hit.iri] = Candidate(hit.iri, score, exact=exact, name_score=score, matched=hit.matched)
+            found[hit.iri] = Candidate(
+                hit.iri, score, exact=exact, name_score=score, matched=hit.matched
+            )
     else:
         found = {iri: Candidate(iri, 0.0) for iri in known.facts}
     out = []
@@ -262,7 +289,7 @@ def reconcile(query: Query, known: Known) -> list[Candidate]:
             c.score = round(c.score / 2, 1)
         out.append(c)
     out.sort(key=lambda c: (-c.score, -c.exact, c.iri))
-    out = out[:query.limit]
+    out = out[: query.limit]
     if out and query.text:
         top, runner = out[0], out[1] if len(out) > 1 else None
         all_agree = all(f["value"] == 100 for f in top.features if f["id"].startswith("property:"))
@@ -275,7 +302,11 @@ def _score_properties(query: Query, known: Known, c: Candidate) -> bool:
     """Average the property agreements into the score (as features too); True when any property agrees."""
     if not query.properties:
         return False
-    total, weight, any_agree = c.name_score if query.text else 0.0, 1.0 if query.text else 0.0, False
+    total, weight, any_agree = (
+        c.name_score if query.text else 0.0,
+        1.0 if query.text else 0.0,
+        False,
+    )
     have = known.facts.get(c.iri, {})
     for pid, wanted in query.properties:
         agree = any(value_matches(w, v, known) for w in wanted for v in have.get(pid, []))
@@ -287,8 +318,11 @@ def _score_properties(query: Query, known: Known, c: Candidate) -> bool:
     return any_agree
 
 
-def suggest(index: Index, prefix: str, cursor: int = 0, size: int = 10,
-            keep=lambda iri: True) -> list[tuple[str, str]]:
+def suggest(
+    index: Index, prefix: str, cursor: int = 0, size: int = 10, keep=lambda iri: True
+) -> list[tuple[str, str]]:
     """(iri, matched name) of what `index` knows by a name starting with or containing `prefix`, a page at a time."""
-    hits = [h for h in index.search(prefix, limit=SEARCH_DEPTH) if h.kind == "entity" and keep(h.iri)]
-    return [(h.iri, h.matched) for h in hits[cursor:cursor + size]]
+    hits = [
+        h for h in index.search(prefix, limit=SEARCH_DEPTH) if h.kind == "entity" and keep(h.iri)
+    ]
+    return [(h.iri, h.matched) for h in hits[cursor : cursor + size]]

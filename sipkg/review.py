@@ -179,20 +179,31 @@ class Review:
         return d
 
     def to_text(self) -> str:
-        lines = [f"review of {self.key}: {self.title} ({self.issued or 'undated'}, {self.language or '?'})",
-                 f"  entities {len(self.entities)}, new {len(self.new_entities)}:"]
-        lines += [f"    + {e.zh or e.en} <{e.iri}> {e.cls or ''} ({e.method or 'mentioned'})" for e in self.new_entities]
+        lines = [
+            f"review of {self.key}: {self.title} ({self.issued or 'undated'}, {self.language or '?'})",
+            f"  entities {len(self.entities)}, new {len(self.new_entities)}:",
+        ]
+        lines += [
+            f"    + {e.zh or e.en} <{e.iri}> {e.cls or ''} ({e.method or 'mentioned'})"
+            for e in self.new_entities
+        ]
         lines.append(f"  facts {len(self.facts)}:")
         for f in self.facts:
             quote = f.evidence[0].quote if f.evidence else ""
-            lines.append(f"    {f.subject_label or _short(f.subject)} {_short(f.predicate)} "
-                         f"{f.object_label or _short(f.object)}  [{f.method} {f.confidence:.2f}] “{quote}”")
+            lines.append(
+                f"    {f.subject_label or _short(f.subject)} {_short(f.predicate)} "
+                f"{f.object_label or _short(f.object)}  [{f.method} {f.confidence:.2f}] “{quote}”"
+            )
         lines.append(f"  statistics {len(self.observations)}, conflicts {len(self.conflicts)}:")
         for o in self.observations:
-            lines.append(f"    {o.area_label or _short(o.area)} {o.indicator_label or _short(o.indicator)} {o.period}: "
-                         f"{o.value} {_short(o.unit)} (stated {o.stated}, confidence {o.confidence:.2f})")
-            lines += [f"      ! conflicts with {c.value} (stated {c.stated}, {c.period}) in {_short(c.document)}"
-                      for c in o.conflicts]
+            lines.append(
+                f"    {o.area_label or _short(o.area)} {o.indicator_label or _short(o.indicator)} {o.period}: "
+                f"{o.value} {_short(o.unit)} (stated {o.stated}, confidence {o.confidence:.2f})"
+            )
+            lines += [
+                f"      ! conflicts with {c.value} (stated {c.stated}, {c.period}) in {_short(c.document)}"
+                for c in o.conflicts
+            ]
         return "\n".join(lines)
 
 
@@ -200,8 +211,16 @@ def documents(select: Select) -> list[dict[str, str]]:
     """Every source document in the graph: key, title, date, language, number of facts."""
     out = []
     for r in select(DOCUMENTS):
-        out.append({"key": r["doc"].rsplit("/", 1)[-1], "iri": r["doc"], "title": r["title"],
-                    "issued": r.get("issued"), "language": r.get("language"), "facts": int(r.get("facts", 0))})
+        out.append(
+            {
+                "key": r["doc"].rsplit("/", 1)[-1],
+                "iri": r["doc"],
+                "title": r["title"],
+                "issued": r.get("issued"),
+                "language": r.get("language"),
+                "facts": int(r.get("facts", 0)),
+            }
+        )
     return out
 
 
@@ -219,8 +238,16 @@ def review(select: Select, key: str) -> Review:
     for r in select(FACTS % names):
         f = facts.get(r["st"])
         if f is None:
-            f = facts[r["st"]] = ReviewFact(r["st"], r["s"], r.get("sl"), r["p"], r["o"], r.get("ol"), r["method"],
-                                            float(r["confidence"]))
+            f = facts[r["st"]] = ReviewFact(
+                r["st"],
+                r["s"],
+                r.get("sl"),
+                r["p"],
+                r["o"],
+                r.get("ol"),
+                r["method"],
+                float(r["confidence"]),
+            )
         ev = Evidence(r["exact"], int(r["start"]), int(r["end"]), r.get("sentence"))
         if ev not in f.evidence:
             f.evidence.append(ev)
@@ -229,15 +256,39 @@ def review(select: Select, key: str) -> Review:
         f.reject = curation_entry(f, key, "reject")
     observations: dict[str, ReviewObservation] = {}
     for r in select(OBSERVATIONS % names):
-        observations.setdefault(r["obs"], ReviewObservation(
-            r["obs"], r["area"], r.get("al"), r["indicator"], r.get("il"), r["period"], r["value"], r["unit"],
-            r["stated"], r.get("subject"), float(r["confidence"]), r["exact"]))
+        observations.setdefault(
+            r["obs"],
+            ReviewObservation(
+                r["obs"],
+                r["area"],
+                r.get("al"),
+                r["indicator"],
+                r.get("il"),
+                r["period"],
+                r["value"],
+                r["unit"],
+                r["stated"],
+                r.get("subject"),
+                float(r["confidence"]),
+                r["exact"],
+            ),
+        )
     for r in select(CONFLICTS % names):
         o = observations.get(r["obs"])
         if o is not None:
-            o.conflicts.append(Conflict(r["other"], r["odoc"], r["ovalue"], r["ostated"], r["operiod"]))
-    return Review(key, doc["iri"], doc["title"], doc["issued"], doc["language"], entities,
-                  list(facts.values()), list(observations.values()))
+            o.conflicts.append(
+                Conflict(r["other"], r["odoc"], r["ovalue"], r["ostated"], r["operiod"])
+            )
+    return Review(
+        key,
+        doc["iri"],
+        doc["title"],
+        doc["issued"],
+        doc["language"],
+        entities,
+        list(facts.values()),
+        list(observations.values()),
+    )
 
 
 def _entity(r: dict[str, str]) -> Entity:
@@ -256,8 +307,10 @@ def curation_entry(f: ReviewFact, doc: str, action: str) -> str:
     else:
         obj = _term(f.object)
     slug = re.sub(r"[^a-z0-9]+", "-", f"{action}-{_term(f.subject)}-{predicate}".lower()).strip("-")
-    return (f"- id: {slug}\n  action: {action}\n  doc: {doc}\n  quote: {json.dumps(quote, ensure_ascii=False)}\n  subject: {_term(f.subject)}\n"
-            f"  predicate: {predicate}\n  object: {obj}\n  reason: \n")
+    return (
+        f"- id: {slug}\n  action: {action}\n  doc: {doc}\n  quote: {json.dumps(quote, ensure_ascii=False)}\n  subject: {_term(f.subject)}\n"
+        f"  predicate: {predicate}\n  object: {obj}\n  reason: \n"
+    )
 
 
 def _term(iri: str) -> str:
@@ -296,10 +349,16 @@ def what_goes(store_root: Path, key: str) -> str | None:
     only = {r["st"] for r in select(ONLY_HERE % names)}
     facts = [f for f in report.facts if f.statement in only]
     entities = [e for e in report.entities if e.new]
-    lines = [(f"  with the next build these leave the graph: {len(facts)} facts stated by no other document,"
-             f" {len(report.observations)} statistics, {len(entities)} entities named only here")]
-    lines += [f"    - {f.subject_label or _short(f.subject)} {_short(f.predicate)} {f.object_label or _short(f.object)}"
-              for f in facts]
+    lines = [
+        (
+            f"  with the next build these leave the graph: {len(facts)} facts stated by no other document,"
+            f" {len(report.observations)} statistics, {len(entities)} entities named only here"
+        )
+    ]
+    lines += [
+        f"    - {f.subject_label or _short(f.subject)} {_short(f.predicate)} {f.object_label or _short(f.object)}"
+        for f in facts
+    ]
     lines += [f"    - {e.zh or e.en} <{e.iri}> (its key stays frozen)" for e in entities]
     return "\n".join(lines)
 

@@ -139,8 +139,18 @@ class Index:
             at = text.find(needle)
             if at >= 0:
                 score = 20 + 10 * text.count(needle) / max(1, len(text) / 50)
-                found.append(Hit(p.iri, "sentence", round(score, 2), needle, "text",
-                                 snippet(p.text, text, needle, at), p.doc, p.index))
+                found.append(
+                    Hit(
+                        p.iri,
+                        "sentence",
+                        round(score, 2),
+                        needle,
+                        "text",
+                        snippet(p.text, text, needle, at),
+                        p.doc,
+                        p.index,
+                    )
+                )
         return sorted(found, key=lambda h: (-h.score, h.doc, h.index))
 
 
@@ -184,7 +194,7 @@ def snippet(original: str, folded: str, needle: str, at: int) -> tuple[tuple[str
             break
         if hit > pos:
             pieces.append((source[pos:hit], False))
-        pieces.append((source[hit:hit + len(needle)], True))
+        pieces.append((source[hit : hit + len(needle)], True))
         pos = hit + len(needle)
     pieces.append((source[pos:end], False))
     if end < len(source):

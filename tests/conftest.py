@@ -12,8 +12,12 @@ from sipkg.build.stages import PROJECT, BuildReport, Paths, build
 from sipkg.store import builds
 from sipkg.web import create_app
 
-pytest_plugins = ["livesite"]  # live_server, browser, page, screenshot: real server and headless Chromium
-pytest_plugins += ["virtuoso"]  # virtuoso: a private Virtuoso on loopback for the remote-store tests
+pytest_plugins = [
+    "livesite"
+]  # live_server, browser, page, screenshot: real server and headless Chromium
+pytest_plugins += [
+    "virtuoso"
+]  # virtuoso: a private Virtuoso on loopback for the remote-store tests
 
 
 @pytest.fixture(scope="session")

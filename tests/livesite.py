@@ -24,8 +24,14 @@ import pytest
 from sipkg.paths import PROJECT, Paths
 
 CHROMIUM = Path(os.environ.get("SIPKG_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SCREENSHOTS = PROJECT / "tests" / "artifacts" / "screenshots"
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 
@@ -53,11 +59,30 @@ def serve(paths: Paths, *options: str) -> Iterator[str]:
     """`sipkg serve` on a free loopback port for the given build (extra CLI options passed on); yields its base URL."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "sipkg", "serve", "--host", "127.0.0.1", "--port", str(port),
-               "--home", str(paths.home), "--data", str(paths.data), *options]
-    with tempfile.TemporaryFile() as log:  # a file, not a pipe: a full pipe would stall the server's access log
-        proc = subprocess.Popen(command, env={**os.environ, "SIPKG_HOME": str(paths.home)},
-                                stdout=log, stderr=subprocess.STDOUT)
+    command = [
+        sys.executable,
+        "-m",
+        "sipkg",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--home",
+        str(paths.home),
+        "--data",
+        str(paths.data),
+        *options,
+    ]
+    with (
+        tempfile.TemporaryFile() as log
+    ):  # a file, not a pipe: a full pipe would stall the server's access log
+        proc = subprocess.Popen(
+            command,
+            env={**os.environ, "SIPKG_HOME": str(paths.home)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             if not answers(base + "/sparql?query=" + urllib.parse.quote("ASK {}"), proc):
                 proc.kill()
@@ -85,11 +110,15 @@ def live_server(paths) -> Iterator[str]:
 def browser():
     """Headless system Chromium, shared by the session's tests."""
     if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: run `make system` (installs Debian chromium and fonts-wqy-zenhei)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: run `make system` (installs Debian chromium and fonts-wqy-zenhei)"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS)
+        chromium = pw.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_FLAGS
+        )
         yield chromium
         chromium.close()
 

@@ -13,7 +13,10 @@ PINNED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z,]+\])?==[0-9][0-9A-Za-z.
 def test_every_dependency_is_pinned_to_one_version():
     """pip-audit reports on versions; a range would let an unaudited version in at the next install."""
     project = tomllib.loads((PROJECT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = [*project["dependencies"], *(d for extra in project["optional-dependencies"].values() for d in extra)]
+    declared = [
+        *project["dependencies"],
+        *(d for extra in project["optional-dependencies"].values() for d in extra),
+    ]
     assert [d for d in declared if not PINNED.fullmatch(d)] == []
 
 

@@ -50,38 +50,49 @@ def service_window(select):
 
 
 def local(iri: str) -> str:
-    return iri[len(ID):]
+    return iri[len(ID) :]
 
 
 # ---------------------------------------------------------------- linked data
+
 
 def test_id_answers_303_to_the_document_about_it(client):
     r = client.get(f"/id/{CWC}")
     assert r.status_code == 303 and r.headers["Location"].endswith(f"/doc/{CWC}")
 
 
-@pytest.mark.parametrize("how, media, rdflib_format", [
-    ({"headers": {"Accept": "text/turtle"}}, "text/turtle", "turtle"),
-    ({"headers": {"Accept": "application/ld+json"}}, "application/ld+json", "json-ld"),
-    ({"headers": {"Accept": "application/n-triples"}}, "application/n-triples", "nt"),
-    ({"headers": {"Accept": "application/rdf+xml"}}, "application/rdf+xml", "xml"),
-    ({"suffix": ".ttl"}, "text/turtle", "turtle"),
-    ({"suffix": ".jsonld"}, "application/ld+json", "json-ld"),
-    ({"suffix": ".nt"}, "application/n-triples", "nt"),
-    ({"suffix": ".rdf"}, "application/rdf+xml", "xml"),
-])
+@pytest.mark.parametrize(
+    "how, media, rdflib_format",
+    [
+        ({"headers": {"Accept": "text/turtle"}}, "text/turtle", "turtle"),
+        ({"headers": {"Accept": "application/ld+json"}}, "application/ld+json", "json-ld"),
+        ({"headers": {"Accept": "application/n-triples"}}, "application/n-triples", "nt"),
+        ({"headers": {"Accept": "application/rdf+xml"}}, "application/rdf+xml", "xml"),
+        ({"suffix": ".ttl"}, "text/turtle", "turtle"),
+        ({"suffix": ".jsonld"}, "application/ld+json", "json-ld"),
+        ({"suffix": ".nt"}, "application/n-triples", "nt"),
+        ({"suffix": ".rdf"}, "application/rdf+xml", "xml"),
+    ],
+)
 def test_each_rdf_format_parses_and_has_the_labels(client, how, media, rdflib_format):
     r = client.get(f"/doc/{CWC}{how.get('suffix', '')}", headers=how.get("headers", {}))
     assert r.status_code == 200 and r.mimetype == media
     g = rdflib.Graph().parse(data=r.get_data(as_text=True), format=rdflib_format)
     labels = {str(o) for o in g.objects(rdflib.URIRef(ID + CWC), rdflib.RDFS.label)}
-    assert {"苏州工业园区社区工作委员会", "community work committees of Suzhou Industrial Park"} <= labels
-    linked = rdflib.URIRef(ID + "org/sip-finance")  # funded by: its label travels with the description
+    assert {
+        "苏州工业园区社区工作委员会",
+        "community work committees of Suzhou Industrial Park",
+    } <= labels
+    linked = rdflib.URIRef(
+        ID + "org/sip-finance"
+    )  # funded by: its label travels with the description
     assert (linked, rdflib.RDFS.label, None) in g
 
 
 def test_accept_q_values_choose_the_format(client):
-    r = client.get(f"/doc/{CWC}", headers={"Accept": "text/html;q=0.5, text/turtle;q=0.9, */*;q=0.1"})
+    r = client.get(
+        f"/doc/{CWC}", headers={"Accept": "text/html;q=0.5, text/turtle;q=0.9, */*;q=0.1"}
+    )
     assert r.mimetype == "text/turtle"
     r = client.get(f"/doc/{CWC}", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
     assert r.mimetype == "text/html"
@@ -93,8 +104,13 @@ def test_unacceptable_accept_is_a_406(client):
 
 def test_html_advertises_every_format(client):
     html = client.get(f"/doc/{CWC}").get_data(as_text=True)
-    for media, suffix in [("application/json", "json"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
-                          ("application/n-triples", "nt"), ("application/rdf+xml", "rdf")]:
+    for media, suffix in [
+        ("application/json", "json"),
+        ("text/turtle", "ttl"),
+        ("application/ld+json", "jsonld"),
+        ("application/n-triples", "nt"),
+        ("application/rdf+xml", "rdf"),
+    ]:
         assert f'<link rel="alternate" type="{media}" href="/doc/{CWC}.{suffix}">' in html
 
 
@@ -111,10 +127,13 @@ def test_sentence_iri_leads_to_its_anchor_in_the_document(client, service_window
     assert r.status_code == 303
     r = client.get(r.headers["Location"], headers={"Accept": "text/html"})
     assert r.status_code == 303
-    assert r.headers["Location"].endswith(f"/doc/{local(service_window['doc'])}#s{service_window['n']}")
+    assert r.headers["Location"].endswith(
+        f"/doc/{local(service_window['doc'])}#s{service_window['n']}"
+    )
 
 
 # ---------------------------------------------------------------- entity pages
+
 
 def test_entity_page_shows_the_evidence_sentence_with_the_quote_highlighted(client, service_window):
     html = client.get("/doc/" + local(service_window["s"])).get_data(as_text=True)
@@ -128,9 +147,13 @@ def test_incoming_facts_are_read_through_the_inverse(client, select, service_win
     assert group["direction"] == "in"
     fact = next(f for f in group["facts"] if f["iri"] == service_window["s"])
     assert any(e["quote"] == service_window["exact"] for e in fact["evidence"])
-    inverse = select('SELECT ?l WHERE { sip:hasServiceWindow rdfs:label ?l FILTER(langMatches(lang(?l), "zh-Hans")) }')
+    inverse = select(
+        'SELECT ?l WHERE { sip:hasServiceWindow rdfs:label ?l FILTER(langMatches(lang(?l), "zh-Hans")) }'
+    )
     assert group["label"] == inverse[0]["l"]
-    assert not any(g["predicate"].endswith("#hasServiceWindow") for g in data["relations"])  # not twice
+    assert not any(
+        g["predicate"].endswith("#hasServiceWindow") for g in data["relations"]
+    )  # not twice
 
 
 def test_inferred_and_curated_facts_are_marked(client, select):
@@ -178,15 +201,19 @@ def test_codes_and_ontology_terms_have_pages(client):
 
 # ---------------------------------------------------------------- search
 
-@pytest.mark.parametrize("query, first", [
-    ("社工委", CWC),
-    ("管委会", "org/sip-administrative-committee"),
-    ("邻里", "site/neighbourhood-centres"),
-    ("蘇州工業園區", "place/suzhou-industrial-park"),
-    ("shegongwei", CWC),
-    ("guan wei hui", "org/sip-administrative-committee"),
-    ("administrative committee", "org/sip-administrative-committee"),
-])
+
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("社工委", CWC),
+        ("管委会", "org/sip-administrative-committee"),
+        ("邻里", "site/neighbourhood-centres"),
+        ("蘇州工業園區", "place/suzhou-industrial-park"),
+        ("shegongwei", CWC),
+        ("guan wei hui", "org/sip-administrative-committee"),
+        ("administrative committee", "org/sip-administrative-committee"),
+    ],
+)
 def test_search_ranks_the_expected_entity_first(client, query, first):
     data = client.get("/search.json", query_string={"q": query}).get_json()
     assert data["results"][0]["iri"] == ID + first
@@ -216,6 +243,7 @@ def test_overlong_search_is_a_400(client):
 
 # ---------------------------------------------------------------- home, lists, documents
 
+
 def test_home_counts_by_kind_and_links_into_kinds(client):
     html = client.get("/").get_data(as_text=True)
     assert 'href="/kind/org"' in html and 'type="application/json" href="/index.json"' in html
@@ -227,8 +255,10 @@ def test_home_counts_by_kind_and_links_into_kinds(client):
 
 
 def test_document_view_anchors_sentences_greys_furniture_and_links_mentions(client, select):
-    doc = select("SELECT ?d WHERE { ?d a sip:SourceDocument . ?p sip:paragraphOf ?d ; sip:isFurniture true } "
-                 "ORDER BY ?d LIMIT 1")[0]["d"]
+    doc = select(
+        "SELECT ?d WHERE { ?d a sip:SourceDocument . ?p sip:paragraphOf ?d ; sip:isFurniture true } "
+        "ORDER BY ?d LIMIT 1"
+    )[0]["d"]
     n = int(select(f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s sip:sentenceOf <{doc}> }}")[0]["n"])
     html = client.get("/doc/" + local(doc)).get_data(as_text=True)
     assert len(re.findall(r'class="sentence[^"]*" id="s\d+"', html)) == n
@@ -239,8 +269,13 @@ def test_document_view_anchors_sentences_greys_furniture_and_links_mentions(clie
 
 
 def test_pages_run_a_handful_of_queries(client, counted, service_window):
-    for url, most in [("/", 3), ("/search?q=社工委", 0), (f"/doc/{CWC}", 5),
-                      ("/doc/" + local(service_window["doc"]), 3), ("/kind/org", 0)]:
+    for url, most in [
+        ("/", 3),
+        ("/search?q=社工委", 0),
+        (f"/doc/{CWC}", 5),
+        ("/doc/" + local(service_window["doc"]), 3),
+        ("/kind/org", 0),
+    ]:
         counted.clear()
         assert client.get(url).status_code == 200
         assert len(counted) <= most, (url, len(counted))
@@ -248,30 +283,40 @@ def test_pages_run_a_handful_of_queries(client, counted, service_window):
 
 # ---------------------------------------------------------------- language
 
+
 def test_language_switch_is_sticky(client):
     assert '<html lang="zh-Hans">' in client.get("/").get_data(as_text=True)
     r = client.get("/?lang=en")
-    assert '<html lang="en">' in r.get_data(as_text=True) and "Browse by kind" in r.get_data(as_text=True)
-    assert '<html lang="en">' in client.get("/search").get_data(as_text=True)  # the cookie remembers
+    assert '<html lang="en">' in r.get_data(as_text=True) and "Browse by kind" in r.get_data(
+        as_text=True
+    )
+    assert '<html lang="en">' in client.get("/search").get_data(
+        as_text=True
+    )  # the cookie remembers
     assert '<html lang="zh-Hans">' in client.get("/?lang=zh").get_data(as_text=True)
 
 
-@pytest.mark.parametrize("literals, lang, expected", [
-    ([Text("社工委", "zh-hans"), Text("CWC", "en")], "zh", Label("社工委", "zh", False)),
-    ([Text("社工委", "zh-hans"), Text("CWC", "en")], "en", Label("CWC", "en", False)),
-    ([Text("社工委", "zh-hans")], "en", Label("社工委", "zh", True)),
-    ([Text("CWC", "en")], "zh", Label("CWC", "en", True)),
-    ([Text("2014", "")], "en", Label("2014", "", False)),
-    ([], "zh", None),
-])
+@pytest.mark.parametrize(
+    "literals, lang, expected",
+    [
+        ([Text("社工委", "zh-hans"), Text("CWC", "en")], "zh", Label("社工委", "zh", False)),
+        ([Text("社工委", "zh-hans"), Text("CWC", "en")], "en", Label("CWC", "en", False)),
+        ([Text("社工委", "zh-hans")], "en", Label("社工委", "zh", True)),
+        ([Text("CWC", "en")], "zh", Label("CWC", "en", True)),
+        ([Text("2014", "")], "en", Label("2014", "", False)),
+        ([], "zh", None),
+    ],
+)
 def test_pick_prefers_the_language_then_falls_back(literals, lang, expected):
     assert pick(literals, lang) == expected
 
 
 def test_a_malicious_label_is_escaped(app):
     with app.test_request_context("/"):
-        out = render_template_string('{% from "macros.html" import label %}{{ label(l) }}',
-                                     l=Label('<img src=x onerror="alert(1)">', "en", True))
+        out = render_template_string(
+            '{% from "macros.html" import label %}{{ label(l) }}',
+            l=Label('<img src=x onerror="alert(1)">', "en", True),
+        )
     assert "<img" not in out and "&lt;img" in out and 'class="fallback"' in out
 
 

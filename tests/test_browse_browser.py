@@ -32,7 +32,9 @@ def test_search_to_entity_to_evidence_to_the_sentence(live_server, page, screens
     anchor = page.evaluate("location.hash")
     sentence = page.locator(anchor)
     assert sentence.is_visible() and quoted in sentence.inner_text()
-    background = page.evaluate("getComputedStyle(document.querySelector(location.hash)).backgroundColor")
+    background = page.evaluate(
+        "getComputedStyle(document.querySelector(location.hash)).backgroundColor"
+    )
     assert background not in ("rgba(0, 0, 0, 0)", "transparent")  # :target marks the sentence
     assert page.locator(f"{anchor} a.mention").count() >= 1
 
@@ -46,7 +48,11 @@ def test_language_switch_changes_the_ui_and_the_labels(live_server, page):
     page.wait_for_url("**lang=en")
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator(".site-nav").inner_text().split()[0] == "Home"
-    assert page.locator("h1").inner_text().startswith("community work committees of Suzhou Industrial Park")
+    assert (
+        page.locator("h1")
+        .inner_text()
+        .startswith("community work committees of Suzhou Industrial Park")
+    )
 
     page.goto(live_server + "/")  # remembered without ?lang=
     assert page.locator("html").get_attribute("lang") == "en"

@@ -30,7 +30,9 @@ def test_the_report_counts_rules_and_curation(report):
 def test_one_named_graph_per_source_document_plus_registry_ontology_inferred(select):
     graphs = {r["g"] for r in select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")}
     assert {f"https://data.sipac.gov.cn/graph/source/{d}" for d in DOCS} <= graphs
-    assert {f"https://data.sipac.gov.cn/graph/{g}" for g in ("registry", "ontology", "inferred")} <= graphs
+    assert {
+        f"https://data.sipac.gov.cn/graph/{g}" for g in ("registry", "ontology", "inferred")
+    } <= graphs
 
 
 def test_every_asserted_fact_has_a_statement_with_evidence(select):
@@ -94,8 +96,11 @@ def test_what_a_sentence_sets_up_is_what_is_modelled_on_the_practice(select):
         <https://data.sipac.gov.cn/def/singapore-practice/community-service> }""")
 
 
-DISPATCHED = (URIRef("https://data.sipac.gov.cn/id/org/sip-administrative-committee"), SIP.dispatchedAgencyOf,
-              URIRef("https://data.sipac.gov.cn/id/org/suzhou-municipal-government"))
+DISPATCHED = (
+    URIRef("https://data.sipac.gov.cn/id/org/sip-administrative-committee"),
+    SIP.dispatchedAgencyOf,
+    URIRef("https://data.sipac.gov.cn/id/org/suzhou-municipal-government"),
+)
 
 
 def review_entry(action: str, obj: str = "org/suzhou-municipal-government"):
@@ -104,15 +109,23 @@ def review_entry(action: str, obj: str = "org/suzhou-municipal-government"):
             f"- id: test-{action}\n  action: {action}\n  doc: f193373a2751c50a\n"
             "  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
             "  subject: org/sip-administrative-committee\n  predicate: dispatchedAgencyOf\n"
-            f"  object: {obj}\n  reason: test\n", encoding="utf-8")
+            f"  object: {obj}\n  reason: test\n",
+            encoding="utf-8",
+        )
+
     return write
 
 
 def statement_of(dataset, fact) -> tuple[set[str], int]:
     """The methods of the statement about `fact`, and how many pieces of evidence it has."""
-    rows = list(dataset.query("""SELECT ?method ?ev WHERE { GRAPH ?g {
+    rows = list(
+        dataset.query(
+            """SELECT ?method ?ev WHERE { GRAPH ?g {
         ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; sip:method ?method ; prov:wasDerivedFrom ?ev } }""",
-                              initBindings=dict(zip(("s", "p", "o"), fact)), initNs={"sip": SIP, "prov": PROV}))
+            initBindings=dict(zip(("s", "p", "o"), fact)),
+            initNs={"sip": SIP, "prov": PROV},
+        )
+    )
     return {str(r[0]).rsplit("/", 1)[-1] for r in rows}, len({r[1] for r in rows})
 
 
@@ -131,12 +144,16 @@ def test_an_accept_entry_keeps_the_fact_with_the_reviewers_evidence(paths, tmp_p
     assert report.curation["accept"] == 1
     assert any(DISPATCHED in g for g in accepted.dataset.graphs())
     methods, evidence = statement_of(accepted.dataset, DISPATCHED)
-    assert methods == {"curation-test-accept"} and evidence == 2  # the rule's quote and the reviewer's
+    assert (
+        methods == {"curation-test-accept"} and evidence == 2
+    )  # the rule's quote and the reviewer's
 
 
 def test_accepting_a_fact_no_rule_found_is_an_error(paths, tmp_path):
     with pytest.raises(CurationError, match="accept 'test-accept': no extracted fact matches"):
-        assemble(broken_copy(paths, tmp_path, review_entry("accept", "place/suzhou")), BuildReport())
+        assemble(
+            broken_copy(paths, tmp_path, review_entry("accept", "place/suzhou")), BuildReport()
+        )
 
 
 def test_dumps_are_written(paths):
@@ -152,28 +169,65 @@ def broken_copy(paths: Paths, tmp_path, edit) -> Paths:
     return Paths(data=data, home=paths.home)
 
 
-@pytest.mark.parametrize("edit, error, message", [
-    (lambda d: (d / "curation" / "bad.yaml").write_text(
-        "- id: bad-quote\n  doc: f193373a2751c50a\n  quote: 这句话不在文中\n  subject: place/suzhou\n"
-        "  predicate: locatedIn\n  object: place/china\n  reason: test\n", encoding="utf-8"),
-     CurationError, r"bad.yaml:1: quote not found"),
-    (lambda d: (d / "curation" / "bad.yaml").write_text(
-        "- id: bad-entity\n  doc: f193373a2751c50a\n  quote: 苏州工业园区\n  occurrence: 1\n  subject: place/atlantis\n"
-        "  predicate: locatedIn\n  object: place/china\n  reason: test\n", encoding="utf-8"),
-     CurationError, "unknown entity 'place/atlantis'"),
-    (lambda d: (d / "curation" / "bad.yaml").write_text("- id: x\n  doc: [\n", encoding="utf-8"),
-     CurationError, "invalid YAML"),
-    (lambda d: (d / "curation" / "bad.yaml").write_text(
-        "- id: bad-date\n  doc: f193373a2751c50a\n  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
-        "  as_of: spring 2014\n  reason: test\n", encoding="utf-8"),
-     CurationError, r"bad.yaml:1: as_of 'spring 2014' must be YYYY"),
-    (lambda d: (d / "sources" / "000_b8b52a2e8e474372.txt").write_bytes(b"\xff\xfe\x00broken"),
-     InputError, "000_b8b52a2e8e474372.txt"),
-    (lambda d: (d / "registry.yaml").write_text(
-        (d / "registry.yaml").read_text(encoding="utf-8").replace("key: suzhou, ", "key: Su Zhou, "), encoding="utf-8"),
-     BuildError, r"registry.yaml: line \d+, entity #\d+ \(Su Zhou\): key must be lowercase"),
-])
-def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths, tmp_path, edit, error, message):
+@pytest.mark.parametrize(
+    "edit, error, message",
+    [
+        (
+            lambda d: (d / "curation" / "bad.yaml").write_text(
+                "- id: bad-quote\n  doc: f193373a2751c50a\n  quote: 这句话不在文中\n  subject: place/suzhou\n"
+                "  predicate: locatedIn\n  object: place/china\n  reason: test\n",
+                encoding="utf-8",
+            ),
+            CurationError,
+            r"bad.yaml:1: quote not found",
+        ),
+        (
+            lambda d: (d / "curation" / "bad.yaml").write_text(
+                "- id: bad-entity\n  doc: f193373a2751c50a\n  quote: 苏州工业园区\n  occurrence: 1\n  subject: place/atlantis\n"
+                "  predicate: locatedIn\n  object: place/china\n  reason: test\n",
+                encoding="utf-8",
+            ),
+            CurationError,
+            "unknown entity 'place/atlantis'",
+        ),
+        (
+            lambda d: (d / "curation" / "bad.yaml").write_text(
+                "- id: x\n  doc: [\n", encoding="utf-8"
+            ),
+            CurationError,
+            "invalid YAML",
+        ),
+        (
+            lambda d: (d / "curation" / "bad.yaml").write_text(
+                "- id: bad-date\n  doc: f193373a2751c50a\n  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
+                "  as_of: spring 2014\n  reason: test\n",
+                encoding="utf-8",
+            ),
+            CurationError,
+            r"bad.yaml:1: as_of 'spring 2014' must be YYYY",
+        ),
+        (
+            lambda d: (d / "sources" / "000_b8b52a2e8e474372.txt").write_bytes(
+                b"\xff\xfe\x00broken"
+            ),
+            InputError,
+            "000_b8b52a2e8e474372.txt",
+        ),
+        (
+            lambda d: (d / "registry.yaml").write_text(
+                (d / "registry.yaml")
+                .read_text(encoding="utf-8")
+                .replace("key: suzhou, ", "key: Su Zhou, "),
+                encoding="utf-8",
+            ),
+            BuildError,
+            r"registry.yaml: line \d+, entity #\d+ \(Su Zhou\): key must be lowercase",
+        ),
+    ],
+)
+def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(
+    paths, tmp_path, edit, error, message
+):
     before = builds.current(paths.store)
     with pytest.raises(error, match=message):
         build(broken_copy(paths, tmp_path, edit))
@@ -186,23 +240,34 @@ def test_a_bad_input_fails_the_build_and_the_previous_store_keeps_serving(paths,
 def curation_entry(d, body: str) -> None:
     (d / "curation" / "test.yaml").write_text(
         "- id: test-entry\n  doc: f193373a2751c50a\n  quote: 苏州工业园区管理委员会是苏州市人民政府的派出机构\n"
-        "  subject: place/suzhou\n  reason: test\n" + body, encoding="utf-8")
+        "  subject: place/suzhou\n  reason: test\n" + body,
+        encoding="utf-8",
+    )
 
 
-@pytest.mark.parametrize("body, message", [
-    ("  predicate: dct:date\n  object: {value: last spring}\n", r"SHACL .* violation"),
-    ("  predicate: rdf:type\n  object: {class: Bureau}\n", r"INCONSISTENT[\s\S]*id:place/suzhou"),
-])
-def test_a_fact_that_breaks_the_shapes_or_the_ontology_fails_the_build(paths, tmp_path, body, message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        ("  predicate: dct:date\n  object: {value: last spring}\n", r"SHACL .* violation"),
+        (
+            "  predicate: rdf:type\n  object: {class: Bureau}\n",
+            r"INCONSISTENT[\s\S]*id:place/suzhou",
+        ),
+    ],
+)
+def test_a_fact_that_breaks_the_shapes_or_the_ontology_fails_the_build(
+    paths, tmp_path, body, message
+):
     before = builds.current(paths.store)
     with pytest.raises(BuildError, match=message):
         build(broken_copy(paths, tmp_path, lambda d: curation_entry(d, body)))
     assert builds.current(paths.store).version == before.version
 
 
-
 def test_the_default_graph_is_the_merge_each_triple_once(select):
-    rows = select("""SELECT ?p WHERE { <https://data.sipac.gov.cn/id/site/neighbourhood-centres> sip:modelledOn ?p }""")
+    rows = select(
+        """SELECT ?p WHERE { <https://data.sipac.gov.cn/id/site/neighbourhood-centres> sip:modelledOn ?p }"""
+    )
     assert len(rows) == len({r["p"] for r in rows}) >= 2
     both = select("""SELECT ?g WHERE { GRAPH ?g { <https://data.sipac.gov.cn/id/site/community-centres>
         sip:modelledOn <https://data.sipac.gov.cn/def/singapore-practice/community-club> } }""")

@@ -23,7 +23,9 @@ class CountingBackend:
         self.calls = 0
         self.fail = False
 
-    def execute(self, query, *, default_graphs=(), named_graphs=(), media, limit, timeout, base_iri=None):
+    def execute(
+        self, query, *, default_graphs=(), named_graphs=(), media, limit, timeout, base_iri=None
+    ):
         self.calls += 1
         if self.fail:
             raise QuerySyntaxError("broken")
@@ -49,13 +51,16 @@ def test_second_identical_query_is_a_hit(service):
     assert service.cache.stats()["hits"] == 1 and service.cache.stats()["misses"] == 1
 
 
-@pytest.mark.parametrize("change", [
-    {"query": "ASK { ?s ?p ?o }"},
-    {"limit": 5},
-    {"default_graphs": ["http://example.org/g"]},
-    {"named_graphs": ["http://example.org/g"]},
-    {"base_iri": "http://example.org/"},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"query": "ASK { ?s ?p ?o }"},
+        {"limit": 5},
+        {"default_graphs": ["http://example.org/g"]},
+        {"named_graphs": ["http://example.org/g"]},
+        {"base_iri": "http://example.org/"},
+    ],
+)
 def test_anything_the_answer_depends_on_is_in_the_key(service, change):
     run(service)
     run(service, **change)
@@ -106,19 +111,24 @@ def test_an_answer_too_big_for_its_share_is_not_kept():
     assert len(cache) == 0
 
 
-@pytest.mark.parametrize("query, expected", [
-    ("SELECT * WHERE { ?s ?p ?o }", True),
-    ("SELECT (NOW() AS ?t) WHERE {}", False),
-    ("SELECT (rand() AS ?r) WHERE {}", False),
-    ("SELECT (STRUUID() AS ?u) WHERE {}", False),
-    ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", False),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", True),
+        ("SELECT (NOW() AS ?t) WHERE {}", False),
+        ("SELECT (rand() AS ?r) WHERE {}", False),
+        ("SELECT (STRUUID() AS ?u) WHERE {}", False),
+        ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }", False),
+    ],
+)
 def test_only_queries_the_store_alone_answers_are_cacheable(query, expected):
     assert cacheable(query) is expected
 
 
 def test_endpoint_with_cache_answers_repeats_from_memory(paths):
-    app = create_app({"STORE": paths.store, "TESTING": True, "RESULT_CACHE_MB": 1, "RESULT_LIMIT": 2})
+    app = create_app(
+        {"STORE": paths.store, "TESTING": True, "RESULT_CACHE_MB": 1, "RESULT_LIMIT": 2}
+    )
     try:
         client = app.test_client()
         query = {"query": "SELECT ?s WHERE { ?s a ?c }"}

@@ -17,7 +17,12 @@ from sipkg.namespaces import BASE
 from sipkg.store import builds, dumps
 from sipkg.store.query import run_query
 
-VOID, DCAT, DCT, SPDX = namespaces.VOID_NS, namespaces.DCAT_NS, namespaces.DCT_NS, namespaces.SPDX_NS
+VOID, DCAT, DCT, SPDX = (
+    namespaces.VOID_NS,
+    namespaces.DCAT_NS,
+    namespaces.DCT_NS,
+    namespaces.SPDX_NS,
+)
 DATASET = ox.NamedNode(dumps.DATASET)
 WIKIDATA = "http://www.wikidata.org/entity/"
 
@@ -35,24 +40,31 @@ def manifest(build_dir) -> dict:
 @pytest.fixture(scope="module")
 def stored(graph) -> list[ox.Triple]:
     """The description as the build stored it (graph {base}/graph/void)."""
-    return [ox.Triple(q.subject, q.predicate, q.object)
-            for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.VOID_GRAPH))]
+    return [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in graph.quads_for_pattern(None, None, None, ox.NamedNode(namespaces.VOID_GRAPH))
+    ]
 
 
 @pytest.fixture(scope="module")
 def data_graphs(graph) -> list[str]:
     """Every named graph but the description: what the description describes."""
-    names = {q.graph_name.value for q in graph.quads_for_pattern(None, None, None, None)
-             if isinstance(q.graph_name, ox.NamedNode)}
+    names = {
+        q.graph_name.value
+        for q in graph.quads_for_pattern(None, None, None, None)
+        if isinstance(q.graph_name, ox.NamedNode)
+    }
     return sorted(names - {namespaces.VOID_GRAPH})
 
 
 @pytest.fixture(scope="module")
 def count_over(graph, data_graphs):
     """A SELECT's single number over the merge of the data graphs, as the store's SPARQL engine counts it."""
+
     def run(query: str) -> int:
         result = run_query(graph, query, default_graphs=data_graphs)
         return int(next(iter(result.value))["n"].value)
+
     return run
 
 
@@ -69,33 +81,57 @@ def number(triples, subject, predicate) -> int:
 # ------------------------------------------------------------------ VoID numbers agree with SPARQL
 
 
-@pytest.mark.parametrize("predicate, query", [
-    ("triples", "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"),
-    ("distinctSubjects", "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
-    ("distinctObjects", "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
-    ("properties", "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
-    ("classes", "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
-    ("entities", f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}/id/")) }}'),
-])
+@pytest.mark.parametrize(
+    "predicate, query",
+    [
+        (
+            "triples",
+            "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+        ),
+        ("distinctSubjects", "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }"),
+        ("distinctObjects", "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }"),
+        ("properties", "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"),
+        ("classes", "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s a ?c }"),
+        (
+            "entities",
+            f'SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?s), "{BASE}/id/")) }}',
+        ),
+    ],
+)
 def test_dataset_figures_equal_sparql_counts(stored, count_over, predicate, query):
     assert number(stored, DATASET, VOID + predicate) == count_over(query) > 0
 
 
 def test_class_partitions_count_the_distinct_instances_of_each_class(stored, graph, data_graphs):
-    counted = {r["c"].value: int(r["n"].value) for r in run_query(
-        graph, "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c", default_graphs=data_graphs).value}
-    described = {values(stored, p, VOID + "class")[0].value: number(stored, p, VOID + "entities")
-                 for p in values(stored, DATASET, VOID + "classPartition")}
+    counted = {
+        r["c"].value: int(r["n"].value)
+        for r in run_query(
+            graph,
+            "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c",
+            default_graphs=data_graphs,
+        ).value
+    }
+    described = {
+        values(stored, p, VOID + "class")[0].value: number(stored, p, VOID + "entities")
+        for p in values(stored, DATASET, VOID + "classPartition")
+    }
     assert described == counted
     assert described[f"{BASE}/def/sip#Programme"] >= 10
 
 
 def test_property_partitions_count_the_triples_of_each_property(stored, graph, data_graphs):
-    counted = {r["p"].value: int(r["n"].value) for r in run_query(
-        graph, "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p",
-        default_graphs=data_graphs).value}
-    described = {values(stored, p, VOID + "property")[0].value: number(stored, p, VOID + "triples")
-                 for p in values(stored, DATASET, VOID + "propertyPartition")}
+    counted = {
+        r["p"].value: int(r["n"].value)
+        for r in run_query(
+            graph,
+            "SELECT ?p (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } } GROUP BY ?p",
+            default_graphs=data_graphs,
+        ).value
+    }
+    described = {
+        values(stored, p, VOID + "property")[0].value: number(stored, p, VOID + "triples")
+        for p in values(stored, DATASET, VOID + "propertyPartition")
+    }
     assert described == counted
 
 
@@ -107,8 +143,9 @@ def test_each_source_graph_is_a_subset_citing_its_document(stored, graph, data_g
         document = ox.NamedNode(f"{BASE}/id/doc/{g.rsplit('/', 1)[1]}")
         assert values(stored, g, DCT + "source") == [document]
         assert values(stored, g, namespaces.PROV_NS + "wasDerivedFrom") == [document]
-        assert number(stored, g, VOID + "triples") == len(list(graph.quads_for_pattern(None, None, None,
-                                                                                        ox.NamedNode(g))))
+        assert number(stored, g, VOID + "triples") == len(
+            list(graph.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        )
 
 
 def test_the_dataset_says_where_its_endpoint_dumps_and_identifiers_are(stored, manifest):
@@ -116,13 +153,20 @@ def test_the_dataset_says_where_its_endpoint_dumps_and_identifiers_are(stored, m
     assert values(stored, DATASET, VOID + "uriSpace") == [ox.Literal(f"{BASE}/id/")]
     dumped = {d.value for d in values(stored, DATASET, VOID + "dataDump")}
     assert dumped == {dumps.download_url(manifest["version"], f["name"]) for f in manifest["files"]}
-    assert values(stored, DATASET, namespaces.OWL_NS + "versionInfo") == [ox.Literal(manifest["version"])]
+    assert values(stored, DATASET, namespaces.OWL_NS + "versionInfo") == [
+        ox.Literal(manifest["version"])
+    ]
     examples = values(stored, DATASET, VOID + "exampleResource")
     assert ox.NamedNode(f"{BASE}/id/org/sip-administrative-committee") in examples
     vocabularies = {v.value for v in values(stored, DATASET, VOID + "vocabulary")}
-    assert {"http://www.w3.org/ns/org#", "http://www.w3.org/ns/prov#", f"{BASE}/def/sip#"} <= vocabularies
+    assert {
+        "http://www.w3.org/ns/org#",
+        "http://www.w3.org/ns/prov#",
+        f"{BASE}/def/sip#",
+    } <= vocabularies
     assert {f.value for f in values(stored, DATASET, VOID + "feature")} == {
-        "http://www.w3.org/ns/formats/" + f for f in ("TriG", "N-Quads", "Turtle", "JSON-LD")}
+        "http://www.w3.org/ns/formats/" + f for f in ("TriG", "N-Quads", "Turtle", "JSON-LD")
+    }
     assert {t.language for t in values(stored, DATASET, DCT + "title")} == {"zh-hans", "en"}
 
 
@@ -138,21 +182,31 @@ def link_quads() -> list[ox.Quad]:
 
     same, exact = namespaces.OWL_NS + "sameAs", "http://www.w3.org/2004/02/skos/core#exactMatch"
     return [
-        q(sip + "suzhou", same, wd + "Q42622"), q(sip + "china", same, wd + "Q148"),
+        q(sip + "suzhou", same, wd + "Q42622"),
+        q(sip + "china", same, wd + "Q148"),
         q(f"{BASE}/id/org/state-council", exact, wd + "Q8686"),
         q(sip + "suzhou", same, "https://sws.geonames.org/1886760/"),
         # provenance of a link is not a link: a statement node naming the Wikidata item
-        q(f"{BASE}/data/statement/abc", "http://www.w3.org/1999/02/22-rdf-syntax-ns#object", wd + "Q42622"),
+        q(
+            f"{BASE}/data/statement/abc",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#object",
+            wd + "Q42622",
+        ),
         # a link outside the links graph is not described as a linkset
         q(sip + "jiangsu", same, wd + "Q16963", ox.NamedNode(f"{BASE}/graph/registry")),
     ]
 
 
 def test_each_predicate_and_target_namespace_in_the_links_graph_is_a_linkset():
-    triples = [ox.Triple(q.subject, q.predicate, q.object)
-               for q in describe.describe(link_quads(), "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))]
-    linksets = [t.subject for t in triples
-                if t.predicate.value == namespaces.RDF_TYPE and t.object.value == VOID + "Linkset"]
+    triples = [
+        ox.Triple(q.subject, q.predicate, q.object)
+        for q in describe.describe(link_quads(), "test", dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    ]
+    linksets = [
+        t.subject
+        for t in triples
+        if t.predicate.value == namespaces.RDF_TYPE and t.object.value == VOID + "Linkset"
+    ]
     found = {}
     for ls in linksets:
         assert ls in values(triples, DATASET, VOID + "subset")
@@ -160,9 +214,14 @@ def test_each_predicate_and_target_namespace_in_the_links_graph_is_a_linkset():
         (target,) = values(triples, ls, VOID + "objectsTarget")
         (space,) = values(triples, target, VOID + "uriSpace")
         (predicate,) = values(triples, ls, VOID + "linkPredicate")
-        found[(predicate.value.rsplit("#", 1)[1], space.value)] = number(triples, ls, VOID + "triples")
-    assert found == {("sameAs", WIKIDATA): 2, ("exactMatch", WIKIDATA): 1,
-                     ("sameAs", "https://sws.geonames.org/"): 1}
+        found[(predicate.value.rsplit("#", 1)[1], space.value)] = number(
+            triples, ls, VOID + "triples"
+        )
+    assert found == {
+        ("sameAs", WIKIDATA): 2,
+        ("exactMatch", WIKIDATA): 1,
+        ("sameAs", "https://sws.geonames.org/"): 1,
+    }
 
 
 def test_without_links_there_are_no_linksets():
@@ -173,10 +232,13 @@ def test_without_links_there_are_no_linksets():
 
 def test_the_real_links_graph_is_described(stored, graph):
     links = ox.NamedNode(namespaces.LINKS_GRAPH)
-    outgoing = {(q.predicate.value, q.object.value.rsplit("/", 1)[0] + "/")
-                for q in graph.quads_for_pattern(None, None, None, links)
-                if q.subject.value.startswith(f"{BASE}/id/") and isinstance(q.object, ox.NamedNode)
-                and not q.object.value.startswith(BASE)}
+    outgoing = {
+        (q.predicate.value, q.object.value.rsplit("/", 1)[0] + "/")
+        for q in graph.quads_for_pattern(None, None, None, links)
+        if q.subject.value.startswith(f"{BASE}/id/")
+        and isinstance(q.object, ox.NamedNode)
+        and not q.object.value.startswith(BASE)
+    }
     linksets = [t.subject for t in stored if t.object == ox.NamedNode(VOID + "Linkset")]
     assert len(linksets) == len(outgoing)
 
@@ -223,15 +285,18 @@ def rdflib_graph(triples: list[ox.Triple]) -> Graph:
 
 
 def test_the_served_description_meets_dcat_ap(stored, manifest):
-    conforms, _, text = validate(rdflib_graph(dumps.served(stored, manifest)),
-                                 shacl_graph=Graph().parse(data=DCAT_AP_SHAPES, format="turtle"))
+    conforms, _, text = validate(
+        rdflib_graph(dumps.served(stored, manifest)),
+        shacl_graph=Graph().parse(data=DCAT_AP_SHAPES, format="turtle"),
+    )
     assert conforms, text
 
 
 def test_the_stored_description_lacks_only_size_and_checksum(stored, manifest):
     """A dump can't hold its own hash: inside the dumps, the distributions miss exactly those two."""
-    conforms, report, _ = validate(rdflib_graph(stored), shacl_graph=Graph().parse(data=DCAT_AP_SHAPES,
-                                                                                     format="turtle"))
+    conforms, report, _ = validate(
+        rdflib_graph(stored), shacl_graph=Graph().parse(data=DCAT_AP_SHAPES, format="turtle")
+    )
     assert not conforms
     missing = {str(p) for p in report.objects(None, SH.resultPath)}
     assert missing == {DCAT + "byteSize", SPDX + "checksum"}
@@ -240,8 +305,12 @@ def test_the_stored_description_lacks_only_size_and_checksum(stored, manifest):
 def test_served_sizes_and_checksums_are_the_manifests(stored, manifest):
     served = dumps.served(stored, manifest)
     for f in manifest["files"]:
-        (dist,) = [t.subject for t in served if t.predicate.value == DCAT + "downloadURL"
-                   and t.object.value == dumps.download_url(manifest["version"], f["name"])]
+        (dist,) = [
+            t.subject
+            for t in served
+            if t.predicate.value == DCAT + "downloadURL"
+            and t.object.value == dumps.download_url(manifest["version"], f["name"])
+        ]
         assert number(served, dist, DCAT + "byteSize") == f["bytes"]
         (checksum,) = values(served, dist, SPDX + "checksum")
         assert values(served, checksum, SPDX + "checksumValue")[0].value == f["sha256"]
@@ -253,7 +322,8 @@ def test_served_sizes_and_checksums_are_the_manifests(stored, manifest):
 def test_the_manifest_lists_one_versioned_file_per_format(manifest, report):
     assert manifest["version"] == report.version
     assert [f["name"] for f in manifest["files"]] == [
-        f"sipkg-{report.version}.{ext}" for ext in ("trig", "nq", "ttl", "jsonld")]
+        f"sipkg-{report.version}.{ext}" for ext in ("trig", "nq", "ttl", "jsonld")
+    ]
 
 
 @pytest.mark.parametrize("ext", ["trig", "nq", "ttl", "jsonld"])
@@ -265,12 +335,20 @@ def test_every_dump_parses_and_matches_its_manifest_entry(build_dir, manifest, g
     assert hashlib.sha256(body).hexdigest() == entry["sha256"]
     parsed = list(ox.parse(body, format=dumps.BY_EXT[ext].rdf))
     if ext == "ttl":  # the merged default graph: every distinct triple of the store's default graph
-        assert len(parsed) == entry["triples"] == len(list(graph.quads_for_pattern(None, None, None,
-                                                                                   ox.DefaultGraph())))
+        assert (
+            len(parsed)
+            == entry["triples"]
+            == len(list(graph.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        )
     else:  # every named graph, the description's included
-        assert len(parsed) == entry["quads"] == len(graph) - len(list(graph.quads_for_pattern(
-            None, None, None, ox.DefaultGraph())))
-        assert any(q.graph_name.value == namespaces.VOID_GRAPH and q.subject == DATASET for q in parsed)
+        assert (
+            len(parsed)
+            == entry["quads"]
+            == len(graph) - len(list(graph.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        )
+        assert any(
+            q.graph_name.value == namespaces.VOID_GRAPH and q.subject == DATASET for q in parsed
+        )
 
 
 def test_the_build_reports_the_time_describing_and_dumping_took(report):
@@ -278,9 +356,11 @@ def test_the_build_reports_the_time_describing_and_dumping_took(report):
 
 
 def test_the_temporal_coverage_spans_the_dates_the_documents_give(stored, select):
-    (row,) = select(f"""SELECT (MIN(SUBSTR(STR(?d), 1, 4)) AS ?start) (MAX(SUBSTR(STR(?d), 1, 4)) AS ?end) WHERE {{
+    (row,) = (
+        select(f"""SELECT (MIN(SUBSTR(STR(?d), 1, 4)) AS ?start) (MAX(SUBSTR(STR(?d), 1, 4)) AS ?end) WHERE {{
         GRAPH ?g {{ ?s dct:date|sip:refPeriod|sip:startDate|sip:endDate ?d }}
         FILTER(STRSTARTS(STR(?g), "{BASE}/graph/source/")) }}""")
+    )
     (period,) = values(stored, DATASET, DCT + "temporal")
     assert values(stored, period, DCAT + "startDate")[0].value == row["start"] == "1994"
     assert values(stored, period, DCAT + "endDate")[0].value == row["end"]

@@ -13,8 +13,13 @@ def run(*args):
 
 
 def test_query_prints_a_table(paths):
-    r = run("query", "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/place/singapore> "
-                     "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l", "--home", str(paths.home))
+    r = run(
+        "query",
+        "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/place/singapore> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l",
+        "--home",
+        str(paths.home),
+    )
     assert r.exit_code == 0
     assert "Singapore" in r.output and "新加坡" in r.output and "(2 rows)" in r.output
 
@@ -49,8 +54,10 @@ def test_serve_help_explains_the_safe_default():
 
 @pytest.mark.integration
 def test_query_asks_any_endpoint_through_sparqlwrapper(live_server, paths):
-    query = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \
-            "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
+    query = (
+        "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?l } ORDER BY ?l"
+    )
     remote = run("query", query, "--format", "csv", "--endpoint", live_server + "/sparql")
     local = run("query", query, "--format", "csv", "--home", str(paths.home))
     assert remote.exit_code == 0 and remote.output == local.output
@@ -59,13 +66,18 @@ def test_query_asks_any_endpoint_through_sparqlwrapper(live_server, paths):
 
 @pytest.mark.integration
 def test_query_from_stdin_to_an_endpoint_prints_json(live_server):
-    r = CliRunner().invoke(main, ["query", "--format", "json", "--endpoint", live_server + "/sparql"],
-                           input="ASK { ?s ?p ?o }")
+    r = CliRunner().invoke(
+        main,
+        ["query", "--format", "json", "--endpoint", live_server + "/sparql"],
+        input="ASK { ?s ?p ?o }",
+    )
     assert r.exit_code == 0 and json.loads(r.output)["boolean"] is True
 
 
 def test_query_endpoint_syntax_error_and_unreachable_are_clear(live_server):
-    bad = CliRunner().invoke(main, ["query", "SELEC nothing", "--endpoint", live_server + "/sparql"])
+    bad = CliRunner().invoke(
+        main, ["query", "SELEC nothing", "--endpoint", live_server + "/sparql"]
+    )
     assert bad.exit_code != 0 and "syntax error" in bad.output.lower()
     gone = CliRunner().invoke(main, ["query", "ASK {}", "--endpoint", "http://127.0.0.1:9/sparql"])
     assert gone.exit_code != 0 and "did not answer" in gone.output

@@ -15,7 +15,13 @@ from sipkg.paths import PROJECT
 
 README = PROJECT / "README.md"
 DOCS = sorted((PROJECT / "docs").glob("*.md"))
-PAGES = [README, PROJECT / "CHANGES.md", *DOCS, PROJECT / "tests" / "README.md", PROJECT / "queries" / "README.md"]
+PAGES = [
+    README,
+    PROJECT / "CHANGES.md",
+    *DOCS,
+    PROJECT / "tests" / "README.md",
+    PROJECT / "queries" / "README.md",
+]
 README_LINES = 170
 
 FENCE = re.compile(r"^[ \t]*```.*?^[ \t]*```[ \t]*$", re.MULTILINE | re.DOTALL)
@@ -77,19 +83,28 @@ def test_every_relative_link_points_to_a_file_and_heading_that_exist(page):
 def test_a_link_to_a_missing_file_or_heading_is_reported(tmp_path):
     (tmp_path / "b.md").write_text("# B\n\n## Real heading\n", encoding="utf-8")
     page = tmp_path / "a.md"
-    page.write_text("[x](missing.md) [y](b.md#nope) [z](b.md#real-heading) [w](https://example.org/x)\n"
-                    "![img](b.md) `[in code](gone.md)` [up](../outside.md) [self](#the-a-page) [c](#c)\n\n"
-                    "# The `a` page\n\n```md\n[in a block](gone.md)\n# C\n```\n", encoding="utf-8")
+    page.write_text(
+        "[x](missing.md) [y](b.md#nope) [z](b.md#real-heading) [w](https://example.org/x)\n"
+        "![img](b.md) `[in code](gone.md)` [up](../outside.md) [self](#the-a-page) [c](#c)\n\n"
+        "# The `a` page\n\n```md\n[in a block](gone.md)\n# C\n```\n",
+        encoding="utf-8",
+    )
     assert broken_links(page, root=tmp_path) == ["missing.md", "b.md#nope", "../outside.md", "#c"]
 
 
-@pytest.mark.parametrize("heading, anchor", [
-    ("Reconciliation (OpenRefine)", "reconciliation-openrefine"),
-    ("The `sipkg` command", "the-sipkg-command"),
-    ("What the hardening tests try, and what held", "what-the-hardening-tests-try-and-what-held"),
-    ("示例查询 · Example queries", "示例查询--example-queries"),
-    ("Found, not fixed", "found-not-fixed"),
-])
+@pytest.mark.parametrize(
+    "heading, anchor",
+    [
+        ("Reconciliation (OpenRefine)", "reconciliation-openrefine"),
+        ("The `sipkg` command", "the-sipkg-command"),
+        (
+            "What the hardening tests try, and what held",
+            "what-the-hardening-tests-try-and-what-held",
+        ),
+        ("示例查询 · Example queries", "示例查询--example-queries"),
+        ("Found, not fixed", "found-not-fixed"),
+    ],
+)
 def test_heading_anchors_are_made_as_github_makes_them(heading, anchor):
     assert slug(heading) == anchor
 
@@ -118,7 +133,9 @@ def test_query_list_has_a_row_per_query_with_both_questions():
 
 
 def test_query_list_keeps_a_bar_in_a_question_inside_its_cell(tmp_path):
-    (tmp_path / "01-a.rq").write_text("# 问题:甲|乙?\n# Question: A | B?\nASK {}\n", encoding="utf-8")
+    (tmp_path / "01-a.rq").write_text(
+        "# 问题:甲|乙?\n# Question: A | B?\nASK {}\n", encoding="utf-8"
+    )
     assert "| [`01-a.rq`](01-a.rq) | 甲\\|乙? | A \\| B? |" in gallery.readme(tmp_path)
     assert "sipkg query --file queries/01-a.rq" in gallery.readme(tmp_path)
 
@@ -162,28 +179,38 @@ def test_readme_gives_commands_that_are_checked():
     assert {c.split()[1] for c in invocations([README])} >= {"query", "serve"}
 
 
-@pytest.mark.parametrize("invocation, expected", [
-    ("sipkg serve --get /sparql", []),
-    ("sipkg serve --no-throttle --query-burst 5", []),
-    ("sipkg serve --no-such-option", ["serve has no --no-such-option"]),
-    ("sipkg frobnicate --json", ["no command 'frobnicate'"]),
-])
+@pytest.mark.parametrize(
+    "invocation, expected",
+    [
+        ("sipkg serve --get /sparql", []),
+        ("sipkg serve --no-throttle --query-burst 5", []),
+        ("sipkg serve --no-such-option", ["serve has no --no-such-option"]),
+        ("sipkg frobnicate --json", ["no command 'frobnicate'"]),
+    ],
+)
 def test_an_unknown_command_or_option_is_caught(invocation, expected):
     assert problems(invocation) == expected
 
 
 def test_a_command_is_cut_at_a_comment_or_pipe(tmp_path):
     page = tmp_path / "p.md"
-    page.write_text("```sh\nsipkg review KEY   # or --frob in a browser\nsipkg stats | head --lines 3\n```\n"
-                    "and `.venv/bin/sipkg query --file q.rq` or `python -m sipkg.gallery`\n", encoding="utf-8")
+    page.write_text(
+        "```sh\nsipkg review KEY   # or --frob in a browser\nsipkg stats | head --lines 3\n```\n"
+        "and `.venv/bin/sipkg query --file q.rq` or `python -m sipkg.gallery`\n",
+        encoding="utf-8",
+    )
     assert invocations([page]) == ["sipkg query --file q.rq", "sipkg review KEY", "sipkg stats"]
 
 
 def test_make_targets_the_pages_name_exist():
     makefile = (PROJECT / "Makefile").read_text(encoding="utf-8")
     targets = set(re.findall(r"^([a-z][a-z-]*):", makefile, re.MULTILINE))
-    named = {m for page in PAGES for line in code(page.read_text(encoding="utf-8"))
-             for m in re.findall(r"(?:^|\s)make ([a-z][a-z-]*)", line)}
+    named = {
+        m
+        for page in PAGES
+        for line in code(page.read_text(encoding="utf-8"))
+        for m in re.findall(r"(?:^|\s)make ([a-z][a-z-]*)", line)
+    }
     assert named and named - targets == set()
 
 
@@ -194,10 +221,17 @@ def test_commands_page_lists_every_command():
 
 def test_operations_page_names_every_serve_option():
     page = (PROJECT / "docs" / "operations.md").read_text(encoding="utf-8")
-    options = [o for p in main.commands["serve"].params for o in (*p.opts, *p.secondary_opts) if o.startswith("--")]
+    options = [
+        o
+        for p in main.commands["serve"].params
+        for o in (*p.opts, *p.secondary_opts)
+        if o.startswith("--")
+    ]
     assert [o for o in options if f"`{o}" not in page] == []
 
 
 def test_tests_readme_describes_every_test_file():
     page = (PROJECT / "tests" / "README.md").read_text(encoding="utf-8")
-    assert [p.name for p in sorted((PROJECT / "tests").glob("test_*.py")) if f"({p.name})" not in page] == []
+    assert [
+        p.name for p in sorted((PROJECT / "tests").glob("test_*.py")) if f"({p.name})" not in page
+    ] == []

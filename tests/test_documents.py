@@ -39,8 +39,11 @@ def test_the_documents_are_read_with_their_metadata(docs):
     assert str(docs["b8b52a2e8e474372"].published) == "2014-07-25"
     assert docs["f193373a2751c50a"].title.startswith("苏州工业园区管理委员会")
     jinjihu = docs["c4bf591332ef325e"]  # an encyclopedia page: a year only, marked approximate
-    assert (jinjihu.published_lexical, jinjihu.published_precision, jinjihu.published_approximate) == (
-        "2022", "gYear", True)
+    assert (
+        jinjihu.published_lexical,
+        jinjihu.published_precision,
+        jinjihu.published_approximate,
+    ) == ("2022", "gYear", True)
     assert "CC BY-SA 4.0" in jinjihu.rights and jinjihu.source.startswith("https://")
 
 
@@ -57,19 +60,25 @@ def test_sentence_iris_are_stable_and_readable(docs):
     assert s.iri.endswith("/id/doc/f193373a2751c50a/sentence/1")
 
 
-@pytest.mark.parametrize("line, reason", [
-    ("• 手机版", "navigation"),
-    ("分享到:", "share"),
-    ("相关阅读", "share"),
-    ("Copyright © 2007 - 2023 Chnsourcing.com.cn All Rights Reserved", "copyright"),
-    ("津B2-20080229-1", "copyright"),
-    ("电话:+86-22-66211566", "contact"),
-    ("编辑:李婉玲", "byline"),
-    ("日期:2016-03-04    浏览量:15360次", "byline"),
-    ("开拓进取 引领未来|中国服务外包行业十大人物(2019...", "related"),
-    ("二、发展思路与重点计划", None),
-    ("苏州工业园区管理委员会是苏州市人民政府的派出机构,行使苏州工业园区辖区内的行政管理职能。", None),
-])
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ("• 手机版", "navigation"),
+        ("分享到:", "share"),
+        ("相关阅读", "share"),
+        ("Copyright © 2007 - 2023 Chnsourcing.com.cn All Rights Reserved", "copyright"),
+        ("津B2-20080229-1", "copyright"),
+        ("电话:+86-22-66211566", "contact"),
+        ("编辑:李婉玲", "byline"),
+        ("日期:2016-03-04    浏览量:15360次", "byline"),
+        ("开拓进取 引领未来|中国服务外包行业十大人物(2019...", "related"),
+        ("二、发展思路与重点计划", None),
+        (
+            "苏州工业园区管理委员会是苏州市人民政府的派出机构,行使苏州工业园区辖区内的行政管理职能。",
+            None,
+        ),
+    ],
+)
 def test_furniture_lines(line, reason):
     assert classify_line(line) == reason
 
@@ -110,11 +119,18 @@ def test_a_sentence_broken_across_lines_is_prose_to_its_end():
 def test_offsets_count_code_points_not_bytes():
     text = "标题\n  第一句话。第二句话!\n"
     paragraphs, sentences = parse_text("t", text)
-    assert [(s.start, s.end, s.text) for s in sentences] == [(0, 2, "标题"), (5, 10, "第一句话。"), (10, 15, "第二句话!")]
+    assert [(s.start, s.end, s.text) for s in sentences] == [
+        (0, 2, "标题"),
+        (5, 10, "第一句话。"),
+        (10, 15, "第二句话!"),
+    ]
     assert paragraphs[1].start == 5
 
 
-@pytest.mark.parametrize("name, key", [("000_b8b52a2e8e474372.txt", "b8b52a2e8e474372"), ("Notice 2024.txt", "notice-2024")])
+@pytest.mark.parametrize(
+    "name, key",
+    [("000_b8b52a2e8e474372.txt", "b8b52a2e8e474372"), ("Notice 2024.txt", "notice-2024")],
+)
 def test_document_keys(name, key):
     assert doc_key(name) == key
 
@@ -122,16 +138,21 @@ def test_document_keys(name, key):
 def write_source(folder: Path, body: bytes, meta: str | None = None) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "a.txt").write_bytes(body)
-    (folder / "sources.yaml").write_text(meta or "- file: a.txt\n  title: 标题\n  published: 2020-01-01\n", encoding="utf-8")
+    (folder / "sources.yaml").write_text(
+        meta or "- file: a.txt\n  title: 标题\n  published: 2020-01-01\n", encoding="utf-8"
+    )
     return folder
 
 
-@pytest.mark.parametrize("body, message", [
-    (b"", "empty"),
-    ("园区建成邻里中心。".encode("gb18030"), "not valid UTF-8"),
-    (b"abc\x00def", "NUL"),
-    ("分享到:\n相关阅读\n".encode(), "no content"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (b"", "empty"),
+        ("园区建成邻里中心。".encode("gb18030"), "not valid UTF-8"),
+        (b"abc\x00def", "NUL"),
+        ("分享到:\n相关阅读\n".encode(), "no content"),
+    ],
+)
 def test_a_broken_source_says_file_and_reason(tmp_path, body, message):
     folder = write_source(tmp_path / "s", body)
     with pytest.raises(SourceError, match=message) as e:
@@ -139,13 +160,16 @@ def test_a_broken_source_says_file_and_reason(tmp_path, body, message):
     assert "a.txt" in str(e.value)
 
 
-@pytest.mark.parametrize("meta, message", [
-    ("- file: missing.txt\n  title: x\n", "does not exist"),
-    ("- file: a.txt\n", "needs at least"),
-    ("- file: a.txt\n  title: x\n  published: 25/07/2014\n", "not YYYY, YYYY-MM or YYYY-MM-DD"),
-    ("- file: a.txt\n  title: [unclosed\n", "invalid YAML"),
-    ("- file: a.txt\n  title: x\n- file: a.txt\n  title: y\n", "same key"),
-])
+@pytest.mark.parametrize(
+    "meta, message",
+    [
+        ("- file: missing.txt\n  title: x\n", "does not exist"),
+        ("- file: a.txt\n", "needs at least"),
+        ("- file: a.txt\n  title: x\n  published: 25/07/2014\n", "not YYYY, YYYY-MM or YYYY-MM-DD"),
+        ("- file: a.txt\n  title: [unclosed\n", "invalid YAML"),
+        ("- file: a.txt\n  title: x\n- file: a.txt\n  title: y\n", "same key"),
+    ],
+)
 def test_bad_metadata_says_file_line_and_reason(tmp_path, meta, message):
     folder = write_source(tmp_path / "s", "园区建成邻里中心12个。".encode(), meta)
     with pytest.raises(SourceError, match=message) as e:

@@ -37,25 +37,35 @@ def test_well_known_void_is_turtle_by_default_with_sizes_and_checksums(client, m
     g = rdflib.Graph().parse(data=r.data, format="turtle")
     assert (DATASET, VOID.triples, None) in g
     for f in manifest["files"]:
-        dist = g.value(predicate=DCAT.downloadURL, object=rdflib.URIRef(dumps.download_url(manifest["version"],
-                                                                                               f["name"])))
+        dist = g.value(
+            predicate=DCAT.downloadURL,
+            object=rdflib.URIRef(dumps.download_url(manifest["version"], f["name"])),
+        )
         assert int(g.value(dist, DCAT.byteSize)) == f["bytes"]
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == f["sha256"]
 
 
-@pytest.mark.parametrize("media, fmt", [
-    ("text/turtle", ox.RdfFormat.TURTLE), ("application/trig", ox.RdfFormat.TRIG),
-    ("application/n-triples", ox.RdfFormat.N_TRIPLES), ("application/ld+json", ox.RdfFormat.JSON_LD),
-    ("application/rdf+xml", ox.RdfFormat.RDF_XML),
-])
+@pytest.mark.parametrize(
+    "media, fmt",
+    [
+        ("text/turtle", ox.RdfFormat.TURTLE),
+        ("application/trig", ox.RdfFormat.TRIG),
+        ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+        ("application/ld+json", ox.RdfFormat.JSON_LD),
+        ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    ],
+)
 def test_the_description_parses_in_every_format_by_accept_and_by_suffix(client, media, fmt):
     by_accept = client.get("/.well-known/void", headers={"Accept": media})
     by_suffix = client.get(f"/void.{fmt.file_extension}")
     for r in (by_accept, by_suffix):
         assert r.status_code == 200 and r.mimetype == media
         parsed = list(ox.parse(r.data, format=fmt))
-        assert any(t.subject == ox.NamedNode(dumps.DATASET) and t.predicate.value == namespaces.VOID_NS + "triples"
-                   for t in parsed)
+        assert any(
+            t.subject == ox.NamedNode(dumps.DATASET)
+            and t.predicate.value == namespaces.VOID_NS + "triples"
+            for t in parsed
+        )
         assert any(t.predicate.value == namespaces.DCAT_NS + "byteSize" for t in parsed)
 
 
@@ -75,7 +85,11 @@ def test_the_json_twin_gives_the_figures_the_rdf_gives(client):
     assert data["classes"] == len(data["class_partitions"]) == int(g.value(DATASET, VOID.classes))
     assert len(data["subsets"]) >= 2 and all(s["triples"] > 0 for s in data["subsets"])
     assert {d["media_type"] for d in data["distributions"]} == {
-        "application/trig", "application/n-quads", "text/turtle", "application/ld+json"}
+        "application/trig",
+        "application/n-quads",
+        "text/turtle",
+        "application/ld+json",
+    }
     assert data["sparql_endpoint"].endswith("/sparql")
 
 
@@ -100,7 +114,11 @@ def test_the_download_page_lists_the_current_build_first_and_marked(client, mani
     assert [f["name"] for f in current["files"]] == [f["name"] for f in manifest["files"]]
     assert all(f["url"] == f"/download/{manifest['version']}/{f['name']}" for f in current["files"])
     html = client.get("/download", headers={"Accept": "text/html"}).get_data(as_text=True)
-    assert "当前" in html and file_of(manifest, "nq")["sha256"] in html and '<a href="/download" aria-current="page">下载</a>' in html
+    assert (
+        "当前" in html
+        and file_of(manifest, "nq")["sha256"] in html
+        and '<a href="/download" aria-current="page">下载</a>' in html
+    )
     assert '<link rel="alternate" type="application/json" href="/download.json">' in html
 
 
@@ -114,22 +132,40 @@ def test_a_dump_is_served_whole_with_its_type_length_etag_and_name(client, manif
     assert hashlib.sha256(body).hexdigest() == f["sha256"]
     assert r.headers["ETag"] == f'"{f["sha256"]}"'
     assert r.headers["Content-Disposition"] == f"attachment; filename={f['name']}"
-    again = client.get(f"/download/{manifest['version']}/{f['name']}", headers={"If-None-Match": r.headers["ETag"]})
+    again = client.get(
+        f"/download/{manifest['version']}/{f['name']}", headers={"If-None-Match": r.headers["ETag"]}
+    )
     assert again.status_code == 304
 
 
 def test_latest_redirects_to_the_current_versions_file(client, manifest):
     r = client.get("/download/latest/ttl")
     assert r.status_code == 302
-    assert r.headers["Location"] == f"/download/{manifest['version']}/{file_of(manifest, 'ttl')['name']}"
+    assert (
+        r.headers["Location"]
+        == f"/download/{manifest['version']}/{file_of(manifest, 'ttl')['name']}"
+    )
     assert client.get("/download/latest/exe").status_code == 404
 
 
-@pytest.mark.parametrize("name", [
-    "../build.json", "..%2Fbuild.json", "%2e%2e%2fbuild.json", "..%2F..%2F..%2Fetc%2Fpasswd", "/etc/passwd",
-    "%2Fetc%2Fpasswd", "manifest.json", "sipkg.nq", "sipkg-x.nq%00.ttl", "%00", "..", "oxigraph/CURRENT",
-    "..%5c..%5cbuild.json",
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../build.json",
+        "..%2Fbuild.json",
+        "%2e%2e%2fbuild.json",
+        "..%2F..%2F..%2Fetc%2Fpasswd",
+        "/etc/passwd",
+        "%2Fetc%2Fpasswd",
+        "manifest.json",
+        "sipkg.nq",
+        "sipkg-x.nq%00.ttl",
+        "%00",
+        "..",
+        "oxigraph/CURRENT",
+        "..%5c..%5cbuild.json",
+    ],
+)
 def test_only_files_a_manifest_lists_are_served(client, manifest, name):
     r = client.get(f"/download/{manifest['version']}/{name}", follow_redirects=True)
     assert r.status_code == 404
@@ -137,7 +173,9 @@ def test_only_files_a_manifest_lists_are_served(client, manifest, name):
 
 
 def test_an_unknown_version_is_404(client, manifest):
-    assert client.get(f"/download/000000000000/{file_of(manifest, 'nq')['name']}").status_code == 404
+    assert (
+        client.get(f"/download/000000000000/{file_of(manifest, 'nq')['name']}").status_code == 404
+    )
 
 
 # ---------------------------------------------------------------- builds on disk, remote backend
@@ -146,9 +184,13 @@ def test_an_unknown_version_is_404(client, manifest):
 def fake_build(root, name: str, built: str, files: list[dict]) -> None:
     folder = root / "builds" / name
     (folder / "dumps").mkdir(parents=True)
-    (folder / "build.json").write_text(json.dumps({"version": name, "built": built, "quads": 1}), encoding="utf-8")
+    (folder / "build.json").write_text(
+        json.dumps({"version": name, "built": built, "quads": 1}), encoding="utf-8"
+    )
     (folder / builds.PUBLISHED).write_text("x", encoding="utf-8")
-    (folder / "dumps" / dumps.MANIFEST).write_text(json.dumps({"version": name, "files": files}), encoding="utf-8")
+    (folder / "dumps" / dumps.MANIFEST).write_text(
+        json.dumps({"version": name, "files": files}), encoding="utf-8"
+    )
 
 
 def remote_app(root):
@@ -157,7 +199,11 @@ def remote_app(root):
 
 def test_with_a_remote_store_and_no_local_builds_the_page_says_there_are_none(tmp_path):
     app = remote_app(tmp_path / "store")
-    html = app.test_client().get("/download?lang=en", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = (
+        app.test_client()
+        .get("/download?lang=en", headers={"Accept": "text/html"})
+        .get_data(as_text=True)
+    )
     assert "no builds with dumps" in html
     assert app.test_client().get("/download.json").get_json() == {"builds": [], "latest": {}}
 
@@ -165,10 +211,25 @@ def test_with_a_remote_store_and_no_local_builds_the_page_says_there_are_none(tm
 def test_the_page_escapes_what_manifests_and_builds_say(tmp_path):
     root = tmp_path / "store"
     evil = "<script>alert(1)</script>"
-    fake_build(root, "abc", f"2026-01-01{evil}", [{"name": f"x{evil}.ttl", "format": "ttl", "bytes": 3,
-                                                    "media_type": "text/turtle", "triples": 1, "sha256": evil}])
+    fake_build(
+        root,
+        "abc",
+        f"2026-01-01{evil}",
+        [
+            {
+                "name": f"x{evil}.ttl",
+                "format": "ttl",
+                "bytes": 3,
+                "media_type": "text/turtle",
+                "triples": 1,
+                "sha256": evil,
+            }
+        ],
+    )
     app = remote_app(root)
-    html = app.test_client().get("/download", headers={"Accept": "text/html"}).get_data(as_text=True)
+    html = (
+        app.test_client().get("/download", headers={"Accept": "text/html"}).get_data(as_text=True)
+    )
     assert evil not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     # listed, but a name that is not a plain file name is never opened
     assert app.test_client().get(f"/download/abc/x{evil}.ttl").status_code == 404

@@ -20,7 +20,9 @@ CAP = 5
 
 
 def header_line(path, marker: str) -> str:
-    line = next(line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(marker))
+    line = next(
+        line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith(marker)
+    )
     return line.split(":", 1)[1].strip()
 
 
@@ -36,12 +38,15 @@ def test_examples_json_lists_every_query_with_both_questions(client):
         assert example["query"] == path.read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize("header, zh, en", [
-    ("# 问题:谁?\n# Question: Who?\nSELECT * {}", "谁?", "Who?"),
-    ("# 问题：全角冒号\n# Question:no space\nASK {}", "全角冒号", "no space"),
-    ("# Question: only English\nASK {}", "", "only English"),
-    ("ASK {}\n# 问题:not a header\n", "", ""),
-])
+@pytest.mark.parametrize(
+    "header, zh, en",
+    [
+        ("# 问题:谁?\n# Question: Who?\nSELECT * {}", "谁?", "Who?"),
+        ("# 问题：全角冒号\n# Question:no space\nASK {}", "全角冒号", "no space"),
+        ("# Question: only English\nASK {}", "", "only English"),
+        ("ASK {}\n# 问题:not a header\n", "", ""),
+    ],
+)
 def test_example_questions_come_from_the_header_lines(tmp_path, header, zh, en):
     path = tmp_path / "q.rq"
     path.write_text(header, encoding="utf-8")
@@ -82,23 +87,35 @@ def test_the_editor_escapes_a_prefilled_query(client):
 
 def test_vendored_libraries_carry_licence_and_version():
     vendor = PROJECT / "sipkg" / "web" / "static" / "vendor"
-    for name, bundle in [("yasgui", "yasgui.min.js"), ("yasgui", "yasgui.min.css"), ("cytoscape", "cytoscape.min.js")]:
+    for name, bundle in [
+        ("yasgui", "yasgui.min.js"),
+        ("yasgui", "yasgui.min.css"),
+        ("cytoscape", "cytoscape.min.js"),
+    ]:
         assert (vendor / name / bundle).stat().st_size > 10_000
-        assert "MIT" in (vendor / name / "LICENSE").read_text() or "Permission is hereby granted" in \
-            (vendor / name / "LICENSE").read_text()
+        assert (
+            "MIT" in (vendor / name / "LICENSE").read_text()
+            or "Permission is hereby granted" in (vendor / name / "LICENSE").read_text()
+        )
         assert re.search(r"\d+\.\d+\.\d+", (vendor / name / "VERSION").read_text())
 
 
 # --- in the browser ---------------------------------------------------------------------------
 
+
 def editor_text(page) -> str:
-    return page.evaluate("() => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()")
+    return page.evaluate(
+        "() => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+    )
 
 
 def set_query(page, query: str) -> None:
     """Replace the active editor's text and put the cursor at its end, focused, as if typed."""
-    page.evaluate("q => { const cm = document.querySelector('.tabPanel.active .CodeMirror').CodeMirror;"
-                  " cm.setValue(q); cm.focus(); cm.setCursor(cm.lineCount(), 0); }", query)
+    page.evaluate(
+        "q => { const cm = document.querySelector('.tabPanel.active .CodeMirror').CodeMirror;"
+        " cm.setValue(q); cm.focus(); cm.setCursor(cm.lineCount(), 0); }",
+        query,
+    )
 
 
 def open_editor(page, url: str) -> None:
@@ -111,13 +128,17 @@ def test_the_editor_loads_with_our_prefixes_and_no_outside_request(page, live_se
     open_editor(page, live_server + "/sparql")
     assert "PREFIX sip: <https://data.sipac.gov.cn/def/sip#>" in editor_text(page)
     set_query(page, "SELECT * WHERE { ?s a ")
-    page.keyboard.type("skos:Con")  # a class position: the completers that ask outside services stay off
+    page.keyboard.type(
+        "skos:Con"
+    )  # a class position: the completers that ask outside services stay off
     page.keyboard.press("Control+Space")
     page.wait_for_timeout(500)
     set_query(page, "SELECT * WHERE { ?s a ")
     page.keyboard.type("sip:")  # a prefix we know: the page adds its PREFIX line by itself
-    page.wait_for_function("() => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
-                           ".includes('PREFIX sip: <https://data.sipac.gov.cn/def/sip#>')")
+    page.wait_for_function(
+        "() => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue()"
+        ".includes('PREFIX sip: <https://data.sipac.gov.cn/def/sip#>')"
+    )
 
 
 @pytest.mark.integration
@@ -132,12 +153,16 @@ def test_the_gallery_shows_each_question_in_chinese_and_english(page, live_serve
 
 
 @pytest.mark.integration
-def test_an_example_opens_in_the_editor_and_runs_into_a_table_and_raw_view(page, live_server, screenshot):
+def test_an_example_opens_in_the_editor_and_runs_into_a_table_and_raw_view(
+    page, live_server, screenshot
+):
     open_editor(page, live_server + "/sparql")
     path = QUERY_FILES[0]
     page.locator(f"a.example[data-file='{path.name}']").click()
-    page.wait_for_function("t => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue() === t",
-                           arg=path.read_text(encoding="utf-8"))
+    page.wait_for_function(
+        "t => document.querySelector('.tabPanel.active .CodeMirror').CodeMirror.getValue() === t",
+        arg=path.read_text(encoding="utf-8"),
+    )
     assert page.locator(".tabsList .tab.active").inner_text().strip().startswith(path.stem)
     page.click(".tabPanel.active .yasqe_queryButton")
     rows = page.locator(".tabPanel.active .yasr table.dataTable tbody tr")
@@ -160,7 +185,9 @@ def test_a_shared_link_reopens_the_query(page, live_server):
     page.click(".tabPanel.active .yasqe_share")
     link = page.locator(".yasqe_sharePopup input").input_value()
     assert link.startswith(live_server + "/sparql")
-    page.evaluate("() => localStorage.clear()")  # the next visit knows the query from the link alone
+    page.evaluate(
+        "() => localStorage.clear()"
+    )  # the next visit knows the query from the link alone
     page.goto("about:blank")
     open_editor(page, link)
     assert query in editor_text(page)
@@ -186,20 +213,31 @@ def test_truncated_results_show_a_warning(page, capped_server):
     # a query under the cap clears it
     set_query(page, "SELECT ?s WHERE { ?s ?p ?o } LIMIT 2")
     page.click(".tabPanel.active .yasqe_queryButton")
-    page.wait_for_function("() => document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr')"
-                           ".length === 2")
+    page.wait_for_function(
+        "() => document.querySelectorAll('.tabPanel.active .yasr table.dataTable tbody tr')"
+        ".length === 2"
+    )
     assert warning.is_hidden()
 
 
 @pytest.mark.integration
 def test_a_truncated_flag_in_the_json_body_alone_shows_the_warning(page, live_server):
     """Servers that cannot set headers (a proxy strips them) still flag truncation in SPARQL JSON."""
-    body = {"head": {"vars": ["s"]}, "truncated": True,
-            "results": {"bindings": [{"s": {"type": "uri", "value": f"https://example.org/{i}"}} for i in range(3)]}}
+    body = {
+        "head": {"vars": ["s"]},
+        "truncated": True,
+        "results": {
+            "bindings": [
+                {"s": {"type": "uri", "value": f"https://example.org/{i}"}} for i in range(3)
+            ]
+        },
+    }
 
     def answer(route):
         if route.request.method == "POST":
-            route.fulfill(status=200, content_type="application/sparql-results+json", body=json.dumps(body))
+            route.fulfill(
+                status=200, content_type="application/sparql-results+json", body=json.dumps(body)
+            )
         else:
             route.fallback()
 

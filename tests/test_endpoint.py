@@ -29,46 +29,65 @@ def make_app(paths):
         app.extensions["sipkg"].close()
 
 
-@pytest.mark.parametrize("accept, media", [
-    ("application/sparql-results+json", "application/sparql-results+json"),
-    ("application/json", "application/sparql-results+json"),
-    ("application/sparql-results+xml", "application/sparql-results+xml"),
-    ("text/csv", "text/csv"),
-    ("text/tab-separated-values", "text/tab-separated-values"),
-    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/html;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
-    ("*/*", "application/sparql-results+json"),
-    ("", "application/sparql-results+json"),
-])
+@pytest.mark.parametrize(
+    "accept, media",
+    [
+        ("application/sparql-results+json", "application/sparql-results+json"),
+        ("application/json", "application/sparql-results+json"),
+        ("application/sparql-results+xml", "application/sparql-results+xml"),
+        ("text/csv", "text/csv"),
+        ("text/tab-separated-values", "text/tab-separated-values"),
+        ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+        ("text/html;q=0.1, text/tab-separated-values", "text/tab-separated-values"),
+        ("*/*", "application/sparql-results+json"),
+        ("", "application/sparql-results+json"),
+    ],
+)
 def test_select_negotiates_by_accept_and_q_values(client, accept, media):
-    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Accept": accept} if accept else {})
+    r = client.get(
+        "/sparql", query_string={"query": SELECT}, headers={"Accept": accept} if accept else {}
+    )
     assert r.status_code == 200 and r.mimetype == media
 
 
-@pytest.mark.parametrize("accept, media, rdflib_format", [
-    ("text/turtle", "text/turtle", "turtle"),
-    ("application/n-triples", "application/n-triples", "nt"),
-    ("application/ld+json", "application/ld+json", "json-ld"),
-    ("application/rdf+xml", "application/rdf+xml", "xml"),
-    ("application/ld+json;q=0.4, application/rdf+xml;q=0.8", "application/rdf+xml", "xml"),
-    ("*/*", "text/turtle", "turtle"),
-])
+@pytest.mark.parametrize(
+    "accept, media, rdflib_format",
+    [
+        ("text/turtle", "text/turtle", "turtle"),
+        ("application/n-triples", "application/n-triples", "nt"),
+        ("application/ld+json", "application/ld+json", "json-ld"),
+        ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/ld+json;q=0.4, application/rdf+xml;q=0.8", "application/rdf+xml", "xml"),
+        ("*/*", "text/turtle", "turtle"),
+    ],
+)
 def test_construct_negotiates_rdf_formats_that_parse(client, accept, media, rdflib_format):
     r = client.get("/sparql", query_string={"query": CONSTRUCT}, headers={"Accept": accept})
     assert r.status_code == 200 and r.mimetype == media
     assert len(Graph().parse(data=r.data, format=rdflib_format)) == 3
 
 
-@pytest.mark.parametrize("fmt, media", [("json", "application/sparql-results+json"), ("csv", "text/csv"),
-                                        ("tsv", "text/tab-separated-values"), ("xml", "application/sparql-results+xml")])
+@pytest.mark.parametrize(
+    "fmt, media",
+    [
+        ("json", "application/sparql-results+json"),
+        ("csv", "text/csv"),
+        ("tsv", "text/tab-separated-values"),
+        ("xml", "application/sparql-results+xml"),
+    ],
+)
 def test_format_parameter_overrides_accept(client, fmt, media):
-    r = client.get("/sparql", query_string={"query": SELECT, "format": fmt}, headers={"Accept": "text/turtle"})
+    r = client.get(
+        "/sparql", query_string={"query": SELECT, "format": fmt}, headers={"Accept": "text/turtle"}
+    )
     assert r.status_code == 200 and r.mimetype == media
 
 
 def test_the_formats_say_the_same(client):
     def rows(fmt):
-        return client.get("/sparql", query_string={"query": SELECT, "format": fmt}).get_data(as_text=True)
+        return client.get("/sparql", query_string={"query": SELECT, "format": fmt}).get_data(
+            as_text=True
+        )
 
     iris = [b["s"]["value"] for b in json.loads(rows("json"))["results"]["bindings"]]
     assert iris and rows("csv").split("\r\n")[1:-1] == iris
@@ -76,12 +95,19 @@ def test_the_formats_say_the_same(client):
 
 
 def test_ask_answers_a_boolean(client):
-    r = client.get("/sparql", query_string={"query": "ASK { ?s a <https://data.sipac.gov.cn/def/sip#Designation> }"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "ASK { ?s a <https://data.sipac.gov.cn/def/sip#Designation> }"},
+    )
     assert r.status_code == 200 and r.get_json() == {"head": {}, "boolean": True}
 
 
 def test_malformed_query_is_a_400_with_the_parsers_position(client):
-    r = client.get("/sparql", query_string={"query": "SELECT ?x WHERE {\n  ?x ?y"}, headers={"Accept": "text/csv"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT ?x WHERE {\n  ?x ?y"},
+        headers={"Accept": "text/csv"},
+    )
     assert r.status_code == 400
     assert "syntax error" in r.get_data(as_text=True).lower() and "2:" in r.get_data(as_text=True)
 
@@ -99,12 +125,18 @@ def test_unacceptable_format_is_a_406_that_names_the_available_ones(client):
 
 @pytest.mark.parametrize("content_type", ["text/plain", "application/json", ""])
 def test_unsupported_post_body_is_a_415(client, content_type):
-    r = client.post("/sparql", data=SELECT, headers={"Content-Type": content_type} if content_type else {})
+    r = client.post(
+        "/sparql", data=SELECT, headers={"Content-Type": content_type} if content_type else {}
+    )
     assert r.status_code == 415
 
 
 def test_a_body_not_in_utf8_is_refused(client):
-    r = client.post("/sparql", data=SELECT.encode("utf-16"), content_type="application/sparql-query; charset=UTF-16")
+    r = client.post(
+        "/sparql",
+        data=SELECT.encode("utf-16"),
+        content_type="application/sparql-query; charset=UTF-16",
+    )
     assert r.status_code == 415
 
 
@@ -126,10 +158,15 @@ def test_a_bare_get_asking_for_rdf_is_the_service_description(client):
 
 
 def test_reads_are_open_to_other_origins(client):
-    r = client.get("/sparql", query_string={"query": SELECT}, headers={"Origin": "https://example.org"})
+    r = client.get(
+        "/sparql", query_string={"query": SELECT}, headers={"Origin": "https://example.org"}
+    )
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "X-Result-Truncated" in r.headers["Access-Control-Expose-Headers"]
-    pre = client.options("/sparql", headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"})
+    pre = client.options(
+        "/sparql",
+        headers={"Origin": "https://example.org", "Access-Control-Request-Method": "POST"},
+    )
     assert pre.status_code == 204 and "POST" in pre.headers["Access-Control-Allow-Methods"]
 
 
@@ -137,10 +174,15 @@ def test_etag_follows_the_dataset_version_and_revalidates(client):
     first = client.get("/sparql", query_string={"query": SELECT})
     version = first.headers["X-Dataset-Version"]
     assert version in first.headers["ETag"] and "max-age" in first.headers["Cache-Control"]
-    again = client.get("/sparql", query_string={"query": SELECT}, headers={"If-None-Match": first.headers["ETag"]})
+    again = client.get(
+        "/sparql", query_string={"query": SELECT}, headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304 and not again.data
-    other = client.get("/sparql", query_string={"query": SELECT, "format": "csv"},
-                       headers={"If-None-Match": first.headers["ETag"]})
+    other = client.get(
+        "/sparql",
+        query_string={"query": SELECT, "format": "csv"},
+        headers={"If-None-Match": first.headers["ETag"]},
+    )
     assert other.status_code == 200
 
 
@@ -162,25 +204,50 @@ def test_a_body_over_the_size_limit_is_a_413(make_app):
 
 def test_service_off_the_allow_list_is_refused_before_anything_runs(make_app):
     client = make_app(SERVICE_ALLOW=("http://127.0.0.1:9/allowed",))
-    r = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }"},
+    )
     assert r.status_code == 403 and "allow-list" in r.get_data(as_text=True)
 
 
 def test_the_public_endpoint_refuses_updates_and_the_graph_store(client):
-    r = client.post("/sparql", data="INSERT DATA { <a:s> <a:p> <a:o> }", content_type="application/sparql-update")
+    r = client.post(
+        "/sparql",
+        data="INSERT DATA { <a:s> <a:p> <a:o> }",
+        content_type="application/sparql-update",
+    )
     assert r.status_code == 403 and "read-only" in r.get_data(as_text=True)
-    assert client.put("/store?default", data="<a:s> <a:p> <a:o> .", content_type="application/n-triples").status_code == 403
+    assert (
+        client.put(
+            "/store?default", data="<a:s> <a:p> <a:o> .", content_type="application/n-triples"
+        ).status_code
+        == 403
+    )
     assert client.get("/store?default").status_code == 403
 
 
 def test_writable_mode_needs_the_token_and_writes(make_app, tmp_path):
     client = make_app(WRITABLE=tmp_path / "mine", TOKEN=TOKEN)
     insert = "INSERT DATA { GRAPH <http://ex.org/g> { <http://ex.org/s> <http://ex.org/p> 1 } }"
-    assert client.post("/sparql", data=insert, content_type="application/sparql-update").status_code == 401
+    assert (
+        client.post("/sparql", data=insert, content_type="application/sparql-update").status_code
+        == 401
+    )
     wrong = {"Authorization": "Bearer nope"}
-    assert client.post("/sparql", data=insert, content_type="application/sparql-update", headers=wrong).status_code == 401
+    assert (
+        client.post(
+            "/sparql", data=insert, content_type="application/sparql-update", headers=wrong
+        ).status_code
+        == 401
+    )
     auth = {"Authorization": f"Bearer {TOKEN}"}
-    assert client.post("/sparql", data=insert, content_type="application/sparql-update", headers=auth).status_code == 200
+    assert (
+        client.post(
+            "/sparql", data=insert, content_type="application/sparql-update", headers=auth
+        ).status_code
+        == 200
+    )
     r = client.get("/sparql", query_string={"query": "SELECT ?o { GRAPH ?g { ?s ?p ?o } }"})
     assert [b["o"]["value"] for b in r.get_json()["results"]["bindings"]] == ["1"]
     assert r.headers["Cache-Control"] == "no-store"
@@ -192,13 +259,24 @@ def test_graph_store_protocol_in_writable_mode(make_app, tmp_path):
     g = "/store?graph=http%3A%2F%2Fex.org%2Fg"
     data = "<http://ex.org/s> <http://ex.org/p> <http://ex.org/o> ."
     assert client.put(g, data=data, content_type="application/n-triples").status_code == 401
-    assert client.put(g, data=data, content_type="application/n-triples", headers=auth).status_code == 201
-    assert client.put(g, data=data, content_type="application/n-triples", headers=auth).status_code == 204
+    assert (
+        client.put(g, data=data, content_type="application/n-triples", headers=auth).status_code
+        == 201
+    )
+    assert (
+        client.put(g, data=data, content_type="application/n-triples", headers=auth).status_code
+        == 204
+    )
     got = client.get(g, headers={"Accept": "application/n-triples"})
     assert got.status_code == 200 and got.get_data(as_text=True).strip() == data
-    broken = client.put(g, data="<http://ex.org/s> <broken", content_type="text/turtle", headers=auth)
+    broken = client.put(
+        g, data="<http://ex.org/s> <broken", content_type="text/turtle", headers=auth
+    )
     assert broken.status_code == 400
-    assert client.get(g, headers={"Accept": "application/n-triples"}).get_data(as_text=True).strip() == data
+    assert (
+        client.get(g, headers={"Accept": "application/n-triples"}).get_data(as_text=True).strip()
+        == data
+    )
     assert client.delete(g, headers=auth).status_code == 204
     assert client.get(g).status_code == 404
     assert client.get("/store").status_code == 400
@@ -206,8 +284,12 @@ def test_graph_store_protocol_in_writable_mode(make_app, tmp_path):
 
 def test_load_is_refused_even_in_writable_mode(make_app, tmp_path):
     client = make_app(WRITABLE=tmp_path / "mine", TOKEN=TOKEN)
-    r = client.post("/sparql", data="LOAD <file:///etc/passwd>", content_type="application/sparql-update",
-                    headers={"Authorization": f"Bearer {TOKEN}"})
+    r = client.post(
+        "/sparql",
+        data="LOAD <file:///etc/passwd>",
+        content_type="application/sparql-update",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
     assert r.status_code == 403 and "LOAD" in r.get_data(as_text=True)
 
 
@@ -220,7 +302,9 @@ def test_a_service_on_the_allow_list_is_called(make_app, live_server):
     }} }}"""
     r = client.get("/sparql", query_string={"query": query})
     assert r.status_code == 200
-    assert "苏州工业园区管理委员会" in {b["l"]["value"] for b in r.get_json()["results"]["bindings"]}
+    assert "苏州工业园区管理委员会" in {
+        b["l"]["value"] for b in r.get_json()["results"]["bindings"]
+    }
     description = client.get("/sparql", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert "BasicFederatedQuery" in description
 
@@ -229,12 +313,17 @@ def test_queries_from_pages_are_held_to_the_same_allow_list(app):
     from sipkg.store.query import QueryRefused
 
     with pytest.raises(QueryRefused):
-        app.extensions["sipkg"].select("SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }")
+        app.extensions["sipkg"].select(
+            "SELECT * { SERVICE <http://169.254.169.254/> { ?s ?p ?o } }"
+        )
 
 
 def test_an_allowed_service_that_does_not_answer_is_a_502_with_the_reason(make_app):
     client = make_app(SERVICE_ALLOW=("http://127.0.0.1:9/sparql",))
-    r = client.get("/sparql", query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"},
+    )
     assert r.status_code == 502 and r.mimetype == "text/plain"
     assert "failed while running" in r.get_data(as_text=True)
 
@@ -242,4 +331,6 @@ def test_an_allowed_service_that_does_not_answer_is_a_502_with_the_reason(make_a
 def test_a_page_whose_queries_run_out_of_time_is_a_503_not_a_crash(make_app):
     client = make_app(QUERY_TIMEOUT=1e-6)
     r = client.get("/timeline")
-    assert r.status_code == 503 and "time-out" in r.get_data(as_text=True) and r.headers["Retry-After"]
+    assert (
+        r.status_code == 503 and "time-out" in r.get_data(as_text=True) and r.headers["Retry-After"]
+    )

@@ -29,14 +29,17 @@ from sipkg.cli import main
 from sipkg.paths import PROJECT, Paths
 
 
-@pytest.mark.parametrize("gold, predicted, expected", [
-    # (tp, fp, fn, precision, recall, f1)
-    ({1, 2, 3, 4}, {1, 2, 3, 4}, (4, 0, 0, 1.0, 1.0, 1.0)),
-    ({1, 2, 3, 4}, {1, 2, 5}, (2, 1, 2, 2 / 3, 0.5, 4 / 7)),
-    ({1, 2}, {3}, (0, 1, 2, 0.0, 0.0, 0.0)),
-    ({1, 2}, set(), (0, 0, 2, 0.0, 0.0, 0.0)),
-    (set(), {1}, (0, 1, 0, 0.0, 0.0, 0.0)),
-])
+@pytest.mark.parametrize(
+    "gold, predicted, expected",
+    [
+        # (tp, fp, fn, precision, recall, f1)
+        ({1, 2, 3, 4}, {1, 2, 3, 4}, (4, 0, 0, 1.0, 1.0, 1.0)),
+        ({1, 2, 3, 4}, {1, 2, 5}, (2, 1, 2, 2 / 3, 0.5, 4 / 7)),
+        ({1, 2}, {3}, (0, 1, 2, 0.0, 0.0, 0.0)),
+        ({1, 2}, set(), (0, 0, 2, 0.0, 0.0, 0.0)),
+        (set(), {1}, (0, 1, 0, 0.0, 0.0, 0.0)),
+    ],
+)
 def test_scores_count_matches_misses_and_false_positives(gold, predicted, expected):
     s = score(gold, predicted)
     assert (s.tp, s.fp, s.fn) == expected[:3]
@@ -45,16 +48,26 @@ def test_scores_count_matches_misses_and_false_positives(gold, predicted, expect
 
 def test_compare_lists_what_was_missed_and_what_was_invented():
     gold, found = Annotations(), Annotations()
-    for key, label in [(("d", 1, "org/a"), "#1 a"), (("d", 1, "place/b"), "#1 b"), (("d", 2, "org/a"), "#2 a")]:
+    for key, label in [
+        (("d", 1, "org/a"), "#1 a"),
+        (("d", 1, "place/b"), "#1 b"),
+        (("d", 2, "org/a"), "#2 a"),
+    ]:
         gold.add("entities", key, label)
     found.add("entities", ("d", 1, "org/a"), "#1 a")
     found.add("entities", ("d", 2, "place/b"), "#2 b")
     found.add("dates", ("d", 2, "2013", "gYear", None), "#2 2013")
     results = compare(gold, found)
-    assert (results["entities"].score.tp, results["entities"].score.fp, results["entities"].score.fn) == (1, 1, 2)
+    assert (
+        results["entities"].score.tp,
+        results["entities"].score.fp,
+        results["entities"].score.fn,
+    ) == (1, 1, 2)
     assert results["entities"].missed == ["#1 b", "#2 a"]
     assert results["entities"].false_positives == ["#2 b"]
-    assert results["dates"].score.precision == 0.0 and results["dates"].false_positives == ["#2 2013"]
+    assert results["dates"].score.precision == 0.0 and results["dates"].false_positives == [
+        "#2 2013"
+    ]
     assert results["relations"].score.f1 == 0.0
 
 
@@ -63,13 +76,16 @@ def props() -> Properties:
     return Properties.from_ontology()
 
 
-@pytest.mark.parametrize("written, normal", [
-    (("programme/x", "hasPart", "programme/y"), ("programme/y", "partOf", "programme/x")),
-    (("programme/y", "partOf", "programme/x"), ("programme/y", "partOf", "programme/x")),
-    (("org/b", "cooperatesWith", "org/a"), ("org/a", "cooperatesWith", "org/b")),
-    (("event/f", "org:resultingOrganization", "org/a"), ("event/f", "establishes", "org/a")),
-    (("org/a", "underLeadershipOf", "org/b"), ("org/a", "underLeadershipOf", "org/b")),
-])
+@pytest.mark.parametrize(
+    "written, normal",
+    [
+        (("programme/x", "hasPart", "programme/y"), ("programme/y", "partOf", "programme/x")),
+        (("programme/y", "partOf", "programme/x"), ("programme/y", "partOf", "programme/x")),
+        (("org/b", "cooperatesWith", "org/a"), ("org/a", "cooperatesWith", "org/b")),
+        (("event/f", "org:resultingOrganization", "org/a"), ("event/f", "establishes", "org/a")),
+        (("org/a", "underLeadershipOf", "org/b"), ("org/a", "underLeadershipOf", "org/b")),
+    ],
+)
 def test_a_relation_written_either_way_is_one_relation(props, written, normal):
     assert props.normal(*written) == normal
     assert props.normal(*normal) == normal
@@ -123,7 +139,9 @@ def small(tmp_path) -> tuple[Paths, Path]:
     shutil.copy(PROJECT / "data" / "registry.yaml", data / "registry.yaml")
     (data / "sources" / "eval-test.txt").write_text(TEXT, encoding="utf-8")
     (data / "sources" / "sources.yaml").write_text(
-        "- {file: eval-test.txt, title: 园区新闻, published: 2014-05-01, language: zh}\n", encoding="utf-8")
+        "- {file: eval-test.txt, title: 园区新闻, published: 2014-05-01, language: zh}\n",
+        encoding="utf-8",
+    )
     gold = tmp_path / "gold"
     gold.mkdir()
     (gold / "eval-test.yaml").write_text(GOLD_TEXT, encoding="utf-8")
@@ -134,21 +152,34 @@ def test_a_short_document_scores_exactly(small):
     paths, gold = small
     result = evaluate(paths, gold).results["rules"]
     figures = {kind: (r.score.tp, r.score.fp, r.score.fn) for kind, r in result.items()}
-    assert figures == {"entities": (9, 0, 0), "relations": (2, 0, 1), "quantities": (1, 0, 0), "dates": (1, 0, 0),
-                       "events": (0, 0, 0), "event roles": (0, 0, 0)}  # a gold without events scores none
+    assert figures == {
+        "entities": (9, 0, 0),
+        "relations": (2, 0, 1),
+        "quantities": (1, 0, 0),
+        "dates": (1, 0, 0),
+        "events": (0, 0, 0),
+        "event roles": (0, 0, 0),
+    }  # a gold without events scores none
     assert result["relations"].missed == [
-        "eval-test org/sip-administrative-committee jurisdiction place/suzhou-industrial-park (sentence 2)"]
+        "eval-test org/sip-administrative-committee jurisdiction place/suzhou-industrial-park (sentence 2)"
+    ]
 
 
-@pytest.mark.parametrize("edit, message", [
-    (("苏州市人民政府: org", "苏州市政府: org"), "'苏州市政府' does not occur in the sentence"),
-    (("opens: 2013年,园区建成", "opens: 2014年"), "'opens' must be how the sentence begins"),
-    (("  3:\n", "  5:\n"), "sentence 5: not a sentence of eval-test"),
-    (("org/community-workstations]", "org/community-workstation]"), "neither a registry entity"),
-    (("hasServiceWindow", "hasWindow"), "'hasWindow' is not a property of our ontology"),
-    (("precision: gYear", "precision: year"), "precision 'year' must be one of"),
-    (("document: eval-test", "document: nothing"), "unknown document 'nothing'"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("苏州市人民政府: org", "苏州市政府: org"), "'苏州市政府' does not occur in the sentence"),
+        (("opens: 2013年,园区建成", "opens: 2014年"), "'opens' must be how the sentence begins"),
+        (("  3:\n", "  5:\n"), "sentence 5: not a sentence of eval-test"),
+        (
+            ("org/community-workstations]", "org/community-workstation]"),
+            "neither a registry entity",
+        ),
+        (("hasServiceWindow", "hasWindow"), "'hasWindow' is not a property of our ontology"),
+        (("precision: gYear", "precision: year"), "precision 'year' must be one of"),
+        (("document: eval-test", "document: nothing"), "unknown document 'nothing'"),
+    ],
+)
 def test_a_wrong_gold_file_is_refused_with_file_and_line(small, edit, message):
     paths, gold = small
     (gold / "eval-test.yaml").write_text(GOLD_TEXT.replace(*edit), encoding="utf-8")
@@ -159,11 +190,15 @@ def test_a_wrong_gold_file_is_refused_with_file_and_line(small, edit, message):
 
 def test_eval_command_prints_both_variants_and_details(small):
     paths, gold = small
-    out = CliRunner().invoke(main, ["eval", "--data", str(paths.data), "--gold", str(gold), "--details"])
+    out = CliRunner().invoke(
+        main, ["eval", "--data", str(paths.data), "--gold", str(gold), "--details"]
+    )
     assert out.exit_code == 0, out.output
     lines = out.output.splitlines()
     assert lines[1] == "rules" and "rules + curation" in lines
-    assert any(line.split()[:1] == ["relations"] and line.split()[-3:] == ["2", "0", "1"] for line in lines)
+    assert any(
+        line.split()[:1] == ["relations"] and line.split()[-3:] == ["2", "0", "1"] for line in lines
+    )
     assert "rules · relations · missed (1)" in out.output
 
 
@@ -179,14 +214,18 @@ def real():
 
 
 def test_the_gold_covers_every_document(real):
-    assert len(real.documents) == 18 and {"b8b52a2e8e474372", "f193373a2751c50a"} <= set(real.documents)
+    assert len(real.documents) == 18 and {"b8b52a2e8e474372", "f193373a2751c50a"} <= set(
+        real.documents
+    )
 
 
 def test_the_splits_partition_the_gold_by_file_name():
     splits = read_splits(GOLD)
     assert (len(splits["seeds"]), len(splits["dev"]), len(splits["test"])) == (2, 8, 8)
     assert splits["seeds"] | splits["dev"] | splits["test"] == splits["all"]
-    assert not (splits["dev"] & splits["test"]) and not (splits["seeds"] & (splits["dev"] | splits["test"]))
+    assert not (splits["dev"] & splits["test"]) and not (
+        splits["seeds"] & (splits["dev"] | splits["test"])
+    )
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +237,12 @@ def test_the_seed_figures_do_not_fall(by_split):
     """The seeds scored entities 0.992 / 0.964, relations 0.987 / 0.851, quantities 1.0 / 0.94, dates 1.0 / 1.0
     (precision / recall, rules alone) before the corpus came; new rules must not lower them."""
     seeds = by_split["seeds"]
-    floors = {"entities": (0.99, 0.96), "relations": (0.98, 0.85), "quantities": (1.0, 0.94), "dates": (1.0, 1.0)}
+    floors = {
+        "entities": (0.99, 0.96),
+        "relations": (0.98, 0.85),
+        "quantities": (1.0, 0.94),
+        "dates": (1.0, 1.0),
+    }
     for kind, (precision, recall) in floors.items():
         assert seeds[kind].score.precision >= precision and seeds[kind].score.recall >= recall, kind
 
@@ -214,9 +258,15 @@ def test_the_test_half_holds_what_was_measured(by_split):
 
 
 def test_curation_adds_relations_the_rules_miss(real):
-    rules, curated = real.results["rules"]["relations"].score, real.results["rules + curation"]["relations"].score
+    rules, curated = (
+        real.results["rules"]["relations"].score,
+        real.results["rules + curation"]["relations"].score,
+    )
     assert curated.tp > rules.tp and curated.recall > rules.recall
-    assert real.results["rules + curation"]["entities"].score == real.results["rules"]["entities"].score
+    assert (
+        real.results["rules + curation"]["entities"].score
+        == real.results["rules"]["entities"].score
+    )
 
 
 def test_eval_command_json_has_figures_per_variant_and_kind():
@@ -233,8 +283,22 @@ def test_a_body_founded_as_composed_of_members_is_a_founding():
     """Rule tuned on a miss the measurement showed (建立了由劳、资、政三方组成的…): the construction, not the sentence."""
     text = "2015年,园区成立了由政府、企业和居民代表组成的社区建设指导委员会。\n"
     paragraphs, sentences = parse_text("t", text, "测试")
-    doc = Document("t", "t.txt", "测试", None, dt.date(2016, 1, 1), "zh", None, None, text, paragraphs, sentences)
-    registry = parse_registry(yaml.safe_load((PROJECT / "data" / "registry.yaml").read_text(encoding="utf-8")))
+    doc = Document(
+        "t",
+        "t.txt",
+        "测试",
+        None,
+        dt.date(2016, 1, 1),
+        "zh",
+        None,
+        None,
+        text,
+        paragraphs,
+        sentences,
+    )
+    registry = parse_registry(
+        yaml.safe_load((PROJECT / "data" / "registry.yaml").read_text(encoding="utf-8"))
+    )
     facts = {(f.subject, f.predicate, f.object) for f in Extractor(registry).run([doc]).facts}
     event = Ref("event", "community-building-guidance-committee-founding")
     assert (event, "establishes", Ref("org", "community-building-guidance-committee")) in facts

@@ -21,14 +21,18 @@ def as_json(client, url, **kwargs):
     return r.get_json()
 
 
-@pytest.mark.parametrize("path", ["/explore", "/explore/path", "/timeline", "/statistics", "/practices"])
+@pytest.mark.parametrize(
+    "path", ["/explore", "/explore/path", "/timeline", "/statistics", "/practices"]
+)
 def test_every_page_is_html_and_advertises_its_json_twin(client, path):
     r = client.get(path)
     assert r.status_code == 200 and r.mimetype == "text/html"
     assert f'rel="alternate" type="application/json" href="{path}.json' in r.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("path", ["/explore?entity=管委会", "/timeline", "/statistics", "/practices"])
+@pytest.mark.parametrize(
+    "path", ["/explore?entity=管委会", "/timeline", "/statistics", "/practices"]
+)
 def test_json_by_suffix_and_by_accept_header_agree(client, path):
     base, _, query = path.partition("?")
     by_suffix = as_json(client, base + ".json" + ("?" + query if query else ""))
@@ -41,16 +45,22 @@ def test_explorer_draws_the_neighbourhood_of_a_name(client):
     assert data["centre"] == COMMITTEE and data["nodes"][0]["id"] == COMMITTEE
     ids = {n["id"] for n in data["nodes"]}
     assert f"{ID}org/suzhou-municipal-government" in ids and len(ids) > 5
-    assert all(e["source"] in ids and e["target"] in ids and e["label"]["text"] for e in data["edges"])
+    assert all(
+        e["source"] in ids and e["target"] in ids and e["label"]["text"] for e in data["edges"]
+    )
     assert all(n["url"].startswith("/doc/") for n in data["nodes"] if n["kind"] != "practice")
 
 
 def test_explorer_page_gives_the_script_its_data_through_the_json_twin(client):
-    html = client.get("/explore?entity=org/sip-administrative-committee&depth=2").get_data(as_text=True)
+    html = client.get("/explore?entity=org/sip-administrative-committee&depth=2").get_data(
+        as_text=True
+    )
     assert 'data-src="/explore.json?entity=org/sip-administrative-committee&amp;depth=2' in html
     assert "/static/vendor/cytoscape/cytoscape.min.js" in html and "/static/explore.js" in html
     assert "<script>" not in html  # no inline script: data only through the JSON twin
-    assert "苏州工业园区管理委员会是苏州市人民政府的派出机构" in html  # evidence in the no-script table
+    assert (
+        "苏州工业园区管理委员会是苏州市人民政府的派出机构" in html
+    )  # evidence in the no-script table
 
 
 def test_deeper_neighbourhoods_hold_more(client):
@@ -64,12 +74,15 @@ def test_explorer_without_an_entity_lists_key_institutions(client):
     assert key[0]["id"] == COMMITTEE and key[0]["betweenness"] >= key[-1]["betweenness"]
 
 
-@pytest.mark.parametrize("text, key", [
-    ("管委会", "sip-administrative-committee"),          # an alias
-    ("社區工作站", "community-workstations"),             # traditional script, through the search index
-    ("shegongwei", "community-work-committees"),          # pinyin, through the search index
-    ("org/residents-committees", "residents-committees"),  # a key
-])
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("管委会", "sip-administrative-committee"),  # an alias
+        ("社區工作站", "community-workstations"),  # traditional script, through the search index
+        ("shegongwei", "community-work-committees"),  # pinyin, through the search index
+        ("org/residents-committees", "residents-committees"),  # a key
+    ],
+)
 def test_pickers_accept_names_aliases_and_what_search_understands(client, text, key):
     data = as_json(client, "/explore.json", query_string={"entity": text})
     assert data["centre"] == f"{ID}org/{key}"
@@ -82,16 +95,19 @@ def test_an_ambiguous_name_offers_choices(client):
     assert "/explore?entity=org/community-workstations" in html
 
 
-@pytest.mark.parametrize("url, status", [
-    ("/explore?entity=没有这个机构", 404),
-    ("/explore.json?entity=没有这个机构", 404),
-    ("/explore?entity=管委会&depth=0", 400),
-    ("/explore.json?entity=管委会&depth=x", 400),
-    ("/explore/path.json?from=管委会", 400),
-    ("/explore/path.json", 400),
-    ("/explore/path?from=管委会&to=没有这个机构", 404),
-    ("/explore.json?entity=" + "长" * 201, 400),
-])
+@pytest.mark.parametrize(
+    "url, status",
+    [
+        ("/explore?entity=没有这个机构", 404),
+        ("/explore.json?entity=没有这个机构", 404),
+        ("/explore?entity=管委会&depth=0", 400),
+        ("/explore.json?entity=管委会&depth=x", 400),
+        ("/explore/path.json?from=管委会", 400),
+        ("/explore/path.json", 400),
+        ("/explore/path?from=管委会&to=没有这个机构", 404),
+        ("/explore.json?entity=" + "长" * 201, 400),
+    ],
+)
 def test_bad_input_is_a_clear_4xx(client, url, status):
     r = client.get(url)
     assert r.status_code == status
@@ -108,8 +124,10 @@ def test_path_between_workstation_and_committee_has_evidence_for_every_hop(clien
         assert all(a["to"]["id"] == b["from"]["id"] for a, b in itertools.pairwise(path))
         for hop in path:
             for relation in hop["relations"]:
-                assert relation["inferred"] or all(e["quote"] and e["url"].startswith("/doc/doc/") and "#s" in e["url"]
-                                                   for e in relation["evidence"])
+                assert relation["inferred"] or all(
+                    e["quote"] and e["url"].startswith("/doc/doc/") and "#s" in e["url"]
+                    for e in relation["evidence"]
+                )
                 assert relation["inferred"] or relation["evidence"]
 
 
@@ -155,11 +173,18 @@ def test_timeline_page_in_english(client):
     assert '<html lang="en">' in html
 
 
-@pytest.mark.parametrize("value, lang, shown", [
-    ("2012", "zh", "2012年"), ("2012-09", "zh", "2012年9月"), ("2012-09-05", "zh", "2012年9月5日"),
-    ("2012", "en", "2012"), ("2012-09", "en", "September 2012"), ("2013-01-05", "en", "5 January 2013"),
-    ("unknown", "en", "unknown"),
-])
+@pytest.mark.parametrize(
+    "value, lang, shown",
+    [
+        ("2012", "zh", "2012年"),
+        ("2012-09", "zh", "2012年9月"),
+        ("2012-09-05", "zh", "2012年9月5日"),
+        ("2012", "en", "2012"),
+        ("2012-09", "en", "September 2012"),
+        ("2013-01-05", "en", "5 January 2013"),
+        ("unknown", "en", "unknown"),
+    ],
+)
 def test_dates_are_shown_at_their_precision(value, lang, shown):
     assert explore.show_date(value, lang) == shown
 
@@ -187,7 +212,9 @@ def test_practices_table_lists_adopters_with_evidence(client):
     counts = [len(p["adopters"]) for p in practices]
     assert counts == sorted(counts, reverse=True)
     centre = next(p for p in practices if p["key"] == "neighbourhood-centre")
-    adopter = next(a for a in centre["adopters"] if a["node"]["id"] == f"{ID}site/neighbourhood-centres")
+    adopter = next(
+        a for a in centre["adopters"] if a["node"]["id"] == f"{ID}site/neighbourhood-centres"
+    )
     assert adopter["evidence"] and all(e["quote"] for e in adopter["evidence"])
     html = client.get("/practices").get_data(as_text=True)
     assert 'id="neighbourhood-centre"' in html and "邻里中心" in html
@@ -203,11 +230,14 @@ def test_labels_follow_the_chosen_language(client):
 HOSTILE = '<script>alert("x")</script>'
 
 
-@pytest.mark.parametrize("url", [
-    "/explore?entity=" + HOSTILE,
-    "/explore/path?from=" + HOSTILE + "&to=管委会",
-    "/explore/path?from=管委会&to=" + HOSTILE,
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/explore?entity=" + HOSTILE,
+        "/explore/path?from=" + HOSTILE + "&to=管委会",
+        "/explore/path?from=管委会&to=" + HOSTILE,
+    ],
+)
 def test_what_the_user_typed_is_escaped(client, url):
     html = client.get(url).get_data(as_text=True)
     assert HOSTILE not in html and "&lt;script&gt;" in html
@@ -216,10 +246,26 @@ def test_what_the_user_typed_is_escaped(client, url):
 def test_data_in_pages_is_escaped(app):
     """A label or quote with markup in it (a hostile source) is printed as text."""
     hostile = {"text": HOSTILE, "lang": "zh", "fallback": False}
-    node = {"id": "x", "kind": "org", "label": hostile, "class": hostile, "url": "/doc/org/x", "explore": "/explore"}
-    entry = {"date": "2012", "precision": "year", "display": "2012年", "role": "date", "role_label": "", "entity": node,
-             "involves": [{"relation": hostile, "node": node}],
-             "evidence": [{"quote": HOSTILE, "url": "/doc/doc/k#s1", "sentence": "k/sentence/1"}]}
+    node = {
+        "id": "x",
+        "kind": "org",
+        "label": hostile,
+        "class": hostile,
+        "url": "/doc/org/x",
+        "explore": "/explore",
+    }
+    entry = {
+        "date": "2012",
+        "precision": "year",
+        "display": "2012年",
+        "role": "date",
+        "role_label": "",
+        "entity": node,
+        "involves": [{"relation": hostile, "node": node}],
+        "evidence": [{"quote": HOSTILE, "url": "/doc/doc/k#s1", "sentence": "k/sentence/1"}],
+    }
     with app.test_request_context("/timeline"):
-        html = render_template("timeline.html", data={"entries": [entry]}, json_url="/timeline.json")
+        html = render_template(
+            "timeline.html", data={"entries": [entry]}, json_url="/timeline.json"
+        )
     assert HOSTILE not in html and html.count("&lt;script&gt;") >= 4

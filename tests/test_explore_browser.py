@@ -30,10 +30,14 @@ def test_the_path_between_workstation_and_committee_shows_evidence_for_each_hop(
     for i in range(hops.count()):
         hop = hops.nth(i)
         assert hop.locator(".step").count() >= 1
-        supported = hop.locator(".evidence blockquote").count() + hop.locator(".tag.inferred").count()
+        supported = (
+            hop.locator(".evidence blockquote").count() + hop.locator(".tag.inferred").count()
+        )
         assert supported >= 1, hop.inner_text()
         for link in hop.locator("a.source").all():
-            assert link.get_attribute("href").startswith("/doc/doc/") and "#s" in link.get_attribute("href")
+            assert link.get_attribute("href").startswith(
+                "/doc/doc/"
+            ) and "#s" in link.get_attribute("href")
     steps = page.locator("section.path").first.locator(".step")
     assert "苏州工业园区社区工作站" in steps.first.inner_text()
     assert "苏州工业园区管理委员会" in steps.last.inner_text()
@@ -49,7 +53,9 @@ def test_the_explorer_draws_the_neighbourhood(page, live_server, screenshot):
     assert "苏州工业园区管理委员会" in labels and "苏州市人民政府" in labels
     edges = page.evaluate("() => document.getElementById('graph').cy.edges().length")
     assert edges == len(expected["edges"])
-    centre = page.evaluate("() => document.getElementById('graph').cy.nodes('[centre = 1]').map(n => n.id())")
+    centre = page.evaluate(
+        "() => document.getElementById('graph').cy.nodes('[centre = 1]').map(n => n.id())"
+    )
     assert centre == [COMMITTEE]
     screenshot(page, "explorer")
 
@@ -57,14 +63,20 @@ def test_the_explorer_draws_the_neighbourhood(page, live_server, screenshot):
 def test_clicking_a_node_shows_its_links_and_double_click_recentres(page, live_server):
     open_explorer(page, live_server + "/explore?entity=管委会")
     government = "https://data.sipac.gov.cn/id/org/suzhou-municipal-government"
-    page.evaluate("id => document.getElementById('graph').cy.getElementById(id).emit('tap')", government)
+    page.evaluate(
+        "id => document.getElementById('graph').cy.getElementById(id).emit('tap')", government
+    )
     info = page.locator("#node-info")
     assert info.locator("h3").inner_text() == "苏州市人民政府"
     assert info.locator("a").first.get_attribute("href") == "/doc/org/suzhou-municipal-government"
-    page.evaluate("id => document.getElementById('graph').cy.getElementById(id).emit('dbltap')", government)
+    page.evaluate(
+        "id => document.getElementById('graph').cy.getElementById(id).emit('dbltap')", government
+    )
     page.wait_for_url("**/explore?entity=org/suzhou-municipal-government*")
     page.wait_for_selector("#graph[data-ready='true']")
-    centre = page.evaluate("() => document.getElementById('graph').cy.nodes('[centre = 1]').map(n => n.data('label'))")
+    centre = page.evaluate(
+        "() => document.getElementById('graph').cy.nodes('[centre = 1]').map(n => n.data('label'))"
+    )
     assert centre == ["苏州市人民政府"]
 
 
@@ -78,7 +90,9 @@ def test_the_language_switch_relabels_the_graph(page, live_server):
 
 def test_the_timeline_is_in_date_order(page, live_server, screenshot):
     page.goto(live_server + "/timeline")
-    dates = page.locator("ol.timeline time").evaluate_all("ts => ts.map(t => t.getAttribute('datetime'))")
+    dates = page.locator("ol.timeline time").evaluate_all(
+        "ts => ts.map(t => t.getAttribute('datetime'))"
+    )
     assert len(dates) >= 10
     key = [tuple(int(p) for p in d.split("-")) + (0,) * (3 - len(d.split("-"))) for d in dates]
     assert key == sorted(key)
@@ -91,7 +105,9 @@ def test_statistics_charts_draw_one_bar_per_figure(page, live_server, screenshot
     page.wait_for_selector("#charts[data-ready='true']")
     expected = json.load(urllib.request.urlopen(live_server + "/statistics.json"))
     assert page.locator("figure.chart").count() == len(expected["charts"])
-    assert page.locator("figure.chart rect.fill").count() == sum(len(c["bars"]) for c in expected["charts"])
+    assert page.locator("figure.chart rect.fill").count() == sum(
+        len(c["bars"]) for c in expected["charts"]
+    )
     captions = page.locator("figure.chart figcaption").all_inner_texts()
     assert {"元(人民币)", "百分比"} <= set(captions)
     screenshot(page, "statistics")

@@ -24,8 +24,19 @@ def registry():
 
 def document(text: str, title: str = "测试新闻", published: str = "2020-07-20") -> Document:
     paragraphs, sentences = parse_text("test", text, title)
-    return Document("test", "test.txt", title, None, dt.date.fromisoformat(published), "zh", None, None,
-                    text, paragraphs, sentences)
+    return Document(
+        "test",
+        "test.txt",
+        title,
+        None,
+        dt.date.fromisoformat(published),
+        "zh",
+        None,
+        None,
+        text,
+        paragraphs,
+        sentences,
+    )
 
 
 def extract(text: str, **kw):
@@ -39,23 +50,40 @@ def triples(extraction) -> set[tuple]:
         if isinstance(t, Concept):
             return t.code
         return t.lexical
-    return {(f.subject.key, f.predicate, short(f.object)) for f in extraction.facts if f.predicate != "rdf:type"}
+
+    return {
+        (f.subject.key, f.predicate, short(f.object))
+        for f in extraction.facts
+        if f.predicate != "rdf:type"
+    }
 
 
 def test_gazetteer_prefers_the_longest_name_and_skips_ignored_phrases():
     reg = registry()
     g = Gazetteer(reg.names(), reg.ignore)
-    found = [(m.text, m.ref.key) for m in g.find("园区社工委与管委会共同推进活力园区建设,服务新苏州人。")]
-    assert found == [("园区", "suzhou-industrial-park"), ("社工委", "community-work-committees"),
-                     ("管委会", "sip-administrative-committee"), ("活力园区建设", "vibrant-park")]
+    found = [
+        (m.text, m.ref.key) for m in g.find("园区社工委与管委会共同推进活力园区建设,服务新苏州人。")
+    ]
+    assert found == [
+        ("园区", "suzhou-industrial-park"),
+        ("社工委", "community-work-committees"),
+        ("管委会", "sip-administrative-committee"),
+        ("活力园区建设", "vibrant-park"),
+    ]
 
 
-@pytest.mark.parametrize("entry, message", [
-    ({"key": "Bad Key", "type": "org", "class": "Bureau", "zh": "某局", "en": "x"}, "lowercase"),
-    ({"key": "x", "type": "thing", "class": "Bureau", "zh": "某局", "en": "x"}, "type"),
-    ({"key": "x", "type": "org", "class": "Bureau", "zh": "某局"}, "missing 'en'"),
-    ({"key": "x", "type": "org", "class": "Bureau", "zh": "管委会", "en": "x"}, "used by both"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        (
+            {"key": "Bad Key", "type": "org", "class": "Bureau", "zh": "某局", "en": "x"},
+            "lowercase",
+        ),
+        ({"key": "x", "type": "thing", "class": "Bureau", "zh": "某局", "en": "x"}, "type"),
+        ({"key": "x", "type": "org", "class": "Bureau", "zh": "某局"}, "missing 'en'"),
+        ({"key": "x", "type": "org", "class": "Bureau", "zh": "管委会", "en": "x"}, "used by both"),
+    ],
+)
 def test_bad_registry_entries_are_refused(entry, message):
     data = yaml.safe_load(REGISTRY.read_text(encoding="utf-8"))
     data["entities"].append(entry)
@@ -78,30 +106,58 @@ def test_new_institutions_are_recognised_and_typed():
 
 def test_minted_keys_are_reused_not_recomputed():
     first = extract("唯亭街道青剑湖邻里中心正式开业。")
-    again = Extractor(registry(), {"青剑湖邻里中心": Ref("site", "qjh-centre")}).run([document("青剑湖邻里中心正式开业。")])
+    again = Extractor(registry(), {"青剑湖邻里中心": Ref("site", "qjh-centre")}).run(
+        [document("青剑湖邻里中心正式开业。")]
+    )
     assert first.minted["青剑湖邻里中心"].key == "qing-jian-hu-lin-li-zhong-xin"
     assert again.minted["青剑湖邻里中心"] == Ref("site", "qjh-centre")
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("苏州工业园区社会管理局是园区管委会的派出机构。",
-     ("sip-social-management-bureau", "dispatchedAgencyOf", "sip-administrative-committee")),
-    ("民众联络所作为社工委的服务窗口,提供便民服务。",
-     ("community-centres", "serviceWindowOf", "community-work-committees")),
-    ("工资指导理事会作为协调机构,在管委会领导下开展工作。",
-     ("wage-guidance-council", "underLeadershipOf", "sip-administrative-committee")),
-    ("2019年5月,中新社会管理高层论坛在苏州市举行。",
-     ("china-singapore-social-management-forum-2012", "heldIn", "suzhou")),
-    ("借鉴新加坡“邻里守望”经验,园区组建了金鸡湖志愿者协会。",
-     ("jin-ji-hu-zhi-yuan-zhe-xie-hui", "modelledOn", "neighbourhood-watch")),
-    ("2015年,园区企业社会责任联盟被评为“江苏省和谐社区建设示范区”。",
-     ("jiangsu-harmonious-community-demonstration-zone", "recipient", "csr-alliance")),
-    ("民政部授予园区“全国社区治理和服务创新实验区”称号。",
-     ("national-community-governance-experimental-zone", "conferredBy", "ministry-of-civil-affairs")),
-    ("2018年,园区管委会出台了《幸福社区建设三年行动计划》。",
-     ("happy-community-action-plan", "issuedBy", "sip-administrative-committee")),
-    ("法院创设“假日法律诊所”,方便居民。", ("holiday-legal-clinic", "ledBy", "sip-peoples-court")),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "苏州工业园区社会管理局是园区管委会的派出机构。",
+            ("sip-social-management-bureau", "dispatchedAgencyOf", "sip-administrative-committee"),
+        ),
+        (
+            "民众联络所作为社工委的服务窗口,提供便民服务。",
+            ("community-centres", "serviceWindowOf", "community-work-committees"),
+        ),
+        (
+            "工资指导理事会作为协调机构,在管委会领导下开展工作。",
+            ("wage-guidance-council", "underLeadershipOf", "sip-administrative-committee"),
+        ),
+        (
+            "2019年5月,中新社会管理高层论坛在苏州市举行。",
+            ("china-singapore-social-management-forum-2012", "heldIn", "suzhou"),
+        ),
+        (
+            "借鉴新加坡“邻里守望”经验,园区组建了金鸡湖志愿者协会。",
+            ("jin-ji-hu-zhi-yuan-zhe-xie-hui", "modelledOn", "neighbourhood-watch"),
+        ),
+        (
+            "2015年,园区企业社会责任联盟被评为“江苏省和谐社区建设示范区”。",
+            ("jiangsu-harmonious-community-demonstration-zone", "recipient", "csr-alliance"),
+        ),
+        (
+            "民政部授予园区“全国社区治理和服务创新实验区”称号。",
+            (
+                "national-community-governance-experimental-zone",
+                "conferredBy",
+                "ministry-of-civil-affairs",
+            ),
+        ),
+        (
+            "2018年,园区管委会出台了《幸福社区建设三年行动计划》。",
+            ("happy-community-action-plan", "issuedBy", "sip-administrative-committee"),
+        ),
+        (
+            "法院创设“假日法律诊所”,方便居民。",
+            ("holiday-legal-clinic", "ledBy", "sip-peoples-court"),
+        ),
+    ],
+)
 def test_relation_rules_read_constructions_not_sentences(text, expected):
     assert expected in triples(extract(text))
 
@@ -134,8 +190,13 @@ def test_negated_hosting_is_not_a_fact():
 
 
 def test_statistics_have_area_period_indicator_and_base_unit_values():
-    ex = extract("2019年,园区实现地区生产总值2743亿元,比上年增长6%;目前,全区共有社区160个。", published="2020-01-10")
-    obs = {(o.indicator.code, o.period.lexical, o.value, o.unit, o.area.key) for o in ex.observations}
+    ex = extract(
+        "2019年,园区实现地区生产总值2743亿元,比上年增长6%;目前,全区共有社区160个。",
+        published="2020-01-10",
+    )
+    obs = {
+        (o.indicator.code, o.period.lexical, o.value, o.unit, o.area.key) for o in ex.observations
+    }
     assert ("gdp", "2019", Decimal(274300000000), "cny", "suzhou-industrial-park") in obs
     assert ("gdp-growth", "2019", Decimal(6), "percent", "suzhou-industrial-park") in obs
     assert ("community-count", "2020", Decimal(160), "item", "suzhou-industrial-park") in obs
@@ -144,7 +205,11 @@ def test_statistics_have_area_period_indicator_and_base_unit_values():
 def test_counts_of_known_institutions_point_to_them():
     ex = extract("截至2019年底,园区已建成邻里中心18个。")
     [o] = ex.observations
-    assert (o.indicator.code, o.subject, o.period) == ("facility-count", Ref("site", "neighbourhood-centres"), Value("2019", "gYear"))
+    assert (o.indicator.code, o.subject, o.period) == (
+        "facility-count",
+        Ref("site", "neighbourhood-centres"),
+        Value("2019", "gYear"),
+    )
 
 
 def test_enumerations_in_words_are_not_statistics():

@@ -27,8 +27,10 @@ from sipkg.paths import Paths
 from sipkg.store import builds
 
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-SMALL = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \
-        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+SMALL = (
+    "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+)
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # every triple, cubed
 FIGURES = SCREENSHOTS.parent / "faults.json"
 
@@ -49,8 +51,10 @@ def home(paths, tmp_path) -> Paths:
 
 
 def ask(base: str, query: str) -> tuple[int, str, dict]:
-    request = urllib.request.Request(base + "/sparql?query=" + urllib.parse.quote(query),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        base + "/sparql?query=" + urllib.parse.quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as r:
             return r.status, r.read().decode(), dict(r.headers)
@@ -62,7 +66,9 @@ def served(base: str) -> tuple[str, int]:
     """(dataset version, quads) the server answers with."""
     status, body, headers = ask(base, COUNT)
     assert status == 200, body
-    return headers["X-Dataset-Version"], int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+    return headers["X-Dataset-Version"], int(
+        json.loads(body)["results"]["bindings"][0]["n"]["value"]
+    )
 
 
 def on_disk(paths: Paths) -> tuple[str, int]:
@@ -82,6 +88,7 @@ def gone(processes: list[psutil.Process]) -> bool:
             return p.status() == psutil.STATUS_ZOMBIE
         except psutil.NoSuchProcess:
             return True
+
     return all(dead(p) for p in processes)
 
 
@@ -89,8 +96,20 @@ def gone(processes: list[psutil.Process]) -> bool:
 
 
 def start_build(paths: Paths) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "sipkg", "build", "--home", str(paths.home),
-                             "--data", str(paths.data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sipkg",
+            "build",
+            "--home",
+            str(paths.home),
+            "--data",
+            str(paths.data),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def new_folder(paths: Paths, before: set[str], inside: str | None) -> bool:
@@ -101,7 +120,9 @@ def new_folder(paths: Paths, before: set[str], inside: str | None) -> bool:
     return False
 
 
-def kill_build(paths: Paths, *, after: float = 0.0, stage: str | None = None, limit: float = 300) -> str:
+def kill_build(
+    paths: Paths, *, after: float = 0.0, stage: str | None = None, limit: float = 300
+) -> str:
     """Start a build and SIGKILL it `after` seconds, or once its folder holds `stage` ("" for the folder itself)."""
     before = {f.name for f in (paths.store / "builds").iterdir()}
     build = start_build(paths)
@@ -116,14 +137,18 @@ def kill_build(paths: Paths, *, after: float = 0.0, stage: str | None = None, li
     finally:
         build.kill()
         build.wait()
-    moment = f"once {stage or 'its folder'!r} appeared" if stage is not None else f"after {after:.1f} s"
+    moment = (
+        f"once {stage or 'its folder'!r} appeared" if stage is not None else f"after {after:.1f} s"
+    )
     return f"{moment} (killed at {time.monotonic() - started:.1f} s)"
 
 
 @pytest.mark.integration
 def test_killing_a_build_at_any_point_leaves_the_previous_store_serving_and_intact(home):
     started = time.monotonic()
-    assert start_build(home).wait(600) == 0  # a second complete build: the one a rollback would need
+    assert (
+        start_build(home).wait(600) == 0
+    )  # a second complete build: the one a rollback would need
     duration = time.monotonic() - started
     previous = (home.store / builds.CURRENT).resolve()
     expected = on_disk(home)
@@ -131,28 +156,49 @@ def test_killing_a_build_at_any_point_leaves_the_previous_store_serving_and_inta
     with serve(home, "--workers", "1") as base:
         answered = served(base)
         assert answered[0] == expected[0]
-        plans = [{"after": 0.2}, *({"after": duration * f} for f in (0.15, 0.3, 0.45, 0.6, 0.75)),
-                 {"stage": ""}, {"stage": "oxigraph"}, {"stage": "build.json"}]
+        plans = [
+            {"after": 0.2},
+            *({"after": duration * f} for f in (0.15, 0.3, 0.45, 0.6, 0.75)),
+            {"stage": ""},
+            {"stage": "oxigraph"},
+            {"stage": "build.json"},
+        ]
         for plan in plans:
             moment = kill_build(home, **plan)
             in_service = (home.store / builds.CURRENT).resolve()
-            if in_service != previous:  # killed after it published: its build (a new version) serves now
-                assert (in_service / builds.PUBLISHED).is_file() and (in_service / "build.json").is_file()
+            if (
+                in_service != previous
+            ):  # killed after it published: its build (a new version) serves now
+                assert (in_service / builds.PUBLISHED).is_file() and (
+                    in_service / "build.json"
+                ).is_file()
                 moment += ", after it published"
                 previous, expected, answered = in_service, on_disk(home), served(base)
             moments.append(moment)
             assert served(base) == answered, moment
             assert on_disk(home) == expected, moment
         leftovers = {f.name for f in (home.store / "builds").iterdir()} - {previous.name}
-        assert len(leftovers) > 1, moments  # the complete build before, and at least one orphan of a killed build
+        assert len(leftovers) > 1, (
+            moments
+        )  # the complete build before, and at least one orphan of a killed build
 
         assert start_build(home).wait(600) == 0  # a normal build succeeds and publishes
         now = (home.store / builds.CURRENT).resolve()
         assert now != previous and (now / builds.PUBLISHED).is_file()
         assert {f.name for f in (home.store / "builds").iterdir()} == {now.name, previous.name}
-        assert served(base)[0] == on_disk(home)[0] == json.loads((now / "build.json").read_text())["version"]
-    record("killed_builds", {"build_seconds": round(duration, 1), "kills": moments,
-                             "orphans_removed_by_the_next_build": len(leftovers) - 1})
+        assert (
+            served(base)[0]
+            == on_disk(home)[0]
+            == json.loads((now / "build.json").read_text())["version"]
+        )
+    record(
+        "killed_builds",
+        {
+            "build_seconds": round(duration, 1),
+            "kills": moments,
+            "orphans_removed_by_the_next_build": len(leftovers) - 1,
+        },
+    )
 
 
 def test_pruning_keeps_the_previous_complete_build_not_the_newer_orphans(tmp_path):
@@ -166,10 +212,16 @@ def test_pruning_keeps_the_previous_complete_build_not_the_newer_orphans(tmp_pat
         return path
 
     oldest = folder("20260101T000000-1", "build.json", builds.PUBLISHED)
-    previous = folder("20260102T000000-2", "build.json")  # in service, but its builder died before marking it
+    previous = folder(
+        "20260102T000000-2", "build.json"
+    )  # in service, but its builder died before marking it
     (root / builds.CURRENT).symlink_to(previous.relative_to(root))
-    half_written = folder("20260103T000000-3", "build.json", builds.BUILDING)  # killed before publishing
-    empty = folder(f"20260103T000001-{os.getpid()}")  # killed early; its pid is alive again (reused)
+    half_written = folder(
+        "20260103T000000-3", "build.json", builds.BUILDING
+    )  # killed before publishing
+    empty = folder(
+        f"20260103T000001-{os.getpid()}"
+    )  # killed early; its pid is alive again (reused)
     running = builds.new_build_dir(root)  # a build still running holds its lock: not ours to touch
     new = folder("20260104T000000-4", "build.json")
     try:
@@ -186,7 +238,11 @@ def test_pruning_keeps_the_previous_complete_build_not_the_newer_orphans(tmp_pat
 
 
 def pool_children(master: int) -> list[psutil.Process]:
-    return [p for p in psutil.Process(master).children(recursive=True) if "sipkg.store.pool" in " ".join(p.cmdline())]
+    return [
+        p
+        for p in psutil.Process(master).children(recursive=True)
+        if "sipkg.store.pool" in " ".join(p.cmdline())
+    ]
 
 
 def busiest(processes: list[psutil.Process]) -> psutil.Process:
@@ -198,15 +254,21 @@ def busiest(processes: list[psutil.Process]) -> psutil.Process:
 
 @pytest.mark.integration
 def test_killing_a_query_process_fails_only_its_query_and_the_pool_replaces_it(home):
-    with serve(home, "--workers", "1", "--threads", "4", "--timeout", "60", "--client-queries", "4") as base:
+    with serve(
+        home, "--workers", "1", "--threads", "4", "--timeout", "60", "--client-queries", "4"
+    ) as base:
         master = server_pid(base)
         long_query: dict = {}
-        thread = threading.Thread(target=lambda: long_query.update(zip(("status", "body"), ask(base, RUNAWAY))))
+        thread = threading.Thread(
+            target=lambda: long_query.update(zip(("status", "body"), ask(base, RUNAWAY)))
+        )
         thread.start()
         time.sleep(1.0)
         victim = busiest(pool_children(master))
         others: list[int] = []
-        meanwhile = threading.Thread(target=lambda: others.extend(ask(base, SMALL)[0] for _ in range(10)))
+        meanwhile = threading.Thread(
+            target=lambda: others.extend(ask(base, SMALL)[0] for _ in range(10))
+        )
         meanwhile.start()
         victim.kill()
         thread.join(60)
@@ -245,19 +307,37 @@ def break_count(paths: Paths) -> None:
 
 
 @pytest.mark.integration
-@pytest.mark.parametrize(("damage", "said"), [
-    (break_no_build, "no store at"),
-    (break_garbage, "cannot open the store"),
-    (break_no_build_json, "has no readable build.json"),
-    (break_dangling_link, "which is gone"),
-    (break_count, "it is damaged"),
-])
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (break_no_build, "no store at"),
+        (break_garbage, "cannot open the store"),
+        (break_no_build_json, "has no readable build.json"),
+        (break_dangling_link, "which is gone"),
+        (break_count, "it is damaged"),
+    ],
+)
 def test_serve_on_a_missing_or_broken_store_exits_at_once_saying_what_to_do(home, damage, said):
     damage(home)
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "sipkg", "serve", "--port", str(free_port()), "--home",
-                             str(home.home), "--data", str(home.data)], check=False, capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sipkg",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--home",
+            str(home.home),
+            "--data",
+            str(home.data),
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode != 0 and time.monotonic() - started < 30
     message = result.stderr.strip()
     assert "\n" not in message and message.startswith("Error: ") and said in message, result.stderr
@@ -266,12 +346,28 @@ def test_serve_on_a_missing_or_broken_store_exits_at_once_saying_what_to_do(home
 
 @pytest.mark.integration
 def test_a_server_process_that_cannot_open_the_store_stops_the_server_instead_of_respawning(home):
-    proc = subprocess.Popen([sys.executable, "-m", "sipkg", "serve", "--port", str(free_port()), "--home",
-                             str(home.home), "--data", str(home.data)], stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sipkg",
+            "serve",
+            "--port",
+            str(free_port()),
+            "--home",
+            str(home.home),
+            "--data",
+            str(home.data),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         assert proc.stdout.readline().startswith("sipkg serving")  # the start-up check passed
-        break_count(home)  # broken before the server processes boot: each finds it so on its own check
+        break_count(
+            home
+        )  # broken before the server processes boot: each finds it so on its own check
         output, _ = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:
@@ -287,8 +383,22 @@ def test_a_server_process_that_cannot_open_the_store_stops_the_server_instead_of
 def start_server(paths: Paths) -> tuple[subprocess.Popen, str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    proc = subprocess.Popen([sys.executable, "-m", "sipkg", "serve", "--port", str(port), "--home", str(paths.home),
-                             "--data", str(paths.data)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sipkg",
+            "serve",
+            "--port",
+            str(port),
+            "--home",
+            str(paths.home),
+            "--data",
+            str(paths.data),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     assert answers(base + "/sparql?query=ASK%7B%7D", proc)
     return proc, base
 
@@ -325,7 +435,9 @@ def test_sigterm_stops_the_server_within_its_grace_while_a_long_query_runs(home)
 
     proc, base = start_server(home)
     long_query: dict = {}
-    thread = threading.Thread(target=lambda: long_query.update(zip(("status", "body"), ask(base, RUNAWAY))))
+    thread = threading.Thread(
+        target=lambda: long_query.update(zip(("status", "body"), ask(base, RUNAWAY)))
+    )
     thread.start()
     time.sleep(1.0)
     status, seconds, left = terminate(proc)

@@ -29,7 +29,9 @@ from sipkg.paths import PROJECT
 pytestmark = pytest.mark.integration
 
 FEDERATION = PROJECT / "queries" / "federation"
-DEFAULT_PARTNER = "http://127.0.0.1:7878/query"  # what the queries say; README.md tells users to serve it there
+DEFAULT_PARTNER = (
+    "http://127.0.0.1:7878/query"  # what the queries say; README.md tells users to serve it there
+)
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
 
 
@@ -39,12 +41,32 @@ def partner(tmp_path_factory) -> Iterator[str]:
     if not OXIGRAPH.exists():
         pytest.fail(f"{OXIGRAPH} is missing: install the test extra (pip install -e '.[test]')")
     location = tmp_path_factory.mktemp("partner") / "db"
-    subprocess.run([str(OXIGRAPH), "load", "--location", str(location), "--file", str(FEDERATION / "partner.ttl")],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            str(OXIGRAPH),
+            "load",
+            "--location",
+            str(location),
+            "--file",
+            str(FEDERATION / "partner.ttl"),
+        ],
+        check=True,
+        capture_output=True,
+    )
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}/query"
-    proc = subprocess.Popen([str(OXIGRAPH), "serve-read-only", "--location", str(location),
-                             "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            str(OXIGRAPH),
+            "serve-read-only",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         if not answers(endpoint + "?query=" + urllib.parse.quote("ASK {}"), proc):
             pytest.fail("the partner Oxigraph server did not start")
@@ -102,7 +124,10 @@ def test_the_partner_data_says_it_is_example_data():
 
 def test_our_wikidata_links_join_with_the_partners_data_about_those_items(federated, partner):
     found = rows(federated, federation_query("01-partner-records-about-our-places.rq", partner))
-    got = [(r["place"].removeprefix(f"{BASE}/id/"), r["item"], int(r["records"]), r.get("placeZh")) for r in found]
+    got = [
+        (r["place"].removeprefix(f"{BASE}/id/"), r["item"], int(r["records"]), r.get("placeZh"))
+        for r in found
+    ]
     assert got == [
         ("place/china", "http://www.wikidata.org/entity/Q148", 5, "中国"),
         ("place/suzhou", "http://www.wikidata.org/entity/Q42622", 3, "苏州市"),
@@ -114,20 +139,32 @@ def test_the_partners_records_about_our_iris_join_with_our_names(federated, part
     found = rows(federated, federation_query("02-partner-records-naming-our-bodies.rq", partner))
     got = {(r["record"], r["organisation"].removeprefix(f"{BASE}/id/"), r["nameZh"]) for r in found}
     assert got == {
-        ("http://partner.example/record/1", "org/sip-administrative-committee", "苏州工业园区管理委员会"),
-        ("http://partner.example/record/2", "org/community-work-committees", "苏州工业园区社区工作委员会"),
+        (
+            "http://partner.example/record/1",
+            "org/sip-administrative-committee",
+            "苏州工业园区管理委员会",
+        ),
+        (
+            "http://partner.example/record/2",
+            "org/community-work-committees",
+            "苏州工业园区社区工作委员会",
+        ),
     }  # record 3 names an IRI we never minted
 
 
 def test_a_federation_query_is_refused_by_a_server_without_an_allow_list(live_server, partner):
-    status, body = get(live_server, federation_query("01-partner-records-about-our-places.rq", partner))
+    status, body = get(
+        live_server, federation_query("01-partner-records-about-our-places.rq", partner)
+    )
     assert status == 403
     assert partner in body and "allow-list" in body
 
 
 def test_a_service_off_the_allow_list_is_refused_naming_it(federated, partner):
     elsewhere = f"http://127.0.0.1:{free_port()}/query"
-    status, body = get(federated, federation_query("01-partner-records-about-our-places.rq", elsewhere))
+    status, body = get(
+        federated, federation_query("01-partner-records-about-our-places.rq", elsewhere)
+    )
     assert status == 403
     assert elsewhere in body and partner in body  # what was refused, and what is allowed
 
@@ -148,7 +185,9 @@ def test_a_partner_that_never_answers_is_stopped_by_the_time_out(paths):
         mute = f"http://127.0.0.1:{silent.getsockname()[1]}/query"
         with serve(paths, "--allow-service", mute, "--timeout", "2") as base:
             started = time.monotonic()
-            status, body = get(base, federation_query("01-partner-records-about-our-places.rq", mute))
+            status, body = get(
+                base, federation_query("01-partner-records-about-our-places.rq", mute)
+            )
             waited = time.monotonic() - started
     assert status == 503 and "time-out" in body
     assert waited < 15

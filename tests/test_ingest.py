@@ -27,12 +27,36 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 ZH = FIXTURES / "lakeside-notice.txt"
 EN = FIXTURES / "park-profile-en.txt"
 HTML = FIXTURES / "lou-feng-news.html"
-ZH_ARGS = ["--title", "湖西社工委召开年中工作推进会", "--published", "2024-07-12",
-           "--source", "https://example.org/news/lakeside", "--language", "zh"]
-EN_ARGS = ["--title", "Suzhou Industrial Park at a glance", "--published", "2014-05-02",
-           "--source", "https://example.org/en/profile", "--language", "en"]
-HTML_ARGS = ["--title", "娄葑街道新建东沙湖邻里中心", "--published", "2023-09-20",
-             "--source", "https://example.org/news/loufeng", "--language", "zh"]
+ZH_ARGS = [
+    "--title",
+    "湖西社工委召开年中工作推进会",
+    "--published",
+    "2024-07-12",
+    "--source",
+    "https://example.org/news/lakeside",
+    "--language",
+    "zh",
+]
+EN_ARGS = [
+    "--title",
+    "Suzhou Industrial Park at a glance",
+    "--published",
+    "2014-05-02",
+    "--source",
+    "https://example.org/en/profile",
+    "--language",
+    "en",
+]
+HTML_ARGS = [
+    "--title",
+    "娄葑街道新建东沙湖邻里中心",
+    "--published",
+    "2023-09-20",
+    "--source",
+    "https://example.org/news/loufeng",
+    "--language",
+    "zh",
+]
 ID = "https://data.sipac.gov.cn/id/"
 
 
@@ -60,37 +84,52 @@ def data(paths, tmp_path) -> Path:
 # ---------------------------------------------------------------- pure helpers
 
 
-@pytest.mark.parametrize("html, expected", [
-    ("<p>第一段。</p><p>第二段。</p>", "第一段。\n第二段。\n"),
-    ("<div>甲<br>乙</div>", "甲\n乙\n"),
-    ("<script>var x = '不要';</script><p>要</p><style>p{}</style>", "要\n"),
-    ("<nav><a>首页</a></nav><article><h1>标题</h1><p>正文 &amp; 更多</p></article>", "标题\n正文 & 更多\n"),
-    ("<head><title>页面标题</title></head><body><p>  多余   空白  </p></body>", "多余 空白\n"),
-    ("<script>only()</script>", ""),
-])
+@pytest.mark.parametrize(
+    "html, expected",
+    [
+        ("<p>第一段。</p><p>第二段。</p>", "第一段。\n第二段。\n"),
+        ("<div>甲<br>乙</div>", "甲\n乙\n"),
+        ("<script>var x = '不要';</script><p>要</p><style>p{}</style>", "要\n"),
+        (
+            "<nav><a>首页</a></nav><article><h1>标题</h1><p>正文 &amp; 更多</p></article>",
+            "标题\n正文 & 更多\n",
+        ),
+        ("<head><title>页面标题</title></head><body><p>  多余   空白  </p></body>", "多余 空白\n"),
+        ("<script>only()</script>", ""),
+    ],
+)
 def test_html_becomes_one_line_per_block_without_scripts_or_navigation(html, expected):
     assert html_to_text(html) == expected
 
 
-@pytest.mark.parametrize("name, forms", [
-    ("湖西社工委", ["湖西社区工作委员会"]),
-    ("湖西社区工作委员会", ["湖西社工委"]),
-    ("某某管委会", ["某某管理委员会"]),
-    ("社工委", []),
-    ("星湖邻里中心", []),
-])
+@pytest.mark.parametrize(
+    "name, forms",
+    [
+        ("湖西社工委", ["湖西社区工作委员会"]),
+        ("湖西社区工作委员会", ["湖西社工委"]),
+        ("某某管委会", ["某某管理委员会"]),
+        ("社工委", []),
+        ("星湖邻里中心", []),
+    ],
+)
 def test_abbreviations_name_the_same_body(name, forms):
     assert equivalents(name) == forms
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("It covers 278 km².", [("278 km²", 278_000_000, "square-metre")]),
-    ("GDP reached RMB 191 billion, up 10%.", [("RMB 191 billion", 191_000_000_000, "cny"), ("10%", 10, "percent")]),
-    ("about 762,000 residents", [("about 762,000 residents", 762_000, "person")]),
-    ("more than 3,000 volunteers", [("more than 3,000 volunteers", 3000, "person")]),
-    ("US$19.6 billion of foreign investment", [("US$19.6 billion", 19_600_000_000, "usd")]),
-    ("In 2013 there were 12 centres.", []),  # a year and a bare small number are not figures
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("It covers 278 km².", [("278 km²", 278_000_000, "square-metre")]),
+        (
+            "GDP reached RMB 191 billion, up 10%.",
+            [("RMB 191 billion", 191_000_000_000, "cny"), ("10%", 10, "percent")],
+        ),
+        ("about 762,000 residents", [("about 762,000 residents", 762_000, "person")]),
+        ("more than 3,000 volunteers", [("more than 3,000 volunteers", 3000, "person")]),
+        ("US$19.6 billion of foreign investment", [("US$19.6 billion", 19_600_000_000, "usd")]),
+        ("In 2013 there were 12 centres.", []),  # a year and a bare small number are not figures
+    ],
+)
 def test_english_quantities_in_base_units(text, expected):
     assert [(q.text, q.value, q.unit) for q in english.find_quantities(text)] == expected
 
@@ -98,15 +137,24 @@ def test_english_quantities_in_base_units(text, expected):
 def test_english_dates_resolve_against_the_publication_date():
     import datetime as dt
 
-    found = english.find_dates("Yesterday, on July 11, 2024, and in June 2024; last year too.", dt.date(2024, 7, 12))
+    found = english.find_dates(
+        "Yesterday, on July 11, 2024, and in June 2024; last year too.", dt.date(2024, 7, 12)
+    )
     assert [(d.value, d.datatype) for d in found] == [
-        ("2024-07-11", "date"), ("2024-07-11", "date"), ("2024-06", "gYearMonth"), ("2023", "gYear")]
+        ("2024-07-11", "date"),
+        ("2024-07-11", "date"),
+        ("2024-06", "gYearMonth"),
+        ("2023", "gYear"),
+    ]
 
 
 def test_english_sentences_end_at_full_stops_but_not_abbreviations():
     text = "The park covers 278 km². Mr. Li said so! In 2013, GDP rose 10%."
     assert [text[a:b] for a, b in split_sentences(text, 0, len(text), "en")] == [
-        "The park covers 278 km².", "Mr. Li said so!", "In 2013, GDP rose 10%."]
+        "The park covers 278 km².",
+        "Mr. Li said so!",
+        "In 2013, GDP rose 10%.",
+    ]
 
 
 # ---------------------------------------------------------------- bad input: refused, data/ unchanged
@@ -120,12 +168,20 @@ def _bad_files(tmp: Path) -> list[tuple[Path, str]]:
     gbk = tmp / "gbk.txt"
     gbk.write_bytes("苏州工业园区社会事业局召开会议。".encode("gbk"))
     no_text = tmp / "shell.html"
-    no_text.write_text("<html><head><script>load()</script></head><body><nav>首页</nav></body></html>", encoding="utf-8")
+    no_text.write_text(
+        "<html><head><script>load()</script></head><body><nav>首页</nav></body></html>",
+        encoding="utf-8",
+    )
     furniture = tmp / "furniture.txt"
     furniture.write_text("分享到:\n版权所有 © 2024\n", encoding="utf-8")
-    return [(empty, "the file is empty"), (binary, "binary file"), (gbk, "not valid UTF-8"),
-            (no_text, "the HTML yields no text"), (furniture, "no content found"),
-            (tmp / "missing.txt", "no such file")]
+    return [
+        (empty, "the file is empty"),
+        (binary, "binary file"),
+        (gbk, "not valid UTF-8"),
+        (no_text, "the HTML yields no text"),
+        (furniture, "no content found"),
+        (tmp / "missing.txt", "no such file"),
+    ]
 
 
 def test_bad_files_are_refused_with_file_and_reason_and_data_unchanged(data, tmp_path):
@@ -137,11 +193,14 @@ def test_bad_files_are_refused_with_file_and_reason_and_data_unchanged(data, tmp
         assert tree_hash(data) == before, file
 
 
-@pytest.mark.parametrize("option, value, reason", [
-    ("--published", "12/07/2024", "is not a date"),
-    ("--source", "example.org/news", "is not an http(s) URL"),
-    ("--title", "  ", "--title must not be empty"),
-])
+@pytest.mark.parametrize(
+    "option, value, reason",
+    [
+        ("--published", "12/07/2024", "is not a date"),
+        ("--source", "example.org/news", "is not an http(s) URL"),
+        ("--title", "  ", "--title must not be empty"),
+    ],
+)
 def test_bad_metadata_is_refused_and_data_unchanged(data, option, value, reason):
     before = tree_hash(data)
     args = list(ZH_ARGS)
@@ -164,7 +223,11 @@ def test_reingesting_the_same_text_changes_nothing_and_says_so(data):
     first = cli("ingest", ZH, *ZH_ARGS, "--data", data)
     before = tree_hash(data)
     again = cli("ingest", ZH, *ZH_ARGS, "--data", data)
-    assert again.exit_code == 0 and "already ingested" in again.output and "nothing changed" in again.output
+    assert (
+        again.exit_code == 0
+        and "already ingested" in again.output
+        and "nothing changed" in again.output
+    )
     assert tree_hash(data) == before
     assert content_key(ZH.read_text(encoding="utf-8")) in first.output
 
@@ -181,8 +244,14 @@ def test_a_failure_half_way_leaves_data_as_it_was(data, monkeypatch):
 
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError, match="disk full"):
-        ingest(Paths(data=data), ZH, title="湖西社工委召开年中工作推进会", published="2024-07-12",
-               source="https://example.org/news/lakeside", language="zh")
+        ingest(
+            Paths(data=data),
+            ZH,
+            title="湖西社工委召开年中工作推进会",
+            published="2024-07-12",
+            source="https://example.org/news/lakeside",
+            language="zh",
+        )
     monkeypatch.setattr(os, "replace", real_replace)
     assert tree_hash(data) == before
     assert not [p for p in (data / "sources").iterdir() if p.name.endswith(".tmp")]
@@ -197,16 +266,29 @@ def test_removing_an_unknown_key_is_a_clear_error(data):
 
 
 def test_a_changed_text_from_the_same_source_is_a_new_version(data, tmp_path):
-    first = ingest(Paths(data=data), ZH, title="湖西社工委召开年中工作推进会", published="2024-07-12",
-                   source="https://example.org/news/lakeside", language="zh")
+    first = ingest(
+        Paths(data=data),
+        ZH,
+        title="湖西社工委召开年中工作推进会",
+        published="2024-07-12",
+        source="https://example.org/news/lakeside",
+        language="zh",
+    )
     (data / "curation" / "lakeside.yaml").write_text(
         f"- id: lakeside-office-is-an-office\n  doc: {first.key}\n  quote: 唯亭街道党政办公室\n"
         "  subject: place/suzhou\n  predicate: rdfs:comment\n  object: {value: test}\n  reason: a test entry\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     changed = tmp_path / "v2.txt"
     changed.write_text(ZH.read_text(encoding="utf-8").replace("320名", "330名"), encoding="utf-8")
-    second = ingest(Paths(data=data), changed, title="湖西社工委召开年中工作推进会", published="2024-07-13",
-                    source="https://example.org/news/lakeside", language="zh")
+    second = ingest(
+        Paths(data=data),
+        changed,
+        title="湖西社工委召开年中工作推进会",
+        published="2024-07-13",
+        source="https://example.org/news/lakeside",
+        language="zh",
+    )
     assert (second.status, second.version, second.replaces) == ("new-version", 2, first.key)
     assert second.moved_curation == ["lakeside-office-is-an-office"]
     assert f"doc: {second.key}" in (data / "curation" / "lakeside.yaml").read_text(encoding="utf-8")
@@ -214,22 +296,40 @@ def test_a_changed_text_from_the_same_source_is_a_new_version(data, tmp_path):
     keys = [d.key for d in read_sources(data / "sources")]
     assert second.key in keys and first.key not in keys  # … but only the new version is read
     removed = remove(Paths(data=data), second.key)
-    assert removed.restored == first.key and removed.curation == ["lakeside.yaml: lakeside-office-is-an-office"]
+    assert removed.restored == first.key and removed.curation == [
+        "lakeside.yaml: lakeside-office-is-an-office"
+    ]
     assert first.key in [d.key for d in read_sources(data / "sources")]
 
 
 def test_a_new_version_that_drops_a_curated_quote_is_refused(data, tmp_path):
-    first = ingest(Paths(data=data), ZH, title="湖西社工委召开年中工作推进会", published="2024-07-12",
-                   source="https://example.org/news/lakeside", language="zh")
+    first = ingest(
+        Paths(data=data),
+        ZH,
+        title="湖西社工委召开年中工作推进会",
+        published="2024-07-12",
+        source="https://example.org/news/lakeside",
+        language="zh",
+    )
     (data / "curation" / "lakeside.yaml").write_text(
         f"- id: lakeside-note\n  doc: {first.key}\n  quote: 唯亭街道党政办公室\n  subject: place/suzhou\n"
-        "  predicate: rdfs:comment\n  object: {value: test}\n  reason: a test entry\n", encoding="utf-8")
+        "  predicate: rdfs:comment\n  object: {value: test}\n  reason: a test entry\n",
+        encoding="utf-8",
+    )
     before = tree_hash(data)
     changed = tmp_path / "v2.txt"
-    changed.write_text(ZH.read_text(encoding="utf-8").replace("党政办公室", "综合办公室"), encoding="utf-8")
+    changed.write_text(
+        ZH.read_text(encoding="utf-8").replace("党政办公室", "综合办公室"), encoding="utf-8"
+    )
     with pytest.raises(IngestError, match="lakeside-note"):
-        ingest(Paths(data=data), changed, title="t", published="2024-07-13",
-               source="https://example.org/news/lakeside", language="zh")
+        ingest(
+            Paths(data=data),
+            changed,
+            title="t",
+            published="2024-07-13",
+            source="https://example.org/news/lakeside",
+            language="zh",
+        )
     assert tree_hash(data) == before
 
 
@@ -277,7 +377,7 @@ def test_new_institutions_of_every_pattern_get_frozen_keys(grown):
 
 def test_new_institutions_are_typed_with_evidence(grown):
     _, _, select, keys = grown
-    rows = select(f"""SELECT ?class ?exact WHERE {{ GRAPH <https://data.sipac.gov.cn/graph/source/{keys['zh']}> {{
+    rows = select(f"""SELECT ?class ?exact WHERE {{ GRAPH <https://data.sipac.gov.cn/graph/source/{keys["zh"]}> {{
         ?st rdf:subject <{ID}org/jiu-long-yi-yuan> ; rdf:predicate rdf:type ; rdf:object ?class ;
             prov:wasDerivedFrom/oa:hasTarget/oa:hasSelector/oa:exact ?exact }} }}""")
     assert rows == [{"class": "https://data.sipac.gov.cn/def/sip#Hospital", "exact": "九龙医院"}]
@@ -296,26 +396,53 @@ def test_a_relative_date_is_resolved_against_the_publication_date(grown):
 def test_figures_come_with_units_periods_and_quotes(grown):
     _, _, select, keys = grown
     rows = select(f"""SELECT ?indicator ?value ?unit ?period ?exact WHERE {{
-        GRAPH <https://data.sipac.gov.cn/graph/source/{keys['zh']}> {{
+        GRAPH <https://data.sipac.gov.cn/graph/source/{keys["zh"]}> {{
         ?o a qb:Observation ; sip:indicator ?indicator ; sip:value ?value ; sip:refPeriod ?period ;
            sdmx-attribute:unitMeasure ?unit . ?st rdf:subject ?o ;
            prov:wasDerivedFrom/oa:hasTarget/oa:hasSelector/oa:exact ?exact }} }}""")
-    found = {(r["indicator"].rsplit("/", 1)[-1], float(r["value"]), r["unit"].rsplit("/", 1)[-1], r["period"])
-             for r in rows}
-    assert ("floor-area", 36000.0, "square-metre", "2024-07") in found  # 7月上旬: July, at month precision
+    found = {
+        (
+            r["indicator"].rsplit("/", 1)[-1],
+            float(r["value"]),
+            r["unit"].rsplit("/", 1)[-1],
+            r["period"],
+        )
+        for r in rows
+    }
+    assert (
+        "floor-area",
+        36000.0,
+        "square-metre",
+        "2024-07",
+    ) in found  # 7月上旬: July, at month precision
     assert ("resident-population", 12000.0, "person", "2024") in found  # 今年上半年
-    assert all("约3.6万平方米" in r["exact"] for r in rows if r["indicator"].endswith("/floor-area"))
+    assert all(
+        "约3.6万平方米" in r["exact"] for r in rows if r["indicator"].endswith("/floor-area")
+    )
 
 
 def test_an_english_document_gets_entities_and_figures(grown):
     _, _, select, keys = grown
     graph = f"https://data.sipac.gov.cn/graph/source/{keys['en']}"
-    mentioned = {r["e"] for r in select(f"SELECT DISTINCT ?e WHERE {{ GRAPH <{graph}> {{ ?s sip:mentions ?e }} }}")}
-    assert {f"{ID}place/suzhou-industrial-park", f"{ID}place/china-singapore-cooperation-zone"} <= mentioned
+    mentioned = {
+        r["e"]
+        for r in select(f"SELECT DISTINCT ?e WHERE {{ GRAPH <{graph}> {{ ?s sip:mentions ?e }} }}")
+    }
+    assert {
+        f"{ID}place/suzhou-industrial-park",
+        f"{ID}place/china-singapore-cooperation-zone",
+    } <= mentioned
     rows = select(f"""SELECT ?area ?indicator ?value ?period WHERE {{ GRAPH <{graph}> {{ ?o a qb:Observation ;
         sip:refArea ?area ; sip:indicator ?indicator ; sip:value ?value ; sip:refPeriod ?period }} }}""")
-    found = {(r["area"].rsplit("/", 1)[-1], r["indicator"].rsplit("/", 1)[-1], float(r["value"]), r["period"])
-             for r in rows}
+    found = {
+        (
+            r["area"].rsplit("/", 1)[-1],
+            r["indicator"].rsplit("/", 1)[-1],
+            float(r["value"]),
+            r["period"],
+        )
+        for r in rows
+    }
     assert ("china-singapore-cooperation-zone", "area", 80e6, "2014") in found
     assert ("suzhou-industrial-park", "gdp", 191e9, "2013") in found
     assert ("suzhou-industrial-park", "gdp-growth", 10.0, "2013") in found
@@ -327,18 +454,27 @@ def test_the_html_page_is_read_without_its_scripts_and_menus(grown):
     text = next(paths.sources.glob(f"*_{keys['html']}.txt")).read_text(encoding="utf-8")
     assert "2023年9月,娄葑街道新建东沙湖邻里中心" in text
     assert "不是正文" not in text and "新闻中心" not in text
-    [row] = select(f"""SELECT ?value WHERE {{ GRAPH <https://data.sipac.gov.cn/graph/source/{keys['html']}> {{
+    [row] = (
+        select(f"""SELECT ?value WHERE {{ GRAPH <https://data.sipac.gov.cn/graph/source/{keys["html"]}> {{
         ?o sip:indicator <https://data.sipac.gov.cn/def/indicator/floor-area> ; sip:value ?value ;
            sip:refPeriod "2023-09"^^xsd:gYearMonth }} }}""")
+    )
     assert float(row["value"]) == 21000.0
 
 
 def test_a_conflicting_figure_is_kept_beside_the_other_and_reported(grown):
     paths, _, select, keys = grown
-    values = {(r["g"].rsplit("/", 1)[-1], float(r["v"])) for r in select(
-        f"""SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?o sip:refArea <{ID}place/suzhou-industrial-park> ;
-            sip:indicator <https://data.sipac.gov.cn/def/indicator/area> ; sip:value ?v ; sip:refPeriod "2014"^^xsd:gYear }} }}""")}
-    assert {(keys["en"], 278e6), ("f193373a2751c50a", 288e6)} <= values  # neither overwrites the other
+    values = {
+        (r["g"].rsplit("/", 1)[-1], float(r["v"]))
+        for r in select(
+            f"""SELECT ?g ?v WHERE {{ GRAPH ?g {{ ?o sip:refArea <{ID}place/suzhou-industrial-park> ;
+            sip:indicator <https://data.sipac.gov.cn/def/indicator/area> ; sip:value ?v ; sip:refPeriod "2014"^^xsd:gYear }} }}"""
+        )
+    }
+    assert {
+        (keys["en"], 278e6),
+        ("f193373a2751c50a", 288e6),
+    } <= values  # neither overwrites the other
     r = cli("review", keys["en"], "--json", "--data", paths.data, "--home", paths.home)
     assert r.exit_code == 0, r.output
     import json
@@ -367,17 +503,27 @@ def test_review_pages_and_their_json_twins(grown):
     try:
         client = app.test_client()
         listing = client.get("/review.json").get_json()
-        assert {keys["zh"], keys["en"], keys["html"], "b8b52a2e8e474372"} <= {d["key"] for d in listing["documents"]}
+        assert {keys["zh"], keys["en"], keys["html"], "b8b52a2e8e474372"} <= {
+            d["key"] for d in listing["documents"]
+        }
         page = client.get(f"/review/{keys['en']}")
         html = page.get_data(as_text=True)
         assert page.status_code == 200 and f'href="/review/{keys["en"]}.json"' in html
         assert "278 km²" in html and "288平方公里" in html
-        twin = client.get(f"/review/{keys['zh']}", headers={"Accept": "application/json"}).get_json()
+        twin = client.get(
+            f"/review/{keys['zh']}", headers={"Accept": "application/json"}
+        ).get_json()
         assert f"{ID}org/jiu-long-yi-yuan" in twin["new_entities"]
         fact = next(f for f in twin["facts"] if f["predicate"].endswith("#hosts"))
-        assert fact["confidence"] == 0.8 and fact["evidence"][0]["quote"] == "星湖邻里中心内设九龙医院社区门诊"
+        assert (
+            fact["confidence"] == 0.8
+            and fact["evidence"][0]["quote"] == "星湖邻里中心内设九龙医院社区门诊"
+        )
         assert "action: reject" in fact["reject"] and f"doc: {keys['zh']}" in fact["reject"]
-        assert "action: accept" in fact["accept"] and fact["accept"].split("\n")[2:] == fact["reject"].split("\n")[2:]
+        assert (
+            "action: accept" in fact["accept"]
+            and fact["accept"].split("\n")[2:] == fact["reject"].split("\n")[2:]
+        )
         missing = client.get("/review/%3Cscript%3Ealert(1)%3C%2Fscript%3E")
         assert missing.status_code == 404 and "<script>alert" not in missing.get_data(as_text=True)
         assert client.get("/review/0123456789abcdef.json").status_code == 404
@@ -405,4 +551,6 @@ def test_reingest_after_a_build_is_a_no_op_and_remove_restores_the_previous_fact
             assert "- 星湖邻里中心 hosts 九龙医院" in r.output and "九龙医院 <" in r.output
     build(paths)
     assert _facts(selector(paths.store)) == _facts(select)
-    assert load_minted(paths.minted)["九龙医院"] == Ref("org", "jiu-long-yi-yuan")  # keys stay frozen, never reused
+    assert load_minted(paths.minted)["九龙医院"] == Ref(
+        "org", "jiu-long-yi-yuan"
+    )  # keys stay frozen, never reused

@@ -15,16 +15,20 @@ import pytest
 from livesite import SCREENSHOTS, serve
 
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # every triple, cubed
-SMALL = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \
-        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+SMALL = (
+    "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+)
 TIMEOUT = 3.0
 
 
 def ask(base: str, query: str) -> tuple[int, str, float]:
     """(status, body, seconds) of one query."""
     started = time.monotonic()
-    request = urllib.request.Request(base + "/sparql?query=" + urllib.parse.quote(query),
-                                     headers={"Accept": "application/sparql-results+json"})
+    request = urllib.request.Request(
+        base + "/sparql?query=" + urllib.parse.quote(query),
+        headers={"Accept": "application/sparql-results+json"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=60) as r:
             return r.status, r.read().decode(), time.monotonic() - started
@@ -62,7 +66,9 @@ def base(paths):
 @pytest.mark.integration
 def test_a_runaway_query_ends_at_the_time_out_and_others_are_answered_meanwhile(base):
     runaway: dict = {}
-    thread = threading.Thread(target=lambda: runaway.update(zip(("status", "body", "seconds"), ask(base, RUNAWAY))))
+    thread = threading.Thread(
+        target=lambda: runaway.update(zip(("status", "body", "seconds"), ask(base, RUNAWAY)))
+    )
     thread.start()
     time.sleep(0.5)  # the runaway is running now
     others = []
@@ -75,11 +81,20 @@ def test_a_runaway_query_ends_at_the_time_out_and_others_are_answered_meanwhile(
     assert len(answered_meanwhile) >= 3 and all(o[0] == 200 for o in others)
     assert "苏州工业园区管理委员会" in answered_meanwhile[0][1]
     SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS.parent / "time-out.json").write_text(json.dumps({
-        "timeout_s": TIMEOUT, "runaway_status": runaway["status"], "runaway_s": round(runaway["seconds"], 2),
-        "answered_meanwhile": len(answered_meanwhile),
-        "their_median_s": round(sorted(o[2] for o in answered_meanwhile)[len(answered_meanwhile) // 2], 3),
-    }, indent=2))
+    (SCREENSHOTS.parent / "time-out.json").write_text(
+        json.dumps(
+            {
+                "timeout_s": TIMEOUT,
+                "runaway_status": runaway["status"],
+                "runaway_s": round(runaway["seconds"], 2),
+                "answered_meanwhile": len(answered_meanwhile),
+                "their_median_s": round(
+                    sorted(o[2] for o in answered_meanwhile)[len(answered_meanwhile) // 2], 3
+                ),
+            },
+            indent=2,
+        )
+    )
 
 
 @pytest.mark.integration

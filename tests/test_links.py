@@ -37,43 +37,100 @@ def table(tmp_path, body: str):
 # ------------------------------------------------------------------ the tables, checked
 
 
-@pytest.mark.parametrize("body, message", [
-    ("- entity: place/atlantis\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
-     r"test.yaml:1: unknown entity 'place/atlantis'"),
-    ("- entity: suzhou\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED, r"test.yaml:1: entity 'suzhou' must be type/key"),
-    ("- entity: place/suzhou\n  wikidata: 42622\n  predicate: owl:sameAs\n" + CITED,
-     r"test.yaml:1: wikidata '42622' is not a Q-number"),
-    ("- entity: place/suzhou\n  wikidata: Q04\n  predicate: owl:sameAs\n" + CITED, r"wikidata 'Q04' is not a Q-number"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n", r"test.yaml:1: missing 'cited'"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n  - {page: x, says: y, checked: 2026-11-23}\n",
-     r"citation page 'x' is not an http\(s\) URL"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n  - {page: 'https://a.example/', says: y}\n",
-     r"each citation needs 'page' \(a URL\), 'says' and 'checked'"),
-    (("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n"
-      "  - {page: 'https://a.example/', says: y, checked: last week}\n"), r"checked 'last week' must be a date"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED
-     + "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED,
-     r"test.yaml:6: duplicate: place/suzhou already has a wikidata identifier \(test.yaml:1\)"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED
-     + "- entity: place/jiangsu\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED,
-     r"test.yaml:6: duplicate: wikidata Q42622 is already given to another entity"),
-    ("- entity: org/state-council\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
-     r"owl:sameAs is for places; link this org with skos:exactMatch"),
-    ("- entity: place/suzhou\n  wikidata: Q1\n  predicate: rdfs:seeAlso\n" + CITED, r"predicate 'rdfs:seeAlso' must be one of"),
-    ("- entity: place/suzhou\n  gbt2260: '32050'\n" + CITED, r"gbt2260 '32050' is not a six-digit"),
-    ("- entity: org/state-council\n  gbt2260: '320500'\n" + CITED, r"org/state-council is not a place"),
-    ("- entity: place/suzhou\n  gbt2260: '320500'\n  wikidata: Q42622\n" + CITED, r"exactly one of 'wikidata'"),
-    ("entity: place/suzhou\n", r"test.yaml:1: expected a list of entries"),
-    ("- entity: [\n", r"invalid YAML"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "- entity: place/atlantis\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
+            r"test.yaml:1: unknown entity 'place/atlantis'",
+        ),
+        (
+            "- entity: suzhou\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
+            r"test.yaml:1: entity 'suzhou' must be type/key",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: 42622\n  predicate: owl:sameAs\n" + CITED,
+            r"test.yaml:1: wikidata '42622' is not a Q-number",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q04\n  predicate: owl:sameAs\n" + CITED,
+            r"wikidata 'Q04' is not a Q-number",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n",
+            r"test.yaml:1: missing 'cited'",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n  - {page: x, says: y, checked: 2026-11-23}\n",
+            r"citation page 'x' is not an http\(s\) URL",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n  - {page: 'https://a.example/', says: y}\n",
+            r"each citation needs 'page' \(a URL\), 'says' and 'checked'",
+        ),
+        (
+            (
+                "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n  cited:\n"
+                "  - {page: 'https://a.example/', says: y, checked: last week}\n"
+            ),
+            r"checked 'last week' must be a date",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n"
+            + CITED
+            + "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n"
+            + CITED,
+            r"test.yaml:6: duplicate: place/suzhou already has a wikidata identifier \(test.yaml:1\)",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n"
+            + CITED
+            + "- entity: place/jiangsu\n  wikidata: Q42622\n  predicate: owl:sameAs\n"
+            + CITED,
+            r"test.yaml:6: duplicate: wikidata Q42622 is already given to another entity",
+        ),
+        (
+            "- entity: org/state-council\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
+            r"owl:sameAs is for places; link this org with skos:exactMatch",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q1\n  predicate: rdfs:seeAlso\n" + CITED,
+            r"predicate 'rdfs:seeAlso' must be one of",
+        ),
+        (
+            "- entity: place/suzhou\n  gbt2260: '32050'\n" + CITED,
+            r"gbt2260 '32050' is not a six-digit",
+        ),
+        (
+            "- entity: org/state-council\n  gbt2260: '320500'\n" + CITED,
+            r"org/state-council is not a place",
+        ),
+        (
+            "- entity: place/suzhou\n  gbt2260: '320500'\n  wikidata: Q42622\n" + CITED,
+            r"exactly one of 'wikidata'",
+        ),
+        ("entity: place/suzhou\n", r"test.yaml:1: expected a list of entries"),
+        ("- entity: [\n", r"invalid YAML"),
+    ],
+)
 def test_a_bad_table_entry_is_refused_with_file_line_and_reason(tmp_path, entities, body, message):
     with pytest.raises(LinkError, match=message):
         load(table(tmp_path, body), entities)
 
 
-def test_an_organisation_is_linked_with_exact_match_and_a_code_is_a_typed_notation(tmp_path, entities):
-    links = load(table(tmp_path, "- entity: org/state-council\n  wikidata: Q1\n  predicate: skos:exactMatch\n" + CITED
-                       + "- entity: place/suzhou\n  gbt2260: 320500\n" + CITED), entities)
+def test_an_organisation_is_linked_with_exact_match_and_a_code_is_a_typed_notation(
+    tmp_path, entities
+):
+    links = load(
+        table(
+            tmp_path,
+            "- entity: org/state-council\n  wikidata: Q1\n  predicate: skos:exactMatch\n"
+            + CITED
+            + "- entity: place/suzhou\n  gbt2260: 320500\n"
+            + CITED,
+        ),
+        entities,
+    )
     org, code = links
     assert str(org.predicate) == "http://www.w3.org/2004/02/skos/core#exactMatch"
     assert str(org.object) == "http://www.wikidata.org/entity/Q1"
@@ -90,10 +147,20 @@ def test_no_links_folder_means_no_links(tmp_path, entities):
 
 def test_the_links_graph_holds_only_links_to_wikidata(select):
     found = select(f"SELECT ?s ?p ?o WHERE {{ GRAPH <{LINKS}> {{ ?s ?p ?o }} }}")
-    got = {(r["s"].removeprefix(f"{BASE}/id/"), r["p"].rsplit("#", 1)[1], r["o"].removeprefix("http://www.wikidata.org/entity/"))
-           for r in found}
-    assert got == {("place/suzhou", "sameAs", "Q42622"), ("place/jiangsu", "sameAs", "Q16963"),
-                   ("place/china", "sameAs", "Q148"), ("place/singapore", "sameAs", "Q334")}
+    got = {
+        (
+            r["s"].removeprefix(f"{BASE}/id/"),
+            r["p"].rsplit("#", 1)[1],
+            r["o"].removeprefix("http://www.wikidata.org/entity/"),
+        )
+        for r in found
+    }
+    assert got == {
+        ("place/suzhou", "sameAs", "Q42622"),
+        ("place/jiangsu", "sameAs", "Q16963"),
+        ("place/china", "sameAs", "Q148"),
+        ("place/singapore", "sameAs", "Q334"),
+    }
     assert len(found) == len(got)  # nothing else in the graph: a linkset's count is exact
 
 
@@ -101,7 +168,8 @@ def test_the_issue_s_division_codes_are_typed_notations(select):
     found = select(f"""SELECT ?place ?code WHERE {{ GRAPH <{IDENTIFIERS}> {{
         ?place skos:notation ?code FILTER(datatype(?code) = <{CODE}>) }} }}""")
     assert {(r["place"].removeprefix(f"{BASE}/id/"), r["code"]) for r in found} >= {
-        ("place/suzhou-industrial-park", "320571")}
+        ("place/suzhou-industrial-park", "320571")
+    }
 
 
 def test_no_link_or_code_lacks_its_citation(select):
@@ -122,14 +190,27 @@ def test_a_link_is_not_dressed_up_as_a_fact_from_a_source_sentence(select):
     assert found == []
 
 
-@pytest.mark.parametrize("body, message", [
-    ("- entity: place/nowhere\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED, r"unknown entity 'place/nowhere'"),
-    ("- entity: place/suzhou\n  wikidata: Q-1\n  predicate: owl:sameAs\n" + CITED, r"is not a Q-number"),
-    ("- entity: place/suzhou\n  wikidata: Q1\n  predicate: owl:sameAs\n", r"missing 'cited'"),
-    ("- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED,
-     r"duplicate: place/suzhou already has a wikidata identifier \(wikidata.yaml:\d+\)"),
-])
-def test_a_bad_links_table_fails_the_build_and_the_previous_store_keeps_serving(paths, tmp_path, body, message):
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "- entity: place/nowhere\n  wikidata: Q1\n  predicate: owl:sameAs\n" + CITED,
+            r"unknown entity 'place/nowhere'",
+        ),
+        (
+            "- entity: place/suzhou\n  wikidata: Q-1\n  predicate: owl:sameAs\n" + CITED,
+            r"is not a Q-number",
+        ),
+        ("- entity: place/suzhou\n  wikidata: Q1\n  predicate: owl:sameAs\n", r"missing 'cited'"),
+        (
+            "- entity: place/suzhou\n  wikidata: Q42622\n  predicate: owl:sameAs\n" + CITED,
+            r"duplicate: place/suzhou already has a wikidata identifier \(wikidata.yaml:\d+\)",
+        ),
+    ],
+)
+def test_a_bad_links_table_fails_the_build_and_the_previous_store_keeps_serving(
+    paths, tmp_path, body, message
+):
     data = tmp_path / "data"
     shutil.copytree(paths.data, data)
     (data / "links" / "zz-bad.yaml").write_text(body, encoding="utf-8")

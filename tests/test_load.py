@@ -24,8 +24,9 @@ def report(paths) -> dict:
     with serve(paths, "--timeout", "30", "--query-rate", "1000", "--page-rate", "1000") as base:
         result = run(base, CLIENTS, SECONDS)
     SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-    (SCREENSHOTS.parent / "load-report.json").write_text(json.dumps(result, ensure_ascii=False, indent=2),
-                                                         encoding="utf-8")
+    (SCREENSHOTS.parent / "load-report.json").write_text(
+        json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     print("\n" + table(result))
     return result
 
@@ -34,14 +35,25 @@ def report(paths) -> dict:
 def test_under_load_every_request_is_answered_and_right_for_its_kind(report):
     assert report["requests"] > CLIENTS * 5
     assert report["errors"] == 0, report["problems"]
-    assert set(report["statuses"]) == {"200"}, report["statuses"]  # no 5xx, no 429, no connection error (0)
+    assert set(report["statuses"]) == {"200"}, report[
+        "statuses"
+    ]  # no 5xx, no 429, no connection error (0)
 
 
 @pytest.mark.integration
 def test_under_load_every_kind_of_request_was_sent(report):
     kinds = set(report["by_kind"])
-    assert {"doc html", "doc json", "search", "explore", "path", "timeline", "statistics", "static",
-            "query select"} <= kinds
+    assert {
+        "doc html",
+        "doc json",
+        "search",
+        "explore",
+        "path",
+        "timeline",
+        "statistics",
+        "static",
+        "query select",
+    } <= kinds
 
 
 @pytest.mark.integration

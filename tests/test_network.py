@@ -16,23 +16,62 @@ P, Q, R = (f"{DEF}sip#{p}" for p in ("dispatchedAgencyOf", "serviceWindowOf", "s
 DOC = f"{ID}doc/0123456789abcdef"
 
 EDGES = [  # alpha -P-> beta (two sentences say it); gamma -Q-> beta; gamma -R-> delta (inferred); epsilon -P-> zeta
-    {"s": A, "p": P, "o": B, "statement": "st1", "sentence": f"{DOC}/sentence/10", "quote": "甲是乙的派出机构",
-     "pZh": "派出机构", "pEn": "dispatched agency of"},
-    {"s": A, "p": P, "o": B, "statement": "st1", "sentence": f"{DOC}/sentence/9", "quote": "甲为乙派出",
-     "pZh": "派出机构", "pEn": "dispatched agency of"},
-    {"s": A, "p": P, "o": B, "statement": "st1", "sentence": f"{DOC}/sentence/9", "quote": "甲为乙派出"},
-    {"s": C, "p": Q, "o": B, "statement": "st2", "sentence": f"{DOC}/sentence/3", "quote": "丙作为乙的服务窗口"},
+    {
+        "s": A,
+        "p": P,
+        "o": B,
+        "statement": "st1",
+        "sentence": f"{DOC}/sentence/10",
+        "quote": "甲是乙的派出机构",
+        "pZh": "派出机构",
+        "pEn": "dispatched agency of",
+    },
+    {
+        "s": A,
+        "p": P,
+        "o": B,
+        "statement": "st1",
+        "sentence": f"{DOC}/sentence/9",
+        "quote": "甲为乙派出",
+        "pZh": "派出机构",
+        "pEn": "dispatched agency of",
+    },
+    {
+        "s": A,
+        "p": P,
+        "o": B,
+        "statement": "st1",
+        "sentence": f"{DOC}/sentence/9",
+        "quote": "甲为乙派出",
+    },
+    {
+        "s": C,
+        "p": Q,
+        "o": B,
+        "statement": "st2",
+        "sentence": f"{DOC}/sentence/3",
+        "quote": "丙作为乙的服务窗口",
+    },
     {"s": C, "p": R, "o": D, "inferred": "true", "pEn": "sub-organisation of"},
     {"s": E, "p": P, "o": F, "statement": "st3"},
     {"s": F, "p": "http://www.w3.org/ns/org#originalOrganization", "o": PRACTICE},
 ]
 NODES = [
-    {"node": A, "zh": "甲委员会", "en": "Alpha Committee", "class": f"{DEF}sip#Committee", "classZh": "委员会"},
-    {"node": A, "alias": "甲委"}, {"node": A, "alias": "SIPAC"},
+    {
+        "node": A,
+        "zh": "甲委员会",
+        "en": "Alpha Committee",
+        "class": f"{DEF}sip#Committee",
+        "classZh": "委员会",
+    },
+    {"node": A, "alias": "甲委"},
+    {"node": A, "alias": "SIPAC"},
     {"node": B, "zh": "乙政府", "en": "Beta Government"},
-    {"node": C, "zh": "丙工作站"}, {"node": C, "alias": "工作站"},
+    {"node": C, "zh": "丙工作站"},
+    {"node": C, "alias": "工作站"},
     {"node": D, "zh": "丁局"},
-    {"node": E, "en": "Epsilon"}, {"node": F, "zh": "戊站"},
+    {"node": E, "en": "Epsilon"},
+    {"node": F, "zh": "戊站"},
     {"node": PRACTICE, "en": "HDB neighbourhood centre", "class": f"{DEF}sip#SingaporePractice"},
 ]
 
@@ -57,35 +96,47 @@ def test_nodes_carry_labels_aliases_and_kind(small):
     assert small.nodes[PRACTICE]["kind"] == "practice"
 
 
-@pytest.mark.parametrize("text, expected", [
-    (A, [A]),
-    ("alpha", [A]),
-    ("org/alpha", [A]),
-    ("甲委", [A]),
-    ("sipac", [A]),
-    ("  乙政府 ", [B]),
-    ("工作站", [C]),            # an exact alias wins over names that merely contain it
-    ("站", [F, C]),             # partial: shortest matching name first
-    ("nowhere", []),
-    ("", []),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (A, [A]),
+        ("alpha", [A]),
+        ("org/alpha", [A]),
+        ("甲委", [A]),
+        ("sipac", [A]),
+        ("  乙政府 ", [B]),
+        ("工作站", [C]),  # an exact alias wins over names that merely contain it
+        ("站", [F, C]),  # partial: shortest matching name first
+        ("nowhere", []),
+        ("", []),
+    ],
+)
 def test_resolve_names_keys_and_iris(small, text, expected):
     assert network.resolve(small, text) == expected
 
 
-@pytest.mark.parametrize("iri, kind", [
-    (A, "org"), (f"{ID}place/suzhou", "place"), (f"{ID}site/x", "site"), (PRACTICE, "practice"),
-    ("http://example.org/x", "other"),
-])
+@pytest.mark.parametrize(
+    "iri, kind",
+    [
+        (A, "org"),
+        (f"{ID}place/suzhou", "place"),
+        (f"{ID}site/x", "site"),
+        (PRACTICE, "practice"),
+        ("http://example.org/x", "other"),
+    ],
+)
 def test_kind_of(iri, kind):
     assert network.kind_of(iri) == kind
 
 
-@pytest.mark.parametrize("iri, name", [
-    ("http://www.w3.org/ns/org#originalOrganization", "original organization"),
-    (f"{DEF}sip#serviceWindowOf", "service window of"),
-    ("http://example.org/a/b/", "b"),
-])
+@pytest.mark.parametrize(
+    "iri, name",
+    [
+        ("http://www.w3.org/ns/org#originalOrganization", "original organization"),
+        (f"{DEF}sip#serviceWindowOf", "service window of"),
+        ("http://example.org/a/b/", "b"),
+    ],
+)
 def test_local_name(iri, name):
     assert network.local_name(iri) == name
 
@@ -94,7 +145,10 @@ def test_shortest_path_follows_relations_either_way_and_reports_direction(small)
     (path,) = network.shortest_paths(small, A, D)
     assert [(h.start, h.end) for h in path] == [(A, B), (B, C), (C, D)]
     assert [[r.forward for r in h.relations] for h in path] == [[True], [False], [True]]
-    assert path[1].relations[0].subject == C and path[1].relations[0].evidence[0].quote == "丙作为乙的服务窗口"
+    assert (
+        path[1].relations[0].subject == C
+        and path[1].relations[0].evidence[0].quote == "丙作为乙的服务窗口"
+    )
     assert path[2].relations[0].inferred and not path[2].relations[0].evidence
 
 
@@ -104,15 +158,22 @@ def test_no_path_between_components_is_empty_and_unknown_nodes_raise(small):
         network.shortest_paths(small, A, f"{ID}org/unknown")
 
 
-@pytest.mark.parametrize("centre, depth, expected", [
-    (B, 1, {A, B, C}),
-    (B, 2, {A, B, C, D}),
-    (E, 3, {E, F, PRACTICE}),
-])
+@pytest.mark.parametrize(
+    "centre, depth, expected",
+    [
+        (B, 1, {A, B, C}),
+        (B, 2, {A, B, C, D}),
+        (E, 3, {E, F, PRACTICE}),
+    ],
+)
 def test_neighbourhood(small, centre, depth, expected):
     view = network.neighbourhood(small, centre, depth)
     assert set(view) == expected
-    assert all(view.has_edge(s, o, p) for s, o, p in small.edges(keys=True) if s in expected and o in expected)
+    assert all(
+        view.has_edge(s, o, p)
+        for s, o, p in small.edges(keys=True)
+        if s in expected and o in expected
+    )
 
 
 def test_neighbourhood_limit_keeps_the_nearest(small):
@@ -153,14 +214,27 @@ def test_relation_rows_join_every_piece_of_evidence_and_label():
 
     rows = Counter(tuple(sorted(row.items())) for row in network.edges(select))
     labels = (("pEn", "dispatched agency of"), ("pZh", "派出机构"))
-    said = [(("method", "rule"), ("o", B), ("p", P), *labels, ("quote", quote), ("s", A),
-             ("sentence", sentence), ("statement", "urn:st1"))
-            for quote, sentence in (("甲是乙的派出机构", "urn:s10"), ("甲为乙派出", "urn:s9"))]
-    assert rows == Counter({  # A P B: stated in two graphs, two pieces of evidence each; the inferred copy is left out
-        said[0]: 2, said[1]: 2,
-        (("o", B), ("p", Q), ("s", C)): 1,  # no statement, no labels
-        (("inferred", "true"), ("o", D), ("p", R), ("s", C)): 1,
-    })
+    said = [
+        (
+            ("method", "rule"),
+            ("o", B),
+            ("p", P),
+            *labels,
+            ("quote", quote),
+            ("s", A),
+            ("sentence", sentence),
+            ("statement", "urn:st1"),
+        )
+        for quote, sentence in (("甲是乙的派出机构", "urn:s10"), ("甲为乙派出", "urn:s9"))
+    ]
+    assert rows == Counter(
+        {  # A P B: stated in two graphs, two pieces of evidence each; the inferred copy is left out
+            said[0]: 2,
+            said[1]: 2,
+            (("o", B), ("p", Q), ("s", C)): 1,  # no statement, no labels
+            (("inferred", "true"), ("o", D), ("p", R), ("s", C)): 1,
+        }
+    )
 
 
 # ---------------------------------------------------------------- the real graph
@@ -174,7 +248,9 @@ def real(select):
 def test_real_graph_links_the_community_workstation_to_the_administrative_committee(real):
     start = network.resolve(real, "社区工作站")
     end = network.resolve(real, "管委会")
-    assert start == [f"{ID}org/community-workstations"] and end == [f"{ID}org/sip-administrative-committee"]
+    assert start == [f"{ID}org/community-workstations"] and end == [
+        f"{ID}org/sip-administrative-committee"
+    ]
     paths = network.shortest_paths(real, start[0], end[0])
     assert paths
     for path in paths:
@@ -186,15 +262,25 @@ def test_real_graph_links_the_community_workstation_to_the_administrative_commit
 
 
 def test_real_graph_asserted_relations_all_have_evidence(real):
-    unsupported = [(s, p, o) for s, o, p, d in real.edges(keys=True, data=True) if not d["inferred"] and not d["evidence"]]
+    unsupported = [
+        (s, p, o)
+        for s, o, p, d in real.edges(keys=True, data=True)
+        if not d["inferred"] and not d["evidence"]
+    ]
     assert unsupported == []
 
 
 def test_real_graph_inferred_edges_never_duplicate_a_stated_link(real):
     for s, o, p, d in real.edges(keys=True, data=True):
         if d["inferred"]:
-            stated = [k for k, e in {**real.get_edge_data(s, o, default={}), **real.get_edge_data(o, s, default={})}.items()
-                      if not e["inferred"]]
+            stated = [
+                k
+                for k, e in {
+                    **real.get_edge_data(s, o, default={}),
+                    **real.get_edge_data(o, s, default={}),
+                }.items()
+                if not e["inferred"]
+            ]
             assert not stated, (s, p, o)
 
 

@@ -45,7 +45,9 @@ def test_new_names_get_keys_that_are_frozen(grown):
     minted = load_minted(paths.minted)
     assert minted["湖东社工委"] == Ref("org", "hu-dong-she-gong-wei")
     assert minted["青剑湖邻里中心"] == Ref("site", "qing-jian-hu-lin-li-zhong-xin")
-    assert {"湖东社工委", "金鸡湖街道", "青剑湖邻里中心", "金鸡湖志愿者协会"} <= set(report.new_entities)
+    assert {"湖东社工委", "金鸡湖街道", "青剑湖邻里中心", "金鸡湖志愿者协会"} <= set(
+        report.new_entities
+    )
     assert build(paths).new_entities == []  # a second build finds them registered
 
 
@@ -66,7 +68,9 @@ def test_relations_and_dates_come_with_evidence_from_the_new_document(grown):
     assert [r["date"] for r in rows] == ["2019-12"]
     assert "被评为" in rows[0]["exact"]
     assert select("""ASK { <https://data.sipac.gov.cn/id/org/jin-ji-hu-zhi-yuan-zhe-xie-hui> sip:modelledOn
-        <https://data.sipac.gov.cn/def/singapore-practice/neighbourhood-watch> }""") == [{"result": "true"}]
+        <https://data.sipac.gov.cn/def/singapore-practice/neighbourhood-watch> }""") == [
+        {"result": "true"}
+    ]
 
 
 def test_figures_of_the_new_document_are_observations(grown):
@@ -96,7 +100,9 @@ def test_a_failed_build_freezes_no_keys(paths, tmp_path):
         f.write(META)
     (data / "curation" / "break.yaml").write_text(
         f"- id: break\n  doc: {KEY}\n  quote: 湖东社工委联合金鸡湖街道\n  subject: place/suzhou\n"
-        "  predicate: rdf:type\n  object: {class: Bureau}\n  reason: test\n", encoding="utf-8")
+        "  predicate: rdf:type\n  object: {class: Bureau}\n  reason: test\n",
+        encoding="utf-8",
+    )
     with pytest.raises(BuildError, match="INCONSISTENT"):
         build(Paths(data=data, home=tmp_path / "home"))
     after = (data / "minted.yaml").read_bytes() if (data / "minted.yaml").exists() else None

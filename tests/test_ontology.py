@@ -251,25 +251,31 @@ def test_institution_kinds_match_organisation_and_facility_classes(ontology: Gra
 PIPELINE_CODES = [
     (
         "indicator",
-        ("area resident-population gdp gdp-growth public-budget-revenue "
-        "public-budget-revenue-growth retail-sales retail-sales-growth foreign-investment-utilised "
-        "import-export-total fixed-asset-investment disposable-income-growth average-annual-growth "
-        "land-share population-share economy-share facility-count organisation-count person-count "
-        "household-count floor-area share-of-area funding per-capita-net-income average-age "
-        "share-with-degree event-count suggestion-count duration-years disposable-income "
-        "community-count relocated-community-count social-organisation-count volunteer-count "
-        "member-count social-worker-count patrol-team-count programme-count place-count"),
+        (
+            "area resident-population gdp gdp-growth public-budget-revenue "
+            "public-budget-revenue-growth retail-sales retail-sales-growth foreign-investment-utilised "
+            "import-export-total fixed-asset-investment disposable-income-growth average-annual-growth "
+            "land-share population-share economy-share facility-count organisation-count person-count "
+            "household-count floor-area share-of-area funding per-capita-net-income average-age "
+            "share-with-degree event-count suggestion-count duration-years disposable-income "
+            "community-count relocated-community-count social-organisation-count volunteer-count "
+            "member-count social-worker-count patrol-team-count programme-count place-count"
+        ),
     ),
     (
         "unit",
-        ("cny usd eur hkd jpy sgd gbp square-metre metre kilogram percent percentage-point "
-        "item person household session occurrence year month week day hour minute times"),
+        (
+            "cny usd eur hkd jpy sgd gbp square-metre metre kilogram percent percentage-point "
+            "item person household session occurrence year month week day hour minute times"
+        ),
     ),
     ("approximation", "about nearly more-than at-least at-most less-than"),
     (
         "function",
-        ("community-management judicial-administration petitions regional-integration "
-        "social-affairs economic-promotion grassroots-self-governance community-party-building"),
+        (
+            "community-management judicial-administration petitions regional-integration "
+            "social-affairs economic-promotion grassroots-self-governance community-party-building"
+        ),
     ),
     ("method", "registry recogniser"),
     ("programme-kind", "pilot project initiative campaign reform-programme system-building"),
@@ -279,9 +285,11 @@ PIPELINE_CODES = [
     ),
     (
         "singapore-practice",
-        ("neighbourhood-centre community-club small-government-big-society "
-        "meet-the-people-session community-management tripartism neighbourhood-watch night-court "
-        "community-service public-administration community-building"),
+        (
+            "neighbourhood-centre community-club small-government-big-society "
+            "meet-the-people-session community-management tripartism neighbourhood-watch night-court "
+            "community-service public-administration community-building"
+        ),
     ),
 ]
 

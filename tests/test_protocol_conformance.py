@@ -54,18 +54,23 @@ class Case:
 
 
 def load_suite() -> list[Case]:
-    manifest = Graph().parse(SUITE / "manifest.ttl", format="turtle", publicID=(SUITE / "manifest.ttl").as_uri())
+    manifest = Graph().parse(
+        SUITE / "manifest.ttl", format="turtle", publicID=(SUITE / "manifest.ttl").as_uri()
+    )
     root = manifest.value(predicate=RDF.type, object=MF.Manifest)
     cases = []
     for test in Collection(manifest, manifest.value(root, MF.entries)):
         case = Case(str(test).rsplit("#", 1)[-1], str(manifest.value(test, MF.name)))
         for data in manifest.objects(test, UT.graphData):
-            case.data[str(manifest.value(data, RDFS_LABEL))] = Path(urllib.parse.urlparse(
-                str(manifest.value(data, UT.graph))).path)
+            case.data[str(manifest.value(data, RDFS_LABEL))] = Path(
+                urllib.parse.urlparse(str(manifest.value(data, UT.graph))).path
+            )
         connection = manifest.value(test, MF.action)
         for node in Collection(manifest, manifest.value(connection, HT.requests)):
-            headers = {str(manifest.value(h, HT.fieldName)): str(manifest.value(h, HT.fieldValue))
-                       for h in Collection(manifest, manifest.value(node, HT.headers) or URIRef(RDF.nil))}
+            headers = {
+                str(manifest.value(h, HT.fieldName)): str(manifest.value(h, HT.fieldValue))
+                for h in Collection(manifest, manifest.value(node, HT.headers) or URIRef(RDF.nil))
+            }
             body_node = manifest.value(node, HT.body)
             body = None
             if body_node is not None:
@@ -74,13 +79,22 @@ def load_suite() -> list[Case]:
             response = manifest.value(node, HT.resp)
             expected_boolean = manifest.value(response, MF.expectedBoolean)
             expected_format = manifest.value(response, MF.expectedFormat)
-            case.requests.append(Request(
-                method=str(manifest.value(node, HT.methodName)),
-                path=str(manifest.value(node, HT.absolutePath)).replace("/sparql/", "/sparql", 1),
-                headers=headers, body=body,
-                statuses={str(s).rsplit("#", 1)[-1] for s in manifest.objects(response, MF.expectedStatus)},
-                boolean=None if expected_boolean is None else expected_boolean.toPython(),
-                format=None if expected_format is None else str(expected_format)))
+            case.requests.append(
+                Request(
+                    method=str(manifest.value(node, HT.methodName)),
+                    path=str(manifest.value(node, HT.absolutePath)).replace(
+                        "/sparql/", "/sparql", 1
+                    ),
+                    headers=headers,
+                    body=body,
+                    statuses={
+                        str(s).rsplit("#", 1)[-1]
+                        for s in manifest.objects(response, MF.expectedStatus)
+                    },
+                    boolean=None if expected_boolean is None else expected_boolean.toPython(),
+                    format=None if expected_format is None else str(expected_format),
+                )
+            )
         cases.append(case)
     return cases
 
@@ -95,14 +109,18 @@ def test_the_suite_is_read_whole():
 
 @pytest.fixture(scope="module")
 def endpoint(paths, tmp_path_factory):
-    with serve(paths, "--writable", str(tmp_path_factory.mktemp("writable")), "--token", TOKEN) as base:
+    with serve(
+        paths, "--writable", str(tmp_path_factory.mktemp("writable")), "--token", TOKEN
+    ) as base:
         yield urllib.parse.urlparse(base).netloc
 
 
 def send(netloc: str, method: str, path: str, headers: dict[str, str], body: bytes | None):
     connection = http.client.HTTPConnection(netloc, timeout=30)
     try:
-        connection.request(method, path, body=body, headers={**headers, "Authorization": f"Bearer {TOKEN}"})
+        connection.request(
+            method, path, body=body, headers={**headers, "Authorization": f"Bearer {TOKEN}"}
+        )
         response = connection.getresponse()
         return response.status, response.getheader("Content-Type", ""), response.read()
     finally:
@@ -110,11 +128,18 @@ def send(netloc: str, method: str, path: str, headers: dict[str, str], body: byt
 
 
 def put_graph_data(netloc: str, data: dict[str, Path]) -> None:
-    status, _, body = send(netloc, "POST", "/sparql", {"Content-Type": "application/sparql-update"}, b"DROP ALL")
+    status, _, body = send(
+        netloc, "POST", "/sparql", {"Content-Type": "application/sparql-update"}, b"DROP ALL"
+    )
     assert status == 200, body
     for name, file in data.items():
-        status, _, body = send(netloc, "PUT", "/store?graph=" + urllib.parse.quote(name, safe=""),
-                               {"Content-Type": "application/n-triples"}, (SUITE / file.name).read_bytes())
+        status, _, body = send(
+            netloc,
+            "PUT",
+            "/store?graph=" + urllib.parse.quote(name, safe=""),
+            {"Content-Type": "application/n-triples"},
+            (SUITE / file.name).read_bytes(),
+        )
         assert status in (201, 204), body
 
 
@@ -128,13 +153,26 @@ def check_body(request: Request, media: str, body: bytes) -> None:
         if "json" in media:
             value = json.loads(body)["boolean"]
         else:
-            value = ElementTree.fromstring(body).find("{http://www.w3.org/2005/sparql-results#}boolean").text == "true"
+            value = (
+                ElementTree.fromstring(body)
+                .find("{http://www.w3.org/2005/sparql-results#}boolean")
+                .text
+                == "true"
+            )
         assert request.boolean is None or value == request.boolean
     elif request.format == "tabular":
-        assert media in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                         "text/tab-separated-values")
+        assert media in (
+            "application/sparql-results+json",
+            "application/sparql-results+xml",
+            "text/csv",
+            "text/tab-separated-values",
+        )
     elif request.format == "RDF":
-        formats = {"text/turtle": "turtle", "application/n-triples": "nt", "application/rdf+xml": "xml"}
+        formats = {
+            "text/turtle": "turtle",
+            "application/n-triples": "nt",
+            "application/rdf+xml": "xml",
+        }
         assert media in formats, media
         Graph().parse(data=body, format=formats[media])
 
@@ -145,7 +183,9 @@ def test_w3c_protocol(endpoint, case):
         pytest.xfail(EXCEPTIONS[case.name])
     put_graph_data(endpoint, case.data)
     for request in case.requests:
-        status, media, body = send(endpoint, request.method, request.path, request.headers, request.body)
+        status, media, body = send(
+            endpoint, request.method, request.path, request.headers, request.body
+        )
         assert status_class(status) in request.statuses, (status, body[:300])
         if status < 300:
             check_body(request, media, body)

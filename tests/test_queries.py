@@ -23,10 +23,16 @@ from sipkg.store import results
 from sipkg.store.query import QueryResult, run_query
 
 QUERIES = PROJECT / "queries"
-DOC_A, DOC_B = "doc/b8b52a2e8e474372", "doc/f193373a2751c50a"  # the 2014 article, the 2016 award page
+DOC_A, DOC_B = (
+    "doc/b8b52a2e8e474372",
+    "doc/f193373a2751c50a",
+)  # the 2014 article, the 2016 award page
 PILOT_UNIT = "designation/china-singapore-pilot-unit"
-PILOT_UNIT_CONFERRERS = ("org/central-comprehensive-management-office", "org/government-of-china",
-                         "org/government-of-singapore")
+PILOT_UNIT_CONFERRERS = (
+    "org/central-comprehensive-management-office",
+    "org/government-of-china",
+    "org/government-of-singapore",
+)
 SIP_PARK = "place/suzhou-industrial-park"
 SIP_AC = "org/sip-administrative-committee"
 
@@ -38,7 +44,7 @@ def short(value: str | None) -> str | None:
         return None
     for stem in (f"{BASE}/id/", f"{BASE}/def/"):
         if value.startswith(stem):
-            return value[len(stem):]
+            return value[len(stem) :]
     return value
 
 
@@ -79,7 +85,9 @@ class Rows:
         found = set(rows)
         assert len(rows) == len(found), f"duplicated rows: {sorted(rows, key=str)}"
         if self.exact is not None:
-            assert found == self.exact, f"missing {self.exact - found}, unexpected {found - self.exact}"
+            assert found == self.exact, (
+                f"missing {self.exact - found}, unexpected {found - self.exact}"
+            )
         if self.at_least is not None:
             assert self.at_least <= found, f"missing {self.at_least - found}"
         if self.at_most is not None:
@@ -136,11 +144,17 @@ def count_at_least(n: int):
 
 def no_facilities_or_places(outcome: Outcome) -> None:
     # facilities are disjoint from organisations, and places are not organisations either
-    assert not any(r["org"].startswith((f"{BASE}/id/site/", f"{BASE}/id/place/")) for r in outcome.rows)
+    assert not any(
+        r["org"].startswith((f"{BASE}/id/site/", f"{BASE}/id/place/")) for r in outcome.rows
+    )
 
 
 COMMUNITY_SYSTEM = {
-    ("org/community-building-guidance-committee", "underLeadershipOf", "org/sip-party-working-committee"),
+    (
+        "org/community-building-guidance-committee",
+        "underLeadershipOf",
+        "org/sip-party-working-committee",
+    ),
     ("org/community-building-guidance-committee", "underLeadershipOf", SIP_AC),
     ("org/community-workstations", "serviceWindowOf", "org/community-work-committees"),
     ("org/community-workstations", "serves", "org/residents-committees"),
@@ -154,8 +168,11 @@ COMMUNITY_SYSTEM = {
 def community_system_graph(outcome: Outcome) -> None:
     assert outcome.kind == "graph"
     g = outcome.graph
-    links = {(short(str(s)), short(str(p)).removeprefix("sip#"), short(str(o)))
-             for s, p, o in g if p != RDFS.label}
+    links = {
+        (short(str(s)), short(str(p)).removeprefix("sip#"), short(str(o)))
+        for s, p, o in g
+        if p != RDFS.label
+    }
     assert links == COMMUNITY_SYSTEM
     for node in {n for s, _, o in links for n in (s, o)}:
         names = [str(o) for o in g.objects(rdflib.URIRef(f"{BASE}/id/{node}"), RDFS.label)]
@@ -166,7 +183,8 @@ def dispatched_agency_evidence(outcome: Outcome) -> None:
     [row] = outcome.rows
     assert short(row["document"]) == DOC_B
     assert row["sentenceText"] == (
-        "苏州工业园区管理委员会是苏州市人民政府的派出机构,行使苏州工业园区辖区内的行政管理职能。")
+        "苏州工业园区管理委员会是苏州市人民政府的派出机构,行使苏州工业园区辖区内的行政管理职能。"
+    )
     assert row["exact"] == "苏州工业园区管理委员会是苏州市人民政府的派出机构"
     assert int(row["end"]) - int(row["start"]) == len(row["exact"])
     assert short(row["method"]) == "method/rule-dispatched-agency"
@@ -186,8 +204,11 @@ def curated_facts(outcome: Outcome) -> None:
     assert {r["entry"] for r in rows} == curation_entries_that_add_facts()
     facts = {(r["entry"], short(r["subject"]), short(r["object"])) for r in rows}
     assert ("sip-in-suzhou", "place/suzhou-industrial-park", "place/suzhou") in facts
-    assert ("pilot-unit-by-singapore-government", "designation/china-singapore-pilot-unit",
-            "org/government-of-singapore") in facts
+    assert (
+        "pilot-unit-by-singapore-government",
+        "designation/china-singapore-pilot-unit",
+        "org/government-of-singapore",
+    ) in facts
     assert all(r["exact"] and r["sentenceText"] for r in rows)
 
 
@@ -233,29 +254,38 @@ EXPECTED = {
     # ---- structure
     # the registry grows as the recogniser finds bodies: a lower bound on the organisations
     "01-organisations-by-kind.rq": all_of(
-        Rows(("org", "kind"), at_least={
-            (SIP_AC, "institution-kind/administrative-committee"),
-            ("org/sip-party-working-committee", "institution-kind/party-working-committee"),
-            ("org/community-building-guidance-committee", "institution-kind/coordination-committee"),
-            ("org/community-work-committees", "institution-kind/community-work-committee"),
-            ("org/community-workstations", "institution-kind/community-workstation"),
-            ("org/residents-committees", "institution-kind/residents-committee"),
-            ("org/sip-social-management-bureau", "institution-kind/bureau"),
-            ("org/suzhou-municipal-government", "institution-kind/government"),
-            ("org/ministry-of-civil-affairs", "institution-kind/ministry"),
-            ("org/wage-guidance-council", "institution-kind/council"),
-        }),
+        Rows(
+            ("org", "kind"),
+            at_least={
+                (SIP_AC, "institution-kind/administrative-committee"),
+                ("org/sip-party-working-committee", "institution-kind/party-working-committee"),
+                (
+                    "org/community-building-guidance-committee",
+                    "institution-kind/coordination-committee",
+                ),
+                ("org/community-work-committees", "institution-kind/community-work-committee"),
+                ("org/community-workstations", "institution-kind/community-workstation"),
+                ("org/residents-committees", "institution-kind/residents-committee"),
+                ("org/sip-social-management-bureau", "institution-kind/bureau"),
+                ("org/suzhou-municipal-government", "institution-kind/government"),
+                ("org/ministry-of-civil-affairs", "institution-kind/ministry"),
+                ("org/wage-guidance-council", "institution-kind/council"),
+            },
+        ),
         Rows(("org",)),  # one kind per organisation
         count_at_least(22),
         labelled("nameZh", "nameEn", "kindZh", "kindEn"),
     ),
     "02-organisations-by-inference.rq": all_of(
-        Rows(("org", "assertedClass"), at_least={
-            (SIP_AC, "sip#AdministrativeCommittee"),
-            ("org/csr-alliance", "sip#Alliance"),
-            ("org/residents-committees", "sip#ResidentsCommittee"),
-            ("org/weiting-hospital", "sip#Hospital"),
-        }),
+        Rows(
+            ("org", "assertedClass"),
+            at_least={
+                (SIP_AC, "sip#AdministrativeCommittee"),
+                ("org/csr-alliance", "sip#Alliance"),
+                ("org/residents-committees", "sip#ResidentsCommittee"),
+                ("org/weiting-hospital", "sip#Hospital"),
+            },
+        ),
         count_at_least(22),
         no_facilities_or_places,
     ),
@@ -264,185 +294,281 @@ EXPECTED = {
         labelled("agencyZh", "agencyEn", "parentZh", "parentEn"),
     ),
     "04-under-leadership.rq": all_of(
-        Rows(("body", "leader", "leaderZh"), exact={
-            ("org/community-building-guidance-committee", "org/sip-party-working-committee",
-             "中共苏州工业园区工作委员会"),
-            ("org/community-building-guidance-committee", SIP_AC, "苏州工业园区管理委员会"),
-        }),
+        Rows(
+            ("body", "leader", "leaderZh"),
+            exact={
+                (
+                    "org/community-building-guidance-committee",
+                    "org/sip-party-working-committee",
+                    "中共苏州工业园区工作委员会",
+                ),
+                ("org/community-building-guidance-committee", SIP_AC, "苏州工业园区管理委员会"),
+            },
+        ),
         labelled("bodyZh", "bodyEn", "leaderEn"),
     ),
-    "05-service-windows.rq": Rows(("window", "of", "served"), exact={
-        ("org/community-workstations", "org/community-work-committees", "org/residents-committees"),
-    }),
+    "05-service-windows.rq": Rows(
+        ("window", "of", "served"),
+        exact={
+            (
+                "org/community-workstations",
+                "org/community-work-committees",
+                "org/residents-committees",
+            ),
+        },
+    ),
     # the Social Management Bureau sits in the Administrative Committee, a dispatched agency of
     # the city government; the reasoner adds the indirect link
-    "06-sub-organisations-inferred.rq": Rows(("sub", "parent"), exact={
-        (SIP_AC, "org/suzhou-municipal-government"),
-        ("org/sip-social-management-bureau", SIP_AC),
-        ("org/sip-social-management-bureau", "org/suzhou-municipal-government"),
-    }),
+    "06-sub-organisations-inferred.rq": Rows(
+        ("sub", "parent"),
+        exact={
+            (SIP_AC, "org/suzhou-municipal-government"),
+            ("org/sip-social-management-bureau", SIP_AC),
+            ("org/sip-social-management-bureau", "org/suzhou-municipal-government"),
+        },
+    ),
     # the rules read 街道 as the area; a curated correction makes it the subdistrict offices
-    "07-replacements.rq": Rows(("new", "replaced"), exact={
-        ("org/community-work-committees", "org/subdistrict-offices"),
-    }),
-    "08-funding.rq": Rows(("body", "funder", "funderZh"), exact={
-        ("org/community-work-committees", "org/sip-finance", "苏州工业园区财政局"),
-    }),
+    "07-replacements.rq": Rows(
+        ("new", "replaced"),
+        exact={
+            ("org/community-work-committees", "org/subdistrict-offices"),
+        },
+    ),
+    "08-funding.rq": Rows(
+        ("body", "funder", "funderZh"),
+        exact={
+            ("org/community-work-committees", "org/sip-finance", "苏州工业园区财政局"),
+        },
+    ),
     "09-facilities-and-hosted-units.rq": all_of(
-        Rows(("facility", "hosted"), exact={
-            ("site/community-centres", None),
-            ("site/community-health-stations", None),
-            ("site/community-service-centres", None),
-            ("site/neighbourhood-centres", "org/community-workstations"),
-            ("site/neighbourhood-centres", "site/community-centres"),
-            ("site/neighbourhood-centres", "site/peoples-clubs"),
-            ("site/peoples-clubs", None),
-            ("site/social-management-service-centre", None),
-            ("site/subdistrict-cultural-stations", None),
-        }),
+        Rows(
+            ("facility", "hosted"),
+            exact={
+                ("site/community-centres", None),
+                ("site/community-health-stations", None),
+                ("site/community-service-centres", None),
+                ("site/neighbourhood-centres", "org/community-workstations"),
+                ("site/neighbourhood-centres", "site/community-centres"),
+                ("site/neighbourhood-centres", "site/peoples-clubs"),
+                ("site/peoples-clubs", None),
+                ("site/social-management-service-centre", None),
+                ("site/subdistrict-cultural-stations", None),
+            },
+        ),
         labelled("facilityZh", "facilityEn", "kindZh"),
     ),
-    "10-jurisdictions.rq": Rows(("body", "area"), exact={
-        (SIP_AC, SIP_PARK),
-        ("org/community-work-committees", "place/china-singapore-cooperation-zone"),
-    }),
-    "11-places-within-suzhou.rq": Rows(("place", "directlyIn"), exact={
-        (SIP_PARK, "place/suzhou"),
-        ("place/china-singapore-cooperation-zone", SIP_PARK),
-        ("place/sip-subdistricts", SIP_PARK),
-    }),
+    "10-jurisdictions.rq": Rows(
+        ("body", "area"),
+        exact={
+            (SIP_AC, SIP_PARK),
+            ("org/community-work-committees", "place/china-singapore-cooperation-zone"),
+        },
+    ),
+    "11-places-within-suzhou.rq": Rows(
+        ("place", "directlyIn"),
+        exact={
+            (SIP_PARK, "place/suzhou"),
+            ("place/china-singapore-cooperation-zone", SIP_PARK),
+            ("place/sip-subdistricts", SIP_PARK),
+        },
+    ),
     "12-residents-committees-are-not-public-bodies.rq": answer(False),
     "13-community-management-system.rq": community_system_graph,
     # ---- programmes and plans
     # the plan defines six-parks in the source; the other two rows are inverses of implementsPlan
-    "14-plans-and-their-programmes.rq": Rows(("plan", "programme"), exact={
-        ("plan/pilot-implementation-plan", "programme/six-parks"),
-        ("plan/pilot-implementation-plan", "programme/china-singapore-social-management-pilot"),
-        ("plan/happy-community-action-plan", "programme/happy-park"),
-    }),
-    "15-six-parks-parts.rq": Rows(("part", "partZh", "partEn"), exact={
-        ("programme/vibrant-park", "活力园区", "Vibrant Park"),
-        ("programme/happy-park", "幸福园区", "Happy Park"),
-        ("programme/inclusive-park", "包容园区", "Inclusive Park"),
-        ("programme/safe-park", "平安园区", "Safe Park"),
-        ("programme/rule-of-law-park", "法治园区", "Rule-of-Law Park"),
-        ("programme/smart-park", "智慧园区", "Smart Park"),
-    }),
-    "16-programmes-implementing-plans.rq": Rows(("programme", "plan"), exact={
-        ("programme/china-singapore-social-management-pilot", "plan/pilot-implementation-plan"),
-        ("programme/six-parks", "plan/pilot-implementation-plan"),
-        ("programme/happy-park", "plan/happy-community-action-plan"),
-    }),
-    "17-plan-and-publication-issuers.rq": Rows(("work", "issuer", "date"), exact={
-        ("plan/pilot-implementation-plan", SIP_AC, None),
-        ("publication/community-building-book-series", "org/ministry-of-civil-affairs", "2013"),
-        ("publication/sip-community-building-experience", "org/ministry-of-civil-affairs", "2013"),
-    }),
+    "14-plans-and-their-programmes.rq": Rows(
+        ("plan", "programme"),
+        exact={
+            ("plan/pilot-implementation-plan", "programme/six-parks"),
+            ("plan/pilot-implementation-plan", "programme/china-singapore-social-management-pilot"),
+            ("plan/happy-community-action-plan", "programme/happy-park"),
+        },
+    ),
+    "15-six-parks-parts.rq": Rows(
+        ("part", "partZh", "partEn"),
+        exact={
+            ("programme/vibrant-park", "活力园区", "Vibrant Park"),
+            ("programme/happy-park", "幸福园区", "Happy Park"),
+            ("programme/inclusive-park", "包容园区", "Inclusive Park"),
+            ("programme/safe-park", "平安园区", "Safe Park"),
+            ("programme/rule-of-law-park", "法治园区", "Rule-of-Law Park"),
+            ("programme/smart-park", "智慧园区", "Smart Park"),
+        },
+    ),
+    "16-programmes-implementing-plans.rq": Rows(
+        ("programme", "plan"),
+        exact={
+            ("programme/china-singapore-social-management-pilot", "plan/pilot-implementation-plan"),
+            ("programme/six-parks", "plan/pilot-implementation-plan"),
+            ("programme/happy-park", "plan/happy-community-action-plan"),
+        },
+    ),
+    "17-plan-and-publication-issuers.rq": Rows(
+        ("work", "issuer", "date"),
+        exact={
+            ("plan/pilot-implementation-plan", SIP_AC, None),
+            ("publication/community-building-book-series", "org/ministry-of-civil-affairs", "2013"),
+            (
+                "publication/sip-community-building-experience",
+                "org/ministry-of-civil-affairs",
+                "2013",
+            ),
+        },
+    ),
     # 法院创设“假日法庭”、“假日法律诊所”: the court created both
-    "18-programmes-led-by.rq": Rows(("programme", "leader"), exact={
-        ("programme/china-singapore-social-management-pilot", SIP_AC),
-        ("programme/holiday-court", "org/sip-peoples-court"),
-        ("programme/holiday-legal-clinic", "org/sip-peoples-court"),
-    }),
+    "18-programmes-led-by.rq": Rows(
+        ("programme", "leader"),
+        exact={
+            ("programme/china-singapore-social-management-pilot", SIP_AC),
+            ("programme/holiday-court", "org/sip-peoples-court"),
+            ("programme/holiday-legal-clinic", "org/sip-peoples-court"),
+        },
+    ),
     # ---- Singapore influence
     # exact: in particular the curation rejects neighbourhood-centres -> community-service
     "19-singapore-models.rq": all_of(
-        Rows(("thing", "practice"), exact={
-            ("site/neighbourhood-centres", "singapore-practice/neighbourhood-centre"),
-            ("site/neighbourhood-centres", "singapore-practice/community-building"),
-            ("site/community-centres", "singapore-practice/community-club"),
-            ("site/community-centres", "singapore-practice/community-building"),
-            ("site/community-centres", "singapore-practice/community-service"),
-            (SIP_PARK, "singapore-practice/public-administration"),
-            ("programme/vibrant-park", "singapore-practice/small-government-big-society"),
-            ("programme/public-opinion-liaison-day", "singapore-practice/meet-the-people-session"),
-            ("org/community-work-committees", "singapore-practice/community-management"),
-            ("org/wage-guidance-council", "singapore-practice/tripartism"),
-            ("org/anti-pickpocket-volunteer-brigade", "singapore-practice/neighbourhood-watch"),
-            ("programme/mass-prevention-teams", "singapore-practice/neighbourhood-watch"),
-            ("programme/holiday-court", "singapore-practice/night-court"),
-            ("programme/holiday-legal-clinic", "singapore-practice/night-court"),
-        }),
+        Rows(
+            ("thing", "practice"),
+            exact={
+                ("site/neighbourhood-centres", "singapore-practice/neighbourhood-centre"),
+                ("site/neighbourhood-centres", "singapore-practice/community-building"),
+                ("site/community-centres", "singapore-practice/community-club"),
+                ("site/community-centres", "singapore-practice/community-building"),
+                ("site/community-centres", "singapore-practice/community-service"),
+                (SIP_PARK, "singapore-practice/public-administration"),
+                ("programme/vibrant-park", "singapore-practice/small-government-big-society"),
+                (
+                    "programme/public-opinion-liaison-day",
+                    "singapore-practice/meet-the-people-session",
+                ),
+                ("org/community-work-committees", "singapore-practice/community-management"),
+                ("org/wage-guidance-council", "singapore-practice/tripartism"),
+                ("org/anti-pickpocket-volunteer-brigade", "singapore-practice/neighbourhood-watch"),
+                ("programme/mass-prevention-teams", "singapore-practice/neighbourhood-watch"),
+                ("programme/holiday-court", "singapore-practice/night-court"),
+                ("programme/holiday-legal-clinic", "singapore-practice/night-court"),
+            },
+        ),
         labelled("thingZh", "thingEn", "practiceZh", "practiceEn"),
     ),
     "20-singapore-practice-counts.rq": all_of(
-        Rows(("practice", "adopters"), exact={
-            ("singapore-practice/neighbourhood-watch", "2"),
-            ("singapore-practice/night-court", "2"),
-            ("singapore-practice/community-building", "2"),
-            ("singapore-practice/neighbourhood-centre", "1"),
-            ("singapore-practice/community-club", "1"),
-            ("singapore-practice/community-service", "1"),
-            ("singapore-practice/public-administration", "1"),
-            ("singapore-practice/small-government-big-society", "1"),
-            ("singapore-practice/meet-the-people-session", "1"),
-            ("singapore-practice/community-management", "1"),
-            ("singapore-practice/tripartism", "1"),
-        }),
+        Rows(
+            ("practice", "adopters"),
+            exact={
+                ("singapore-practice/neighbourhood-watch", "2"),
+                ("singapore-practice/night-court", "2"),
+                ("singapore-practice/community-building", "2"),
+                ("singapore-practice/neighbourhood-centre", "1"),
+                ("singapore-practice/community-club", "1"),
+                ("singapore-practice/community-service", "1"),
+                ("singapore-practice/public-administration", "1"),
+                ("singapore-practice/small-government-big-society", "1"),
+                ("singapore-practice/meet-the-people-session", "1"),
+                ("singapore-practice/community-management", "1"),
+                ("singapore-practice/tripartism", "1"),
+            },
+        ),
         labelled("practiceZh", "practiceEn"),
     ),
     # ---- designations over time
     # a rule may yet date the designations the sources date only relatively: a lower bound
     "21-designations-timeline.rq": all_of(
-        Rows(("date", "designation", "recipient", "conferrer"), at_least={
-            *((d, PILOT_UNIT, SIP_PARK, c)
-              for d in ("2012", "2012-09", "2013-01") for c in PILOT_UNIT_CONFERRERS),
-            ("2012", "designation/jiangsu-harmonious-community-demonstration-zone", SIP_PARK, None),
-            ("2014", "designation/national-community-governance-experimental-zone", SIP_PARK,
-             "org/ministry-of-civil-affairs"),
-        }),
+        Rows(
+            ("date", "designation", "recipient", "conferrer"),
+            at_least={
+                *(
+                    (d, PILOT_UNIT, SIP_PARK, c)
+                    for d in ("2012", "2012-09", "2013-01")
+                    for c in PILOT_UNIT_CONFERRERS
+                ),
+                (
+                    "2012",
+                    "designation/jiangsu-harmonious-community-demonstration-zone",
+                    SIP_PARK,
+                    None,
+                ),
+                (
+                    "2014",
+                    "designation/national-community-governance-experimental-zone",
+                    SIP_PARK,
+                    "org/ministry-of-civil-affairs",
+                ),
+            },
+        ),
         ordered_by("date"),
     ),
     "22-designations-per-year.rq": designations_per_year,
     # ---- events
     # undated events (the 18th Party Congress, the bureau's founding) may gain dates: a lower bound
     "23-event-timeline.rq": all_of(
-        Rows(("date", "event", "type"), at_least={
-            ("1994-02", "event/suzhou-industrial-park-founding", "sip#Founding"),
-            ("2009", "event/village-to-community-reform", "sip#Reform"),
-            ("2009", "event/three-mergers-reform", "sip#Reform"),
-            ("2011-02", "event/social-management-seminar-2011", "sip#Meeting"),
-            ("2012", "event/town-to-subdistrict-reform", "sip#Reform"),
-            ("2012-09", "event/china-singapore-social-management-forum-2012", "sip#Meeting"),
-            ("2013-11", "event/third-plenum-18th-central-committee", "sip#Meeting"),
-        }),
+        Rows(
+            ("date", "event", "type"),
+            at_least={
+                ("1994-02", "event/suzhou-industrial-park-founding", "sip#Founding"),
+                ("2009", "event/village-to-community-reform", "sip#Reform"),
+                ("2009", "event/three-mergers-reform", "sip#Reform"),
+                ("2011-02", "event/social-management-seminar-2011", "sip#Meeting"),
+                ("2012", "event/town-to-subdistrict-reform", "sip#Reform"),
+                ("2012-09", "event/china-singapore-social-management-forum-2012", "sip#Meeting"),
+                ("2013-11", "event/third-plenum-18th-central-committee", "sip#Meeting"),
+            },
+        ),
         ordered_by("date"),
         labelled("eventZh", "eventEn"),
     ),
     "24-social-management-bureau-restructuring.rq": Rows(
-        ("restructuring", "original", "function", "functionZh"), exact={
+        ("restructuring", "original", "function", "functionZh"),
+        exact={
             ("event/sip-social-management-bureau-founding", SIP_AC, f"function/{code}", zh)
-            for code, zh in (("community-management", "社区管理"),
-                             ("judicial-administration", "司法行政"),
-                             ("petitions", "信访"),
-                             ("regional-integration", "区域一体化"))
-        }),
+            for code, zh in (
+                ("community-management", "社区管理"),
+                ("judicial-administration", "司法行政"),
+                ("petitions", "信访"),
+                ("regional-integration", "区域一体化"),
+            )
+        },
+    ),
     # ---- statistics
-    "25-economy-2013.rq": Rows(("indicator", "value", "unit", "statedValue", "approximation"), exact={
-        ("indicator/gdp", "191000000000", "unit/cny", "1910亿元", None),
-        ("indicator/public-budget-revenue", "20690000000", "unit/cny", "206.9亿元", None),
-        ("indicator/retail-sales", "27200000000", "unit/cny", "272亿元", None),
-        ("indicator/foreign-investment-utilised", "1960000000", "unit/usd", "19.6亿美元", None),
-        ("indicator/import-export-total", "80000000000", "unit/usd", "超800亿美元",
-         "approximation/more-than"),
-        ("indicator/fixed-asset-investment", "74000000000", "unit/cny", "740亿元", None),
-    }),
+    "25-economy-2013.rq": Rows(
+        ("indicator", "value", "unit", "statedValue", "approximation"),
+        exact={
+            ("indicator/gdp", "191000000000", "unit/cny", "1910亿元", None),
+            ("indicator/public-budget-revenue", "20690000000", "unit/cny", "206.9亿元", None),
+            ("indicator/retail-sales", "27200000000", "unit/cny", "272亿元", None),
+            ("indicator/foreign-investment-utilised", "1960000000", "unit/usd", "19.6亿美元", None),
+            (
+                "indicator/import-export-total",
+                "80000000000",
+                "unit/usd",
+                "超800亿美元",
+                "approximation/more-than",
+            ),
+            ("indicator/fixed-asset-investment", "74000000000", "unit/cny", "740亿元", None),
+        },
+    ),
     # 自1994年启动以来…年均增长30%左右: an average up to when the text was written (2014)
-    "26-growth-rates.rq": Rows(("period", "indicator", "percent"), exact={
-        ("2014", "indicator/average-annual-growth", "30"),
-        ("2013", "indicator/gdp-growth", "10"),
-        ("2013", "indicator/public-budget-revenue-growth", "11.8"),
-        ("2013", "indicator/retail-sales-growth", "16"),
-        ("2013", "indicator/disposable-income-growth", "9.1"),
-    }),
-    "27-facility-counts.rq": Rows(("facility", "count", "document"), exact={
-        ("site/neighbourhood-centres", "12", DOC_A),
-        ("site/community-centres", "8", DOC_A),
-        ("site/community-centres", "8", DOC_B),
-        ("site/community-health-stations", "47", DOC_A),
-    }),
+    "26-growth-rates.rq": Rows(
+        ("period", "indicator", "percent"),
+        exact={
+            ("2014", "indicator/average-annual-growth", "30"),
+            ("2013", "indicator/gdp-growth", "10"),
+            ("2013", "indicator/public-budget-revenue-growth", "11.8"),
+            ("2013", "indicator/retail-sales-growth", "16"),
+            ("2013", "indicator/disposable-income-growth", "9.1"),
+        },
+    ),
+    "27-facility-counts.rq": Rows(
+        ("facility", "count", "document"),
+        exact={
+            ("site/neighbourhood-centres", "12", DOC_A),
+            ("site/community-centres", "8", DOC_A),
+            ("site/community-centres", "8", DOC_B),
+            ("site/community-health-stations", "47", DOC_A),
+        },
+    ),
     "28-area-park-vs-cooperation-zone.rq": Rows(
-        ("parkKm2", "zoneKm2", "restKm2", "zoneSharePercent"), exact={("288", "80", "208", "27.8")}),
+        ("parkKm2", "zoneKm2", "restKm2", "zoneSharePercent"), exact={("288", "80", "208", "27.8")}
+    ),
     # ---- provenance
     "29-evidence-dispatched-agency.rq": dispatched_agency_evidence,
     "30-dispatched-agency-has-evidence.rq": answer(True),

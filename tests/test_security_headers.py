@@ -8,8 +8,19 @@ from sipkg.paths import PROJECT
 from sipkg.web import security
 
 VENDOR = PROJECT / "sipkg" / "web" / "static" / "vendor"
-HTML_PAGES = ["/", "/kind/org", "/doc/org/sip-administrative-committee", "/doc/doc/f193373a2751c50a",
-              "/search?q=园区", "/explore", "/timeline", "/statistics", "/practices", "/review", "/sparql"]
+HTML_PAGES = [
+    "/",
+    "/kind/org",
+    "/doc/org/sip-administrative-committee",
+    "/doc/doc/f193373a2751c50a",
+    "/search?q=园区",
+    "/explore",
+    "/timeline",
+    "/statistics",
+    "/practices",
+    "/review",
+    "/sparql",
+]
 # Every violation the page reports, in the order it happened (collected before any page script runs).
 WATCH_CSP = """window.__csp = [];
 document.addEventListener('securitypolicyviolation',
@@ -26,7 +37,9 @@ def test_html_pages_carry_a_policy_without_inline_script(client, path):
     assert r.status_code == 200 and r.mimetype == "text/html"
     policy = directives(r.headers["Content-Security-Policy"])
     assert policy["script-src"] == ["'self'"]
-    assert "'unsafe-inline'" not in policy["style-src"] and all("'unsafe-eval'" not in v for v in policy.values())
+    assert "'unsafe-inline'" not in policy["style-src"] and all(
+        "'unsafe-eval'" not in v for v in policy.values()
+    )
     assert policy["frame-ancestors"] == ["'none'"] and policy["object-src"] == ["'none'"]
     assert policy["base-uri"] == ["'none'"] and policy["default-src"] == ["'self'"]
     assert r.headers["X-Frame-Options"] == "DENY"
@@ -34,13 +47,16 @@ def test_html_pages_carry_a_policy_without_inline_script(client, path):
     assert "camera=()" in r.headers["Permissions-Policy"]
 
 
-@pytest.mark.parametrize("path, headers", [
-    ("/sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
-    ("/doc/org/sip-administrative-committee.ttl", {}),
-    ("/index.json", {}),
-    ("/static/site.css", {}),
-    ("/no/such/page", {}),
-])
+@pytest.mark.parametrize(
+    "path, headers",
+    [
+        ("/sparql?query=ASK%7B%7D", {"Accept": "application/sparql-results+json"}),
+        ("/doc/org/sip-administrative-committee.ttl", {}),
+        ("/index.json", {}),
+        ("/static/site.css", {}),
+        ("/no/such/page", {}),
+    ],
+)
 def test_every_response_says_nosniff_and_keeps_the_referrer_home(client, path, headers):
     r = client.get(path, headers=headers)
     assert r.headers["X-Content-Type-Options"] == "nosniff"
@@ -48,13 +64,21 @@ def test_every_response_says_nosniff_and_keeps_the_referrer_home(client, path, h
 
 
 def test_the_endpoint_stays_open_to_other_origins(client):
-    r = client.get("/sparql", query_string={"query": "ASK {}"},
-                   headers={"Accept": "application/sparql-results+json", "Origin": "https://elsewhere.example"})
+    r = client.get(
+        "/sparql",
+        query_string={"query": "ASK {}"},
+        headers={
+            "Accept": "application/sparql-results+json",
+            "Origin": "https://elsewhere.example",
+        },
+    )
     assert r.status_code == 200
     assert r.headers["Access-Control-Allow-Origin"] == "*"
     assert "Content-Security-Policy" not in r.headers  # data, not a page: nothing to restrict
-    preflight = client.options("/sparql", headers={"Origin": "https://elsewhere.example",
-                                                   "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/sparql",
+        headers={"Origin": "https://elsewhere.example", "Access-Control-Request-Method": "POST"},
+    )
     assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Origin"] == "*"
 
 
@@ -62,9 +86,16 @@ def test_the_hashed_inline_styles_are_still_what_the_vendored_libraries_write():
     """A re-vendored library that changed its <style> text would silently lose its styles: fail here instead."""
     cytoscape, grip = security.VENDOR_STYLES
     cytoscape_js = (VENDOR / "cytoscape" / "cytoscape.min.js").read_text(encoding="utf-8")
-    assert '"__________cytoscape_container"' in cytoscape_js and '" { position: relative; }"' in cytoscape_js
-    assert cytoscape == ".__________cytoscape_container { position: relative; }"  # how cytoscape joins them
-    assert f"createStyle(a,`{grip}`)" in (VENDOR / "yasgui" / "yasgui.min.js").read_text(encoding="utf-8")
+    assert (
+        '"__________cytoscape_container"' in cytoscape_js
+        and '" { position: relative; }"' in cytoscape_js
+    )
+    assert (
+        cytoscape == ".__________cytoscape_container { position: relative; }"
+    )  # how cytoscape joins them
+    assert f"createStyle(a,`{grip}`)" in (VENDOR / "yasgui" / "yasgui.min.js").read_text(
+        encoding="utf-8"
+    )
     for text in security.VENDOR_STYLES:
         assert security.style_hash(text) in security.CONTENT_SECURITY_POLICY
 
@@ -93,7 +124,9 @@ def test_the_editor_runs_a_query_under_the_policy(page, live_server):
     page.goto(live_server + "/sparql", wait_until="networkidle")
     page.wait_for_selector(".tabPanel.active .CodeMirror")
     page.click(".tabPanel.active .yasqe_queryButton")
-    page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()  # the resizer's <style> is in
+    page.locator(
+        ".tabPanel.active .yasr table.dataTable tbody tr"
+    ).first.wait_for()  # the resizer's <style> is in
     page.click(".tabPanel.active .yasr .select_response")
     page.locator(".tabPanel.active .yasr .CodeMirror").wait_for()
     assert violations(page) == []
@@ -102,7 +135,9 @@ def test_the_editor_runs_a_query_under_the_policy(page, live_server):
 @pytest.mark.integration
 def test_the_explorer_draws_under_the_policy(page, live_server):
     page.add_init_script(WATCH_CSP)
-    page.goto(live_server + "/explore?entity=org/sip-administrative-committee", wait_until="networkidle")
+    page.goto(
+        live_server + "/explore?entity=org/sip-administrative-committee", wait_until="networkidle"
+    )
     page.wait_for_selector("#graph[data-ready='true']")
     assert page.evaluate("() => document.getElementById('graph').cy.nodes().length") > 1
     assert violations(page) == []

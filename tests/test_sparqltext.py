@@ -14,47 +14,77 @@ from sipkg.store.sparqltext import (
 )
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }", [("SERVICE", "http://a.example/sparql")]),
-    ("PREFIX e: <http://x.example/> SELECT * { SERVICE SILENT e:sparql {} }", [("SERVICE", "http://x.example/sparql")]),
-    ("select * { service ?endpoint {} }", [("SERVICE", None)]),
-    ("SELECT * { SERVICE undeclared:x {} }", [("SERVICE", None)]),
-    ("BASE <http://h.example/> SELECT * { SERVICE <q> {} }", [("SERVICE", "http://h.example/q")]),
-    ("SELECT * { SERVICE <relative> {} }", [("SERVICE", None)]),
-    (r"SELECT * { \u0053ERVICE <http://e.example/> {} }", [("SERVICE", "http://e.example/")]),
-    ("SELECT * { FILTER(?a <?b) SERVICE<http://z.example/>{} }", [("SERVICE", "http://z.example/")]),
-    ("# SERVICE <http://comment.example/>\nSELECT * { ?s ?p \"SERVICE <http://string.example/>\" }", []),
-    ("SELECT * { ?s ?p '''SERVICE <http://long.example/> ''' }", []),
-    ("SELECT * { ?s <http://x.example/service> ?o }", []),
-    ("LOAD <file:///etc/passwd>", [("LOAD", "file:///etc/passwd")]),
-    ("LOAD SILENT <http://example.org/data.ttl> INTO GRAPH <g>", [("LOAD", "http://example.org/data.ttl")]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "SELECT * { SERVICE <http://a.example/sparql> { ?s ?p ?o } }",
+            [("SERVICE", "http://a.example/sparql")],
+        ),
+        (
+            "PREFIX e: <http://x.example/> SELECT * { SERVICE SILENT e:sparql {} }",
+            [("SERVICE", "http://x.example/sparql")],
+        ),
+        ("select * { service ?endpoint {} }", [("SERVICE", None)]),
+        ("SELECT * { SERVICE undeclared:x {} }", [("SERVICE", None)]),
+        (
+            "BASE <http://h.example/> SELECT * { SERVICE <q> {} }",
+            [("SERVICE", "http://h.example/q")],
+        ),
+        ("SELECT * { SERVICE <relative> {} }", [("SERVICE", None)]),
+        (r"SELECT * { \u0053ERVICE <http://e.example/> {} }", [("SERVICE", "http://e.example/")]),
+        (
+            "SELECT * { FILTER(?a <?b) SERVICE<http://z.example/>{} }",
+            [("SERVICE", "http://z.example/")],
+        ),
+        (
+            '# SERVICE <http://comment.example/>\nSELECT * { ?s ?p "SERVICE <http://string.example/>" }',
+            [],
+        ),
+        ("SELECT * { ?s ?p '''SERVICE <http://long.example/> ''' }", []),
+        ("SELECT * { ?s <http://x.example/service> ?o }", []),
+        ("LOAD <file:///etc/passwd>", [("LOAD", "file:///etc/passwd")]),
+        (
+            "LOAD SILENT <http://example.org/data.ttl> INTO GRAPH <g>",
+            [("LOAD", "http://example.org/data.ttl")],
+        ),
+    ],
+)
 def test_remote_targets(text, expected):
     assert remote_targets(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "SELECT * { SERVICE <http://169.254.169.254/latest/meta-data> { ?s ?p ?o } }",
-    "SELECT * { SERVICE ?anywhere { ?s ?p ?o } }",
-    "LOAD <file:///etc/passwd>",
-    r"SELECT * { \u0053ERVICE <http://127.0.0.1:22/> {} }",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "SELECT * { SERVICE <http://169.254.169.254/latest/meta-data> { ?s ?p ?o } }",
+        "SELECT * { SERVICE ?anywhere { ?s ?p ?o } }",
+        "LOAD <file:///etc/passwd>",
+        r"SELECT * { \u0053ERVICE <http://127.0.0.1:22/> {} }",
+    ],
+)
 def test_reaching_out_is_refused_with_a_reason(text):
     with pytest.raises(QueryRefused, match="SERVICE|LOAD"):
         refuse_remote(text, allowed_services=["http://allowed.example/sparql"])
 
 
 def test_an_allowed_service_passes():
-    refuse_remote("SELECT * { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }", ["http://allowed.example/sparql"])
+    refuse_remote(
+        "SELECT * { SERVICE <http://allowed.example/sparql> { ?s ?p ?o } }",
+        ["http://allowed.example/sparql"],
+    )
 
 
-@pytest.mark.parametrize("text, form", [
-    ("PREFIX ask: <http://x/> SELECT ?ask WHERE { ?ask ask:p 1 }", "SELECT"),
-    ("# SELECT in a comment\nASK {}", "ASK"),
-    ("BASE <http://b/> CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
-    ("describe <http://x/>", "DESCRIBE"),
-    ("not a query", None),
-])
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("PREFIX ask: <http://x/> SELECT ?ask WHERE { ?ask ask:p 1 }", "SELECT"),
+        ("# SELECT in a comment\nASK {}", "ASK"),
+        ("BASE <http://b/> CONSTRUCT WHERE { ?s ?p ?o }", "CONSTRUCT"),
+        ("describe <http://x/>", "DESCRIBE"),
+        ("not a query", None),
+    ],
+)
 def test_query_form(text, form):
     assert query_form(text) == form
 
@@ -62,7 +92,9 @@ def test_query_form(text, form):
 def test_using_graphs_go_before_each_where():
     update = "INSERT DATA { GRAPH <g> { <a> <b> <c> } } ; INSERT { GRAPH <x> { ?s a <d> } } WHERE { ?s a <e> }"
     out = with_using(update, ["http://d1", "http://d2"], ["http://n1"])
-    assert out.endswith("USING <http://d1> USING <http://d2> USING NAMED <http://n1> WHERE { ?s a <e> }")
+    assert out.endswith(
+        "USING <http://d1> USING <http://d2> USING NAMED <http://n1> WHERE { ?s a <e> }"
+    )
     assert out.count("USING") == 3
 
 

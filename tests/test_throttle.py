@@ -14,7 +14,9 @@ from livesite import SCREENSHOTS, serve
 from sipkg.web import create_app
 from sipkg.web.throttle import PAGE, QUERY, Limits, Throttle, kind_of
 
-LIMITS = Limits(query_rate=2.0, query_burst=3, page_rate=5.0, page_burst=10, concurrent=2, query_seconds=6.0)
+LIMITS = Limits(
+    query_rate=2.0, query_burst=3, page_rate=5.0, page_burst=10, concurrent=2, query_seconds=6.0
+)
 
 
 class Clock:
@@ -46,7 +48,9 @@ def admit_query(throttle: Throttle, client: str = "a"):
 def test_a_burst_is_served_then_refused_with_the_wait_until_the_next_token(throttle):
     assert [admit_query(throttle) for _ in range(3)] == [None, None, None]
     refusal = admit_query(throttle)
-    assert refusal is not None and refusal.retry_after == 1  # 2 per second: a token in 0.5 s, rounded up
+    assert (
+        refusal is not None and refusal.retry_after == 1
+    )  # 2 per second: a token in 0.5 s, rounded up
     assert "more than 2 queries per second" in refusal.reason
 
 
@@ -70,7 +74,9 @@ def test_one_client_s_flood_leaves_another_client_untouched(throttle):
 def test_a_client_may_run_only_so_many_queries_at_once(throttle):
     assert throttle.admit("a", QUERY) is None and throttle.admit("a", QUERY) is None
     refusal = throttle.admit("a", QUERY)
-    assert refusal is not None and refusal.retry_after == 1 and "at most 2 at once" in refusal.reason
+    assert (
+        refusal is not None and refusal.retry_after == 1 and "at most 2 at once" in refusal.reason
+    )
     throttle.done("a", QUERY, 0.1)
     assert throttle.admit("a", QUERY) is None
 
@@ -79,7 +85,11 @@ def test_query_time_is_charged_to_a_per_minute_budget(throttle, clock):
     assert throttle.admit("a", QUERY) is None
     throttle.done("a", QUERY, 9.0)  # 3 s past the 6 s budget, which refills at 0.1 s per second
     refusal = throttle.admit("a", QUERY)
-    assert refusal is not None and refusal.retry_after == 30 and "6 seconds of query time" in refusal.reason
+    assert (
+        refusal is not None
+        and refusal.retry_after == 30
+        and "6 seconds of query time" in refusal.reason
+    )
     clock.now += 31
     assert admit_query(throttle) is None
 
@@ -98,16 +108,19 @@ def test_clients_with_nothing_to_remember_are_forgotten(throttle, clock):
     assert set(throttle.clients) == {"running", "now"}
 
 
-@pytest.mark.parametrize(("method", "path", "args", "kind"), [
-    ("GET", "/static/site.css", {}, None),
-    ("GET", "/static/vendor/yasgui/yasgui.min.js", {}, None),
-    ("GET", "/sparql", {"query": "ASK {}"}, QUERY),
-    ("POST", "/sparql", {}, QUERY),
-    ("GET", "/sparql/", {"query": "ASK {}"}, QUERY),
-    ("GET", "/sparql", {}, PAGE),  # the editor, or the service description
-    ("GET", "/doc/org/sip-administrative-committee", {}, PAGE),
-    ("GET", "/search.json", {"q": "管委会"}, PAGE),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "args", "kind"),
+    [
+        ("GET", "/static/site.css", {}, None),
+        ("GET", "/static/vendor/yasgui/yasgui.min.js", {}, None),
+        ("GET", "/sparql", {"query": "ASK {}"}, QUERY),
+        ("POST", "/sparql", {}, QUERY),
+        ("GET", "/sparql/", {"query": "ASK {}"}, QUERY),
+        ("GET", "/sparql", {}, PAGE),  # the editor, or the service description
+        ("GET", "/doc/org/sip-administrative-committee", {}, PAGE),
+        ("GET", "/search.json", {"q": "管委会"}, PAGE),
+    ],
+)
 def test_what_kind_of_request_it_is(method, path, args, kind):
     assert kind_of(method, path, args) == kind
 
@@ -117,8 +130,17 @@ def test_what_kind_of_request_it_is(method, path, args, kind):
 
 @pytest.fixture()
 def throttled(paths):
-    app = create_app({"STORE": paths.store, "TESTING": True, "THROTTLE": True, "THROTTLE_QUERY_BURST": 2,
-                      "THROTTLE_QUERY_RATE": 0.1, "THROTTLE_PAGE_BURST": 2, "THROTTLE_PAGE_RATE": 0.1})
+    app = create_app(
+        {
+            "STORE": paths.store,
+            "TESTING": True,
+            "THROTTLE": True,
+            "THROTTLE_QUERY_BURST": 2,
+            "THROTTLE_QUERY_RATE": 0.1,
+            "THROTTLE_PAGE_BURST": 2,
+            "THROTTLE_PAGE_RATE": 0.1,
+        }
+    )
     yield app.test_client()
     app.extensions["sipkg"].close()
 
@@ -129,40 +151,74 @@ def test_the_endpoint_answers_429_in_plain_text_with_retry_after(throttled):
     r = throttled.get(url)
     assert r.status_code == 429 and r.mimetype == "text/plain"
     assert r.headers["Retry-After"] == "10" and r.headers["Access-Control-Allow-Origin"] == "*"
-    assert "Too Many Requests" in r.get_data(as_text=True) and "127.0.0.1" in r.get_data(as_text=True)
+    assert "Too Many Requests" in r.get_data(as_text=True) and "127.0.0.1" in r.get_data(
+        as_text=True
+    )
 
 
 def test_a_json_twin_gets_its_429_as_json_and_static_files_are_never_throttled(throttled):
     for _ in range(2):
         assert throttled.get("/search.json?q=x").status_code == 200
     r = throttled.get("/search.json?q=x")
-    assert r.status_code == 429 and r.get_json()["retry_after"] == 10 and "Retry after 10 s" in r.get_json()["error"]
+    assert (
+        r.status_code == 429
+        and r.get_json()["retry_after"] == 10
+        and "Retry after 10 s" in r.get_json()["error"]
+    )
     assert all(throttled.get("/static/site.css").status_code == 200 for _ in range(5))
 
 
 def test_x_forwarded_for_counts_only_behind_a_trusted_proxy(paths):
     def statuses(config):
-        app = create_app({"STORE": paths.store, "TESTING": True, "THROTTLE": True, "THROTTLE_PAGE_BURST": 1,
-                          "THROTTLE_PAGE_RATE": 0.1, **config})
+        app = create_app(
+            {
+                "STORE": paths.store,
+                "TESTING": True,
+                "THROTTLE": True,
+                "THROTTLE_PAGE_BURST": 1,
+                "THROTTLE_PAGE_RATE": 0.1,
+                **config,
+            }
+        )
         client = app.test_client()
         try:
-            return [client.get("/search.json", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
-                    for i in range(3)]
+            return [
+                client.get("/search.json", headers={"X-Forwarded-For": f"10.0.0.{i}"}).status_code
+                for i in range(3)
+            ]
         finally:
             app.extensions["sipkg"].close()
 
     assert statuses({}) == [200, 429, 429]  # spoofed headers do not make new clients
-    assert statuses({"TRUST_PROXY": 1}) == [200, 200, 200]  # behind one proxy, each forwarded client is its own
+    assert statuses({"TRUST_PROXY": 1}) == [
+        200,
+        200,
+        200,
+    ]  # behind one proxy, each forwarded client is its own
 
 
 def test_the_holder_of_the_write_token_is_not_throttled(paths, tmp_path):
-    app = create_app({"STORE": paths.store, "TESTING": True, "THROTTLE": True, "THROTTLE_QUERY_BURST": 1,
-                      "THROTTLE_QUERY_RATE": 0.1, "WRITABLE": tmp_path / "own", "TOKEN": "s3cret"})
+    app = create_app(
+        {
+            "STORE": paths.store,
+            "TESTING": True,
+            "THROTTLE": True,
+            "THROTTLE_QUERY_BURST": 1,
+            "THROTTLE_QUERY_RATE": 0.1,
+            "WRITABLE": tmp_path / "own",
+            "TOKEN": "s3cret",
+        }
+    )
     client = app.test_client()
     try:
         url = "/sparql?query=" + urllib.parse.quote("ASK {}")
-        owner = [client.get(url, headers={"Authorization": "Bearer s3cret"}).status_code for _ in range(3)]
-        stranger = [client.get(url, headers={"Authorization": "Bearer guess"}).status_code for _ in range(2)]
+        owner = [
+            client.get(url, headers={"Authorization": "Bearer s3cret"}).status_code
+            for _ in range(3)
+        ]
+        stranger = [
+            client.get(url, headers={"Authorization": "Bearer guess"}).status_code for _ in range(2)
+        ]
     finally:
         app.extensions["sipkg"].close()
     assert owner == [200, 200, 200] and stranger == [200, 429]
@@ -170,8 +226,10 @@ def test_the_holder_of_the_write_token_is_not_throttled(paths, tmp_path):
 
 # ---------------------------------------------------------------- a real server: greedy and polite clients
 
-SMALL = "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> " \
-        "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+SMALL = (
+    "SELECT ?l WHERE { <https://data.sipac.gov.cn/id/org/sip-administrative-committee> "
+    "<http://www.w3.org/2000/01/rdf-schema#label> ?l }"
+)
 
 
 def ask(netloc: str, source: str, query: str = SMALL) -> tuple[int, str | None, float]:
@@ -180,8 +238,11 @@ def ask(netloc: str, source: str, query: str = SMALL) -> tuple[int, str | None, 
     started = time.monotonic()
     connection = http.client.HTTPConnection(host, int(port), timeout=30, source_address=(source, 0))
     try:
-        connection.request("GET", "/sparql?query=" + urllib.parse.quote(query),
-                           headers={"Accept": "application/sparql-results+json"})
+        connection.request(
+            "GET",
+            "/sparql?query=" + urllib.parse.quote(query),
+            headers={"Accept": "application/sparql-results+json"},
+        )
         response = connection.getresponse()
         body = response.read()
         if response.status == 200:
@@ -193,7 +254,9 @@ def ask(netloc: str, source: str, query: str = SMALL) -> tuple[int, str | None, 
 
 @pytest.mark.integration
 def test_a_greedy_client_gets_429s_while_a_polite_one_from_elsewhere_is_served(paths):
-    with serve(paths, "--workers", "1", "--threads", "4", "--query-rate", "5", "--query-burst", "10") as base:
+    with serve(
+        paths, "--workers", "1", "--threads", "4", "--query-rate", "5", "--query-burst", "10"
+    ) as base:
         netloc = urllib.parse.urlsplit(base).netloc
         greedy: list[tuple[int, str | None, float]] = []
         polite: list[tuple[int, str | None, float]] = []
@@ -221,11 +284,22 @@ def test_a_greedy_client_gets_429s_while_a_polite_one_from_elsewhere_is_served(p
         latencies = sorted(p[2] for p in polite)
         assert latencies[len(latencies) // 2] < 0.5, latencies
 
-        time.sleep(max(int(g[1]) for g in refused))  # wait as told: the greedy client is served again
+        time.sleep(
+            max(int(g[1]) for g in refused)
+        )  # wait as told: the greedy client is served again
         assert ask(netloc, "127.0.0.1")[0] == 200
         SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
-        (SCREENSHOTS.parent / "throttle.json").write_text(json.dumps({
-            "greedy_requests": len(greedy), "greedy_served": len(greedy) - len(refused), "greedy_429": len(refused),
-            "polite_requests": len(polite), "polite_served": sum(p[0] == 200 for p in polite),
-            "polite_median_s": round(latencies[len(latencies) // 2], 3), "polite_max_s": round(latencies[-1], 3),
-        }, indent=2))
+        (SCREENSHOTS.parent / "throttle.json").write_text(
+            json.dumps(
+                {
+                    "greedy_requests": len(greedy),
+                    "greedy_served": len(greedy) - len(refused),
+                    "greedy_429": len(refused),
+                    "polite_requests": len(polite),
+                    "polite_served": sum(p[0] == 200 for p in polite),
+                    "polite_median_s": round(latencies[len(latencies) // 2], 3),
+                    "polite_max_s": round(latencies[-1], 3),
+                },
+                indent=2,
+            )
+        )

@@ -58,8 +58,10 @@ BROKEN_FIXTURES = [
     ),
     (
         "evidence-without-position.ttl",
-        ("evidence/3102> — oa:hasTarget/oa:hasSelector — "
-        "Evidence target needs exactly one oa:TextPositionSelector"),
+        (
+            "evidence/3102> — oa:hasTarget/oa:hasSelector — "
+            "Evidence target needs exactly one oa:TextPositionSelector"
+        ),
     ),
 ]
 

@@ -36,9 +36,9 @@ REGISTRY = f"{BASE}/graph/registry"
 # Competency queries Virtuoso itself answers differently, and why; the test of each checks the reason.
 DIFFERENT = {
     "34-quote-offset-check": "Virtuoso 7.2's STRSTARTS and STRENDS are false when the second argument is the empty "
-                             "string (SPARQL says true: every string starts and ends with it), so evidence with an "
-                             "empty oa:prefix or oa:suffix (a quote at the very start or end of a document) is "
-                             "reported as a mismatch",
+    "string (SPARQL says true: every string starts and ends with it), so evidence with an "
+    "empty oa:prefix or oa:suffix (a quote at the very start or end of a document) is "
+    "reported as a mismatch",
 }
 
 
@@ -55,16 +55,26 @@ def dump(build_info) -> Path:
 @pytest.fixture(scope="module")
 def pushed(virtuoso, dump, build_info) -> dict:
     """The session's build pushed to the Virtuoso (the report push gives)."""
-    return push(dump, gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password, version=build_info.version)
+    return push(
+        dump,
+        gsp=virtuoso.gsp,
+        user=virtuoso.user,
+        password=virtuoso.password,
+        version=build_info.version,
+    )
 
 
 @pytest.fixture()
 def remote(virtuoso, pushed) -> RemoteBackend:
-    return RemoteBackend(virtuoso.sparql, gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password)
+    return RemoteBackend(
+        virtuoso.sparql, gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password
+    )
 
 
 def dump_counts(dump: Path) -> dict[str, int]:
-    return dict(Counter(q.graph_name.value for q in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS)))
+    return dict(
+        Counter(q.graph_name.value for q in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    )
 
 
 def ask(remote: RemoteBackend, query: str, kind: str = "solutions", **dataset):
@@ -78,8 +88,11 @@ def rows(remote: RemoteBackend, query: str, **dataset) -> list[dict]:
 
 def graph_counts(remote: RemoteBackend, graphs) -> dict[str, int]:
     """Triples in each of `graphs` as the store holds them."""
-    found = rows(remote, "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
-                 named_graphs=list(graphs))
+    found = rows(
+        remote,
+        "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g",
+        named_graphs=list(graphs),
+    )
     return {r["g"].value: int(r["n"].value) for r in found}
 
 
@@ -107,9 +120,24 @@ def term(t) -> tuple:
     return ("literal", t.value, (t.language or "").lower(), datatype)
 
 
-INTEGER_TYPES = {XSD + name for name in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
-                                         "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
-                                         "unsignedInt", "unsignedShort", "unsignedByte")}
+INTEGER_TYPES = {
+    XSD + name
+    for name in (
+        "integer",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "long",
+        "int",
+        "short",
+        "byte",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
+    )
+}
 
 
 def normal(result) -> object:
@@ -118,14 +146,18 @@ def normal(result) -> object:
         return bool(result)
     if isinstance(result, ox.QuerySolutions):
         names = [v.value for v in result.variables]
-        return names, Counter(frozenset((n, term(s[n])) for n in names if s[n] is not None) for s in result)
+        return names, Counter(
+            frozenset((n, term(s[n])) for n in names if s[n] is not None) for s in result
+        )
     return Counter((term(t.subject), term(t.predicate), term(t.object)) for t in result)
 
 
 # ------------------------------------------------------------------ push
 
 
-def test_push_writes_every_graph_of_the_build_and_records_its_version(remote, pushed, dump, build_info):
+def test_push_writes_every_graph_of_the_build_and_records_its_version(
+    remote, pushed, dump, build_info
+):
     counts = dump_counts(dump)
     assert pushed["graphs"] == counts
     assert graph_counts(remote, counts) == counts
@@ -136,7 +168,13 @@ def test_push_writes_every_graph_of_the_build_and_records_its_version(remote, pu
 def test_push_twice_gives_the_same_triples(remote, virtuoso, dump, build_info):
     graphs = [*dump_counts(dump), UNION_GRAPH]
     before = graph_counts(remote, graphs)
-    again = push(dump, gsp=virtuoso.gsp, user=virtuoso.user, password=virtuoso.password, version=build_info.version)
+    again = push(
+        dump,
+        gsp=virtuoso.gsp,
+        user=virtuoso.user,
+        password=virtuoso.password,
+        version=build_info.version,
+    )
     assert graph_counts(remote, graphs) == before
     assert again["removed"] == [] and before[UNION_GRAPH] == again["union"]
 
@@ -144,7 +182,9 @@ def test_push_twice_gives_the_same_triples(remote, virtuoso, dump, build_info):
 def test_push_removes_a_graph_the_build_no_longer_has(remote, virtuoso, dump, build_info, tmp_path):
     stale = f"{BASE}/graph/source/no-longer-a-source"
     bigger = tmp_path / "bigger.nq"
-    bigger.write_bytes(dump.read_bytes() + f"<{BASE}/id/x> <{BASE}/def/sip#y> \"z\" <{stale}> .\n".encode())
+    bigger.write_bytes(
+        dump.read_bytes() + f'<{BASE}/id/x> <{BASE}/def/sip#y> "z" <{stale}> .\n'.encode()
+    )
     credentials = {"gsp": virtuoso.gsp, "user": virtuoso.user, "password": virtuoso.password}
     push(bigger, version="with-a-stale-graph", **credentials)
     assert graph_counts(remote, [stale]) == {stale: 1}
@@ -158,15 +198,24 @@ def test_a_build_of_many_documents_is_answered(virtuoso, dump, build_info, tmp_p
     # graph of the build (one per source document): Python's HTTP client refused answers with more than
     # 100 headers, so a build of 100+ documents got no answer at all.
     many = tmp_path / "many.nq"
-    extra = "".join(f"<{BASE}/id/x{i}> <{BASE}/def/sip#y> \"z\" <{BASE}/graph/source/doc-{i}> .\n" for i in range(150))
+    extra = "".join(
+        f'<{BASE}/id/x{i}> <{BASE}/def/sip#y> "z" <{BASE}/graph/source/doc-{i}> .\n'
+        for i in range(150)
+    )
     many.write_bytes(dump.read_bytes() + extra.encode())
     credentials = {"gsp": virtuoso.gsp, "user": virtuoso.user, "password": virtuoso.password}
     push(many, version="many-documents", **credentials)
     try:
-        backend = RemoteBackend(virtuoso.sparql)  # as `sipkg serve --endpoint` reads: no credentials
+        backend = RemoteBackend(
+            virtuoso.sparql
+        )  # as `sipkg serve --endpoint` reads: no credentials
         assert len(backend.pushed().graphs) > 150
-        answer = backend.execute(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{BASE}/def/sip#y> ?o }} }}",
-                                 media=results.JSON, limit=LIMIT, timeout=10)
+        answer = backend.execute(
+            f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{BASE}/def/sip#y> ?o }} }}",
+            media=results.JSON,
+            limit=LIMIT,
+            timeout=10,
+        )
         assert results.rows_of(results.parse(answer.body, answer.media))[0]["n"].value == "150"
     finally:
         push(dump, version=build_info.version, **credentials)
@@ -178,17 +227,38 @@ def test_push_with_a_wrong_password_is_refused_clearly(virtuoso, dump):
 
 
 def test_push_command_prints_the_graphs_and_the_version_served(virtuoso, paths, build_info, pushed):
-    r = CliRunner().invoke(main, ["push", "--endpoint", virtuoso.sparql, "--user", virtuoso.user,
-                                  "--password", virtuoso.password, "--home", str(paths.home), "--data", str(paths.data)])
+    r = CliRunner().invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            virtuoso.sparql,
+            "--user",
+            virtuoso.user,
+            "--password",
+            virtuoso.password,
+            "--home",
+            str(paths.home),
+            "--data",
+            str(paths.data),
+        ],
+    )
     assert r.exit_code == 0, r.output
-    assert re.search(rf"^{re.escape(REGISTRY)} +{pushed['graphs'][REGISTRY]} *$", r.output, re.MULTILINE)
-    assert f"version {build_info.version} pushed to {virtuoso.gsp}; {virtuoso.sparql} serves it" in r.output
+    assert re.search(
+        rf"^{re.escape(REGISTRY)} +{pushed['graphs'][REGISTRY]} *$", r.output, re.MULTILINE
+    )
+    assert (
+        f"version {build_info.version} pushed to {virtuoso.gsp}; {virtuoso.sparql} serves it"
+        in r.output
+    )
 
 
 # ------------------------------------------------------------------ the same answers
 
 
-@pytest.mark.parametrize("path", [p for p in QUERIES if p.stem not in DIFFERENT], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path", [p for p in QUERIES if p.stem not in DIFFERENT], ids=lambda p: p.stem
+)
 def test_query_gives_the_embedded_answer(remote, graph, path: Path):
     text = path.read_text(encoding="utf-8")
     local = run_query(graph, text)
@@ -197,24 +267,39 @@ def test_query_gives_the_embedded_answer(remote, graph, path: Path):
 
 def test_quote_check_differs_only_by_virtuoso_empty_string_bug(remote, graph):
     # DIFFERENT["34-quote-offset-check"]: first the bug itself, then that it explains every extra row
-    assert not bool(ask(remote, 'ASK { FILTER(STRENDS("abc", "") || STRSTARTS("abc", "")) }', "boolean"))
+    assert not bool(
+        ask(remote, 'ASK { FILTER(STRENDS("abc", "") || STRSTARTS("abc", "")) }', "boolean")
+    )
     text = (PROJECT / "queries" / "34-quote-offset-check.rq").read_text(encoding="utf-8")
     assert list(run_query(graph, text).value) == []
     flagged = {r["evidence"].value for r in rows(remote, text)}
-    empty_context = {s["evidence"].value for s in run_query(graph, """
+    empty_context = {
+        s["evidence"].value
+        for s in run_query(
+            graph,
+            """
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT DISTINCT ?evidence WHERE {
           ?evidence oa:hasTarget/oa:hasSelector ?quote .
           { ?quote oa:prefix "" } UNION_GRAPH { ?quote oa:suffix "" }
-        }""").value}
+        }""",
+        ).value
+    }
     assert flagged and flagged == empty_context
 
 
 def test_query_without_a_dataset_sees_our_graphs_and_nothing_else(remote, graph, dump):
     # Virtuoso's own default graph holds its system graphs and repeats a triple once per graph
-    assert {r["g"].value for r in rows(remote, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")} == set(
-        dump_counts(dump))
-    assert not bool(ask(remote, 'ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://www.openlinksw.com/")) }', "boolean"))
+    assert {
+        r["g"].value for r in rows(remote, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+    } == set(dump_counts(dump))
+    assert not bool(
+        ask(
+            remote,
+            'ASK { ?s ?p ?o FILTER(STRSTARTS(STR(?s), "http://www.openlinksw.com/")) }',
+            "boolean",
+        )
+    )
     count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     assert normal(ask(remote, count)) == normal(run_query(graph, count).value)
 
@@ -238,22 +323,30 @@ def test_graph_answers_come_in_the_media_type_asked_for(remote):
 
 
 def test_row_cap_cuts_the_answer_and_says_so(remote):
-    answer = remote.execute("SELECT * WHERE { ?s ?p ?o }", media=results.JSON, limit=100, timeout=30)
+    answer = remote.execute(
+        "SELECT * WHERE { ?s ?p ?o }", media=results.JSON, limit=100, timeout=30
+    )
     assert answer.count == 100 and answer.truncated
     assert json.loads(answer.body)["truncated"] is True
 
 
 def test_store_row_cap_is_reported_as_truncation(remote):
     # Virtuoso's ResultSetMaxRows (10000 in the packaged virtuoso.ini) cuts below our limit here
-    answer = remote.execute("SELECT * WHERE { ?s ?p ?o }", media=results.JSON, limit=50_000, timeout=30)
+    answer = remote.execute(
+        "SELECT * WHERE { ?s ?p ?o }", media=results.JSON, limit=50_000, timeout=30
+    )
     assert answer.truncated and answer.count < 10_000
-    assert len(results.rows_of(results.parse(answer.body, answer.media))) == answer.count  # the flag parses too
+    assert (
+        len(results.rows_of(results.parse(answer.body, answer.media))) == answer.count
+    )  # the flag parses too
 
 
 def test_a_page_whose_answer_the_store_cut_says_so(virtuoso, pushed):
     # a page built on the first 10 000 rows would look whole; the benchmark's 10^6-quad graph met this
     service = create_app({"ENDPOINT": virtuoso.sparql}).extensions["sipkg"]
-    with pytest.raises(StoreError, match="cut an answer this page needs at 9999 rows; raise .*ResultSetMaxRows"):
+    with pytest.raises(
+        StoreError, match="cut an answer this page needs at 9999 rows; raise .*ResultSetMaxRows"
+    ):
         service.select("SELECT * WHERE { ?s ?p ?o }")
 
 
@@ -265,31 +358,48 @@ def test_syntax_error_comes_back_with_the_store_message(remote):
 
 def test_an_update_is_not_sent_as_a_query(remote):
     with pytest.raises(QuerySyntaxError, match="not a SPARQL query"):
-        remote.execute(f"INSERT DATA {{ <{BASE}/id/x> <{BASE}/def/sip#y> 1 }}", media=results.JSON, limit=LIMIT,
-                       timeout=30)
+        remote.execute(
+            f"INSERT DATA {{ <{BASE}/id/x> <{BASE}/def/sip#y> 1 }}",
+            media=results.JSON,
+            limit=LIMIT,
+            timeout=30,
+        )
     assert not bool(ask(remote, f"ASK {{ <{BASE}/id/x> ?p ?o }}", "boolean"))
 
 
 def test_query_past_the_time_out_is_stopped(remote):
     started = time.monotonic()
     with pytest.raises(QueryTimeout, match="time-out of 1 s"):
-        remote.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(STR(?c) < STR(?f)) }",
-                       media=results.JSON, limit=LIMIT, timeout=1.0)
+        remote.execute(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . FILTER(STR(?c) < STR(?f)) }",
+            media=results.JSON,
+            limit=LIMIT,
+            timeout=1.0,
+        )
     assert time.monotonic() - started < 1.0 + GRACE + 2
 
 
 def test_query_the_store_expects_to_run_too_long_is_a_time_out(remote):
     # Virtuoso refuses up front what its cost estimate puts past MaxQueryCostEstimationTime; with only
     # named graphs given, its estimate counts every graph it holds
-    with pytest.raises(QueryTimeout, match="expects the query to run too long .*estimated execution time"):
-        remote.execute("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", media=results.JSON,
-                       limit=LIMIT, timeout=5.0, named_graphs=[REGISTRY])
+    with pytest.raises(
+        QueryTimeout, match="expects the query to run too long .*estimated execution time"
+    ):
+        remote.execute(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+            media=results.JSON,
+            limit=LIMIT,
+            timeout=5.0,
+            named_graphs=[REGISTRY],
+        )
 
 
 def test_unreachable_store_is_a_store_error_naming_it():
     endpoint = f"http://127.0.0.1:{free_port()}/sparql"
     backend = RemoteBackend(endpoint)
-    with pytest.raises(StoreError, match=f"cannot reach the SPARQL store at {endpoint}: .*check that it is running"):
+    with pytest.raises(
+        StoreError, match=f"cannot reach the SPARQL store at {endpoint}: .*check that it is running"
+    ):
         backend.execute("ASK {}", media=results.JSON, limit=LIMIT, timeout=5)
     with pytest.raises(StoreError, match="cannot reach"):
         backend.pushed()
@@ -298,10 +408,15 @@ def test_unreachable_store_is_a_store_error_naming_it():
 # ------------------------------------------------------------------ the web app on the remote store
 
 
-def test_sparql_endpoint_answers_from_virtuoso_as_from_the_embedded_store(virtuoso, pushed, paths, build_info):
+def test_sparql_endpoint_answers_from_virtuoso_as_from_the_embedded_store(
+    virtuoso, pushed, paths, build_info
+):
     query = (PROJECT / "queries" / "03-dispatched-agencies.rq").read_text(encoding="utf-8")
     answers = {}
-    for name, config in {"embedded": {"STORE": paths.store}, "virtuoso": {"ENDPOINT": virtuoso.sparql}}.items():
+    for name, config in {
+        "embedded": {"STORE": paths.store},
+        "virtuoso": {"ENDPOINT": virtuoso.sparql},
+    }.items():
         client = create_app({**config, "TESTING": True}).test_client()
         r = client.get("/sparql", query_string={"query": query}, headers={"Accept": results.JSON})
         assert r.status_code == 200, r.get_data(as_text=True)

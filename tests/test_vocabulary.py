@@ -34,7 +34,15 @@ def same_graph(a: Graph, b: Graph) -> bool:
 def lower_language_tags(g: Graph) -> Graph:
     out = Graph()
     for s, p, o in g:
-        out.add((s, p, Literal(str(o), lang=o.language.lower()) if isinstance(o, Literal) and o.language else o))
+        out.add(
+            (
+                s,
+                p,
+                Literal(str(o), lang=o.language.lower())
+                if isinstance(o, Literal) and o.language
+                else o,
+            )
+        )
     return out
 
 
@@ -70,17 +78,20 @@ def test_ontology_turtle_is_the_file_as_published(client):
 
 def test_ontology_version_iri_answers_with_the_ontology(client):
     version = ontodocs.version_iri(ontology_file_graph())
-    r = client.get(version[len(BASE):], headers={"Accept": "application/n-triples"})
+    r = client.get(version[len(BASE) :], headers={"Accept": "application/n-triples"})
     assert r.status_code == 200
     assert same_graph(Graph().parse(data=r.data, format="nt"), ontology_file_graph())
 
 
-@pytest.mark.parametrize("accept, expected", [
-    ("text/turtle;q=0.5, application/rdf+xml", "application/rdf+xml"),
-    ("application/ld+json;q=0.9, text/turtle;q=0.2", "application/ld+json"),
-    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
-    ("*/*", "text/html"),
-])
+@pytest.mark.parametrize(
+    "accept, expected",
+    [
+        ("text/turtle;q=0.5, application/rdf+xml", "application/rdf+xml"),
+        ("application/ld+json;q=0.9, text/turtle;q=0.2", "application/ld+json"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "text/html"),
+        ("*/*", "text/html"),
+    ],
+)
 def test_ontology_honours_accept_q_values(client, accept, expected):
     assert client.get("/def/sip", headers={"Accept": accept}).mimetype == expected
 
@@ -95,13 +106,15 @@ def test_ontology_advertises_its_formats(client):
     links = r.headers["Link"]
     for media, suffix in (("text/turtle", ".ttl"), ("application/ld+json", ".jsonld")):
         assert f'</def/sip{suffix}>; rel="alternate"; type="{media}"' in links
-        assert f'<link rel="alternate" type="{media}" href="/def/sip{suffix}">' in r.get_data(as_text=True)
+        assert f'<link rel="alternate" type="{media}" href="/def/sip{suffix}">' in r.get_data(
+            as_text=True
+        )
 
 
 def test_ontology_page_shows_a_class_in_chinese_and_english(client):
     html = client.get("/def/sip").get_data(as_text=True)
-    section = html[html.index('id="Organisation"'):]
-    section = section[:section.index('class="property entity"')]
+    section = html[html.index('id="Organisation"') :]
+    section = section[: section.index('class="property entity"')]
     assert "组织机构" in section and "Organisation" in section
     assert "具有正式结构、能作为行为主体的组织" in section  # zh definition
     assert "A formally constituted organisation that can act as an agent" in section
@@ -111,8 +124,11 @@ def test_ontology_page_shows_a_class_in_chinese_and_english(client):
 def test_ontology_page_anchors_are_the_terms_local_names(client):
     html = client.get("/def/sip").get_data(as_text=True)
     ids = set(re.findall(r'id="([^"]+)"', html))
-    terms = {str(s)[len(SIP_NS):] for s in ontology_file_graph().subjects(RDF.type, None)
-             if str(s).startswith(SIP_NS)}
+    terms = {
+        str(s)[len(SIP_NS) :]
+        for s in ontology_file_graph().subjects(RDF.type, None)
+        if str(s).startswith(SIP_NS)
+    }
     assert terms and terms <= ids
 
 
@@ -136,21 +152,23 @@ def test_pylode_input_escapes_what_it_passes_through_markdown():
 
 @pytest.mark.parametrize("accept, suffix, parser", FORMATS)
 def test_scheme_in_every_rdf_format_is_the_schemes_file(client, accept, suffix, parser):
-    for r in (client.get("/def/institution-kind", headers={"Accept": accept}),
-              client.get("/def/institution-kind" + suffix)):
+    for r in (
+        client.get("/def/institution-kind", headers={"Accept": accept}),
+        client.get("/def/institution-kind" + suffix),
+    ):
         assert r.status_code == 200 and r.mimetype == accept
         assert same_graph(Graph().parse(data=r.data, format=parser), scheme_file_graph(KIND))
 
 
 def test_scheme_page_lists_concepts_bilingually_chinese_first(client):
     html = client.get("/def/institution-kind").get_data(as_text=True)
-    assert "<h1><span lang=\"zh-Hans\">机构类型</span></h1>" in html
-    row = html[html.index('<tr id="public-body">'):]
-    row = row[:row.index("</tr>")]
+    assert '<h1><span lang="zh-Hans">机构类型</span></h1>' in html
+    row = html[html.index('<tr id="public-body">') :]
+    row = row[: row.index("</tr>")]
     assert "公共机构" in row and "Public body" in row and "行使公共行政职能" in row
     assert 'href="/def/institution-kind/public-body"' in row
     english = client.get("/def/institution-kind?lang=en").get_data(as_text=True)
-    assert "<h1><span lang=\"en\">Institution kinds</span></h1>" in english
+    assert '<h1><span lang="en">Institution kinds</span></h1>' in english
     assert "exercises public administrative authority" in english
 
 
@@ -205,14 +223,28 @@ def test_context_is_json_ld_generated_from_the_ontology(client):
 
 def test_context_expands_a_document_to_our_iris(client):
     context = client.get("/def/context.jsonld").get_json()
-    doc = {**context, "@id": "id:org/a", "@type": "Committee", "subOrganisationOf": "id:org/b",
-           "label": {"zh-Hans": "甲委员会", "en": "Committee A"}, "value": "12.5"}
+    doc = {
+        **context,
+        "@id": "id:org/a",
+        "@type": "Committee",
+        "subOrganisationOf": "id:org/b",
+        "label": {"zh-Hans": "甲委员会", "en": "Committee A"},
+        "value": "12.5",
+    }
     g = Graph().parse(data=json.dumps(doc), format="json-ld")
     a, b = URIRef(f"{BASE}/id/org/a"), URIRef(f"{BASE}/id/org/b")
     assert (a, RDF.type, URIRef(SIP_NS + "Committee")) in g
     assert (a, URIRef(SIP_NS + "subOrganisationOf"), b) in g
-    assert (a, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("甲委员会", lang="zh-Hans")) in g
-    assert (a, URIRef(SIP_NS + "value"), Literal("12.5", datatype=URIRef(PREFIXES["xsd"] + "decimal"))) in g
+    assert (
+        a,
+        URIRef("http://www.w3.org/2000/01/rdf-schema#label"),
+        Literal("甲委员会", lang="zh-Hans"),
+    ) in g
+    assert (
+        a,
+        URIRef(SIP_NS + "value"),
+        Literal("12.5", datatype=URIRef(PREFIXES["xsd"] + "decimal")),
+    ) in g
 
 
 def test_documentation_is_generated_once_per_ontology_text():
@@ -222,8 +254,13 @@ def test_documentation_is_generated_once_per_ontology_text():
 
 @pytest.mark.integration
 def test_curl_gets_turtle_from_a_live_server(live_server):
-    out = subprocess.run(["curl", "-sS", "-i", "-H", "Accept: text/turtle", live_server + "/def/sip"],
-                         capture_output=True, text=True, timeout=60, check=True).stdout
+    out = subprocess.run(
+        ["curl", "-sS", "-i", "-H", "Accept: text/turtle", live_server + "/def/sip"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
     head, _, body = out.replace("\r\n", "\n").partition("\n\n")
     assert head.startswith("HTTP/1.1 200") and "content-type: text/turtle" in head.lower()
     assert same_graph(Graph().parse(data=body, format="turtle"), ontology_file_graph())

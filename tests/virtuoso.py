@@ -78,11 +78,19 @@ def configure(folder: Path, sql_port: int, http_port: int, tuning: Tuning | None
     `tuning` (section → key → value) overrides or adds settings; none by default (the package's ini as is).
     """
     text = SYSTEM_INI.read_text(encoding="utf-8").replace(SYSTEM_DB, str(folder))
-    text, sql = re.subn(r"(?m)^ServerPort(\s*)=\s*1111\b", rf"ServerPort\g<1>= 127.0.0.1:{sql_port}", text)
-    text, http = re.subn(r"(?m)^ServerPort(\s*)=\s*8890\b", rf"ServerPort\g<1>= 127.0.0.1:{http_port}", text)
-    text, dirs = re.subn(r"(?m)^DirsAllowed(\s*)=\s*(.*)$", rf"DirsAllowed\g<1>= \g<2>, {folder}", text)
+    text, sql = re.subn(
+        r"(?m)^ServerPort(\s*)=\s*1111\b", rf"ServerPort\g<1>= 127.0.0.1:{sql_port}", text
+    )
+    text, http = re.subn(
+        r"(?m)^ServerPort(\s*)=\s*8890\b", rf"ServerPort\g<1>= 127.0.0.1:{http_port}", text
+    )
+    text, dirs = re.subn(
+        r"(?m)^DirsAllowed(\s*)=\s*(.*)$", rf"DirsAllowed\g<1>= \g<2>, {folder}", text
+    )
     if (sql, http, dirs) != (1, 1, 1):
-        raise RuntimeError(f"{SYSTEM_INI} no longer has the ServerPort / DirsAllowed lines this fixture rewrites")
+        raise RuntimeError(
+            f"{SYSTEM_INI} no longer has the ServerPort / DirsAllowed lines this fixture rewrites"
+        )
     if tuning:
         text = override(text, tuning)
     ini = folder / "virtuoso.ini"
@@ -114,19 +122,29 @@ def running(folder: Path, tuning: Tuning | None = None) -> Iterator[Virtuoso]:
     """
     binary = shutil.which("virtuoso-t")
     if binary is None or not SYSTEM_INI.exists():
-        raise RuntimeError("Virtuoso is not installed: run `make system` (Debian package virtuoso-opensource)")
+        raise RuntimeError(
+            "Virtuoso is not installed: run `make system` (Debian package virtuoso-opensource)"
+        )
     sql_port, http_port = free_port(), free_port()
     while http_port == sql_port:
         http_port = free_port()
     ini = configure(folder, sql_port, http_port, tuning)
     log = (folder / "console.log").open("wb")
-    proc = subprocess.Popen([binary, "+configfile", str(ini), "+foreground"], cwd=folder,
-                            stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [binary, "+configfile", str(ini), "+foreground"],
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{http_port}"
     try:
         if not answers(base + "/sparql", proc, START_SECONDS):
-            raise RuntimeError(f"Virtuoso did not start:\n{(folder / 'console.log').read_text(errors='replace')[-3000:]}")
-        yield Virtuoso(base + "/sparql", base + "/sparql-graph-crud-auth", "dba", "dba", folder, sql_port)
+            raise RuntimeError(
+                f"Virtuoso did not start:\n{(folder / 'console.log').read_text(errors='replace')[-3000:]}"
+            )
+        yield Virtuoso(
+            base + "/sparql", base + "/sparql-graph-crud-auth", "dba", "dba", folder, sql_port
+        )
     finally:
         proc.terminate()  # Virtuoso checkpoints and exits on SIGTERM
         try:

@@ -75,7 +75,9 @@ def parse_term(raw, entities: dict[Ref, EntityInfo], err) -> Term:
         return Value(str(raw["value"]), str(raw.get("datatype", "string")))
     if isinstance(raw, dict) and "class" in raw:
         return Value(str(raw["class"]), "class")
-    raise err(f"cannot read {raw!r} as an entity (type/key), {{concept: …}}, {{value: …}} or {{class: …}}")
+    raise err(
+        f"cannot read {raw!r} as an entity (type/key), {{concept: …}}, {{value: …}} or {{class: …}}"
+    )
 
 
 def locate(doc: Document, quote: str, occurrence: int | None, err) -> tuple[int, int]:
@@ -83,7 +85,9 @@ def locate(doc: Document, quote: str, occurrence: int | None, err) -> tuple[int,
     starts = [m.start() for m in re.finditer(re.escape(quote), doc.text)]
     if not starts:
         raise err(f"quote not found in document {doc.key}: {quote!r}")
-    ambiguous = len({doc.sentence_at(s).text for s in starts}) > 1  # the same sentence repeated is not
+    ambiguous = (
+        len({doc.sentence_at(s).text for s in starts}) > 1
+    )  # the same sentence repeated is not
     if occurrence is None and ambiguous:
         raise err(f"quote occurs {len(starts)} times in {doc.key}; add 'occurrence: N'")
     index = (occurrence or 1) - 1
@@ -103,11 +107,16 @@ def _items(folder: Path) -> list[tuple[Path, object]]:
     return items
 
 
-def load_entries(folder: Path, docs: dict[str, Document], entities: dict[Ref, EntityInfo]) -> list[Entry]:
+def load_entries(
+    folder: Path, docs: dict[str, Document], entities: dict[Ref, EntityInfo]
+) -> list[Entry]:
     """The fact entries (add, reject, correct), each checked against the documents and registry."""
     seen: dict[str, str] = {}
-    return [_entry(path, item, docs, entities, seen) for path, item in _items(folder)
-            if not (isinstance(item, dict) and "as_of" in item)]
+    return [
+        _entry(path, item, docs, entities, seen)
+        for path, item in _items(folder)
+        if not (isinstance(item, dict) and "as_of" in item)
+    ]
 
 
 DATATYPES = {4: "gYear", 7: "gYearMonth", 10: "date"}
@@ -135,7 +144,9 @@ def load_document_dates(folder: Path, docs: dict[str, Document]) -> dict[str, Do
             raise err(f"as_of {value!r} must be YYYY, YYYY-MM or YYYY-MM-DD")
         start, end = locate(doc, str(item["quote"]), item.get("occurrence"), err)
         evidence = Evidence(doc.key, start, end, f"curation:{item['id']}", 1.0)
-        dates[doc.key] = DocumentDate(str(item["id"]), Value(value, DATATYPES[len(value)]), evidence, str(item["reason"]))
+        dates[doc.key] = DocumentDate(
+            str(item["id"]), Value(value, DATATYPES[len(value)]), evidence, str(item["reason"])
+        )
     return dates
 
 
@@ -177,10 +188,16 @@ def _entry(path: Path, item, docs, entities, seen) -> Entry:
     if action == "correct" and replaces is None:
         raise err("a correction needs 'replaces': the object the rules gave")
     return Entry(
-        id=entry_id, action=action, subject=subject, predicate=predicate,
-        object=parse_term(item["object"], entities, err), replaces=replaces,
+        id=entry_id,
+        action=action,
+        subject=subject,
+        predicate=predicate,
+        object=parse_term(item["object"], entities, err),
+        replaces=replaces,
         evidence=Evidence(doc.key, start, end, f"curation:{entry_id}", 1.0),
-        reason=str(item["reason"]), file=path.name, line=line or 0,
+        reason=str(item["reason"]),
+        file=path.name,
+        line=line or 0,
     )
 
 
@@ -191,9 +208,17 @@ def apply(facts: list[Fact], entries: list[Entry], folder: Path) -> CurationResu
     for e in entries:
         if e.action in ("accept", "reject", "correct"):
             target = e.replaces if e.action == "correct" else e.object
-            kept = [f for f in out if (f.subject, f.predicate, f.object) != (e.subject, e.predicate, target)]
+            kept = [
+                f
+                for f in out
+                if (f.subject, f.predicate, f.object) != (e.subject, e.predicate, target)
+            ]
             if len(kept) == len(out):
-                raise CurationError(folder / e.file, e.line, f"{e.action} {e.id!r}: no extracted fact matches it any more")
+                raise CurationError(
+                    folder / e.file,
+                    e.line,
+                    f"{e.action} {e.id!r}: no extracted fact matches it any more",
+                )
             if e.action != "accept":
                 out = kept
         if e.action in ("add", "accept", "correct"):

@@ -62,7 +62,9 @@ from sipkg.store.dumps import (
     texts,
 )
 
-LICENSE = "https://creativecommons.org/licenses/by/4.0/"  # the ontology's licence (ontology/sip.ttl)
+LICENSE = (
+    "https://creativecommons.org/licenses/by/4.0/"  # the ontology's licence (ontology/sip.ttl)
+)
 PARK = f"{URI_SPACE}place/suzhou-industrial-park"
 DATE_PREDICATES = {DCT_NS + "date", SIP_NS + "refPeriod", SIP_NS + "startDate", SIP_NS + "endDate"}
 EXAMPLES = 3  # example resources: the most connected organisations
@@ -117,7 +119,9 @@ class Counts:
     period: tuple[str, str] | None
     linksets: dict[tuple[str, str], int]  # (link predicate, target namespace) -> triples
     documents: dict[str, list[ox.Literal]]  # source document -> its titles
-    rights: dict[str, list[ox.Literal]] = field(default_factory=dict)  # source document -> its terms of reuse
+    rights: dict[str, list[ox.Literal]] = field(
+        default_factory=dict
+    )  # source document -> its terms of reuse
 
 
 def count(quads: Iterable[ox.Quad]) -> Counts:
@@ -217,7 +221,9 @@ def _catalog(d: Description, when: ox.Literal) -> None:
     d.add(CATALOG, DCT_NS + "publisher", PUBLISHER)
     d.add(CATALOG, FOAF_NS + "homepage", BASE + "/")
     d.add(CATALOG, DCT_NS + "license", LICENSE)
-    d.add(CATALOG, DCT_NS + "language", EU_AUTHORITY + "language/ZHO", EU_AUTHORITY + "language/ENG")
+    d.add(
+        CATALOG, DCT_NS + "language", EU_AUTHORITY + "language/ZHO", EU_AUTHORITY + "language/ENG"
+    )
     d.add(CATALOG, DCT_NS + "modified", when)
     d.add(CATALOG, DCAT_NS + "dataset", DATASET)
     d.add(CATALOG, DCAT_NS + "service", SERVICE)
@@ -243,11 +249,18 @@ def _dataset(d: Description, c: Counts, version: str, when: ox.Literal) -> None:
     d.add(DATASET, DCT_NS + "identifier", ox.Literal(DATASET))
     d.add(DATASET, DCT_NS + "publisher", PUBLISHER)
     d.add(DATASET, DCT_NS + "license", LICENSE)
-    d.add(DATASET, DCT_NS + "rights", *texts(
-        "图谱的结构与抽取结果按 CC BY 4.0 发布;引用的来源原文仍受其发布者条款约束,见各来源命名图的 dct:rights。",
-        "The graph's structure and extractions are published under CC BY 4.0; the quoted source texts keep their "
-        "publishers' terms, given as dct:rights on each source graph."))
-    d.add(DATASET, DCT_NS + "language", EU_AUTHORITY + "language/ZHO", EU_AUTHORITY + "language/ENG")
+    d.add(
+        DATASET,
+        DCT_NS + "rights",
+        *texts(
+            "图谱的结构与抽取结果按 CC BY 4.0 发布;引用的来源原文仍受其发布者条款约束,见各来源命名图的 dct:rights。",
+            "The graph's structure and extractions are published under CC BY 4.0; the quoted source texts keep their "
+            "publishers' terms, given as dct:rights on each source graph.",
+        ),
+    )
+    d.add(
+        DATASET, DCT_NS + "language", EU_AUTHORITY + "language/ZHO", EU_AUTHORITY + "language/ENG"
+    )
     d.add(
         DATASET,
         DCAT_NS + "theme",

@@ -23,10 +23,25 @@ TERMINAL = re.compile(rf"[{SENTENCE_END};;…]|[{SENTENCE_END}][{re.escape(CLOSE
 
 # Lines that are page furniture wherever they stand, by what they say.
 FURNITURE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("copyright", re.compile(r"copyright|©|版权所有|all rights reserved|ICP备|[\u4e00-\u9fff]B2-\d", re.IGNORECASE)),
+    (
+        "copyright",
+        re.compile(
+            r"copyright|©|版权所有|all rights reserved|ICP备|[\u4e00-\u9fff]B2-\d", re.IGNORECASE
+        ),
+    ),
     ("contact", re.compile(r"^(电话|传真|邮箱|E-?mail|地址|邮编)\s*[::]", re.IGNORECASE)),
-    ("byline", re.compile(r"^(编辑|责任编辑|来源|作者|记者|日期|发布时间|浏览量|点击数)\s*[::]|浏览量|\|\s*\d{4}年\d{1,2}月\d{1,2}日$")),
-    ("share", re.compile(r"^(分享到|标签|更多|相关阅读|推荐|专题|点击排行榜?|打印|关闭|返回顶部)\s*[::]?$|微评|新浪微博|还可以输入|扫描二维码|官方微信")),
+    (
+        "byline",
+        re.compile(
+            r"^(编辑|责任编辑|来源|作者|记者|日期|发布时间|浏览量|点击数)\s*[::]|浏览量|\|\s*\d{4}年\d{1,2}月\d{1,2}日$"
+        ),
+    ),
+    (
+        "share",
+        re.compile(
+            r"^(分享到|标签|更多|相关阅读|推荐|专题|点击排行榜?|打印|关闭|返回顶部)\s*[::]?$|微评|新浪微博|还可以输入|扫描二维码|官方微信"
+        ),
+    ),
     ("navigation", re.compile(r"^[•·▪►»>]\s*\S")),
     ("related", re.compile(r"(\.\.\.|…)$")),
     ("operator", re.compile(r"^网站(运营|技术)支持")),
@@ -75,7 +90,9 @@ class Document:
     sentences: tuple[Sentence, ...]
     meta: dict = field(default_factory=dict, compare=False, hash=False)
     published_precision: str = "date"  # gYear, gYearMonth or date: how much of `published` is known
-    published_approximate: bool = False  # the page shows no date of its own: the latest date it mentions
+    published_approximate: bool = (
+        False  # the page shows no date of its own: the latest date it mentions
+    )
     rights: str | None = None  # licence or terms of reuse, as the source states them
     source: str | None = None  # the URL the text was taken from
 
@@ -88,7 +105,9 @@ class Document:
         """The publication date at its precision: 2022, 2022-01 or 2022-01-05."""
         if self.published is None:
             return None
-        return self.published.isoformat()[: {"gYear": 4, "gYearMonth": 7}.get(self.published_precision, 10)]
+        return self.published.isoformat()[
+            : {"gYear": 4, "gYearMonth": 7}.get(self.published_precision, 10)
+        ]
 
     def paragraph_iri(self, index: int) -> str:
         return f"{self.iri}/paragraph/{index}"
@@ -117,7 +136,9 @@ def doc_key(file_name: str) -> str:
         return m.group(1)
     slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
     if not slug:
-        raise SourceError(file_name, None, "file name gives no usable key (use ASCII letters or digits)")
+        raise SourceError(
+            file_name, None, "file name gives no usable key (use ASCII letters or digits)"
+        )
     return slug
 
 
@@ -131,7 +152,9 @@ def classify_line(line: str) -> str | None:
 
 
 # English sentences end at . ! ? followed by a space and a capital (not after Mr., No., U.S. …)
-ENGLISH_END = re.compile(r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bvs)[.!?][\"')\]”’]*\s+(?=[\"“(]?[A-Z0-9])")
+ENGLISH_END = re.compile(
+    r"(?<!\b[A-Z])(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bNo)(?<!\bSt)(?<!\bvs)[.!?][\"')\]”’]*\s+(?=[\"“(]?[A-Z0-9])"
+)
 
 
 CITATION = re.compile(r"(?:\s*\[\d+\])+$")  # reference carets a wiki page leaves after a sentence
@@ -167,7 +190,9 @@ def mark_furniture(lines: list[str]) -> list[str | None]:
         menu += 1
     reasons = [None if r == "navigation" and i >= menu else r for i, r in enumerate(reasons)]
     prose = [i for i, line in enumerate(lines) if looks_like_prose(line) and reasons[i] is None]
-    if not any(_article_line(lines[i]) for i in prose):  # an infobox or a list, not an article with a footer
+    if not any(
+        _article_line(lines[i]) for i in prose
+    ):  # an infobox or a list, not an article with a footer
         return reasons
     last = prose[-1]
     return [r if r is not None or i <= last else "footer" for i, r in enumerate(reasons)]
@@ -177,19 +202,27 @@ def split_sentences(text: str, start: int, end: int, language: str = "zh") -> li
     """Sentence spans within text[start:end], split after 。!? (and closing quotes); in English
     also after a full stop that ends a sentence."""
     spans, pos = [], start
-    ends = ENGLISH_END if language == "en" else re.compile(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*")
+    ends = (
+        ENGLISH_END
+        if language == "en"
+        else re.compile(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*")
+    )
     for m in ends.finditer(text[start:end]):
         stop = start + m.end()
         spans.append((pos, stop))
         pos = stop
     if pos < end:
         spans.append((pos, end))
-    return [(a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()))
-            for a, b in spans if text[a:b].strip()]
+    return [
+        (a + len(text[a:b]) - len(text[a:b].lstrip()), a + len(text[a:b].rstrip()))
+        for a, b in spans
+        if text[a:b].strip()
+    ]
 
 
-def parse_text(key: str, text: str, title: str = "",
-               language: str = "zh") -> tuple[tuple[Paragraph, ...], tuple[Sentence, ...]]:
+def parse_text(
+    key: str, text: str, title: str = "", language: str = "zh"
+) -> tuple[tuple[Paragraph, ...], tuple[Sentence, ...]]:
     """Paragraphs (non-blank lines) and sentences of an NFC text, with furniture marked."""
     line_spans: list[tuple[int, int]] = []
     pos = 0
@@ -208,7 +241,9 @@ def parse_text(key: str, text: str, title: str = "",
     for p_index, ((a, b), reason) in enumerate(zip(line_spans, reasons), start=1):
         paragraphs.append(Paragraph(p_index, a, b, reason))
         for s_a, s_b in split_sentences(text, a, b, language):
-            sentences.append(Sentence(key, len(sentences) + 1, p_index, s_a, s_b, text[s_a:s_b], reason))
+            sentences.append(
+                Sentence(key, len(sentences) + 1, p_index, s_a, s_b, text[s_a:s_b], reason)
+            )
     return tuple(paragraphs), tuple(sentences)
 
 
@@ -220,9 +255,15 @@ def decode(raw: bytes, file: Path | str) -> str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
-        raise SourceError(file, line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})") from e
+        raise SourceError(
+            file, line, f"not valid UTF-8 (byte 0x{raw[e.start]:02x} at offset {e.start})"
+        ) from e
     if "\x00" in text:
-        raise SourceError(file, text[: text.index("\x00")].count("\n") + 1, "contains NUL characters: not a text file")
+        raise SourceError(
+            file,
+            text[: text.index("\x00")].count("\n") + 1,
+            "contains NUL characters: not a text file",
+        )
     return unicodedata.normalize("NFC", text)
 
 
@@ -249,7 +290,7 @@ def parse_published(value) -> tuple[dt.date, str]:
     text = str(value).strip()
     if not re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", text):
         raise ValueError(text)
-    padded = text + "-01-01"[len(text) - 4:] if len(text) < 10 else text
+    padded = text + "-01-01"[len(text) - 4 :] if len(text) < 10 else text
     return dt.date.fromisoformat(padded), PRECISION[len(text)]
 
 
@@ -259,13 +300,21 @@ def _date(value, path: Path, line: int | None) -> tuple[dt.date | None, str]:
     try:
         return parse_published(value)
     except ValueError as e:
-        raise SourceError(path, line, f"published date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD") from e
+        raise SourceError(
+            path, line, f"published date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD"
+        ) from e
 
 
-def read_document(path: Path, meta: dict, meta_file: Path | None = None, meta_line: int | None = None) -> Document:
+def read_document(
+    path: Path, meta: dict, meta_file: Path | None = None, meta_line: int | None = None
+) -> Document:
     """One document from its file and its metadata entry."""
     if not path.exists():
-        raise SourceError(meta_file or path, meta_line, f"the file {path.name} named in the metadata does not exist")
+        raise SourceError(
+            meta_file or path,
+            meta_line,
+            f"the file {path.name} named in the metadata does not exist",
+        )
     text = decode(path.read_bytes(), path)
     key = doc_key(path.name)
     title = unicodedata.normalize("NFC", str(meta["title"]))
@@ -308,7 +357,9 @@ def read_sources(folder: Path) -> list[Document]:
             continue
         doc = read_document(folder / entry["file"], entry, meta_file, line)
         if doc.key in seen:
-            raise SourceError(meta_file, line, f"{entry['file']} has the same key {doc.key!r} as {seen[doc.key]}")
+            raise SourceError(
+                meta_file, line, f"{entry['file']} has the same key {doc.key!r} as {seen[doc.key]}"
+            )
         seen[doc.key] = entry["file"]
         docs.append(doc)
     return docs

@@ -53,14 +53,42 @@ from sipkg.yamlfile import LINE, InputError
 GOLD = PROJECT / "tests" / "gold"
 KINDS = ("entities", "relations", "quantities", "dates", "events", "event roles")
 SPLITS = ("seeds", "dev", "test", "all")
-EVENT_CLASSES = frozenset({
-    "Founding", "Abolition", "Restructuring", "Merger", "Transfer", "Renaming", "Approval", "Signing",
-    "Launch", "ConstructionStart", "Completion", "Inauguration", "Meeting", "Expansion", "Listing",
-    "Award", "Reform", "ChangeEvent", "Event"})
+EVENT_CLASSES = frozenset(
+    {
+        "Founding",
+        "Abolition",
+        "Restructuring",
+        "Merger",
+        "Transfer",
+        "Renaming",
+        "Approval",
+        "Signing",
+        "Launch",
+        "ConstructionStart",
+        "Completion",
+        "Inauguration",
+        "Meeting",
+        "Expansion",
+        "Listing",
+        "Award",
+        "Reform",
+        "ChangeEvent",
+        "Event",
+    }
+)
 # how a fact on an event names the role it gives its object
-ROLE_OF = {"agent": "agent", "organisedBy": "agent", "approvedBy": "agent", "participant": "participant",
-           "establishes": "object", "concerns": "object", "affected": "object", "heldIn": "place",
-           "org:originalOrganization": "original", "org:resultingOrganization": "result"}
+ROLE_OF = {
+    "agent": "agent",
+    "organisedBy": "agent",
+    "approvedBy": "agent",
+    "participant": "participant",
+    "establishes": "object",
+    "concerns": "object",
+    "affected": "object",
+    "heldIn": "place",
+    "org:originalOrganization": "original",
+    "org:resultingOrganization": "result",
+}
 VARIANTS = ("rules", "rules + curation")
 RESTATED = {"org:resultingOrganization": "establishes"}  # ORG's name for what sip:establishes says
 PRECISIONS = {"gYear", "gYearMonth", "date"}
@@ -111,8 +139,14 @@ class KindResult:
 
     def to_dict(self, details: bool = False) -> dict:
         s = self.score
-        d = {"precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
-             "tp": s.tp, "fp": s.fp, "fn": s.fn}
+        d = {
+            "precision": round(s.precision, 4),
+            "recall": round(s.recall, 4),
+            "f1": round(s.f1, 4),
+            "tp": s.tp,
+            "fp": s.fp,
+            "fn": s.fn,
+        }
         if details:
             d |= {"missed": self.missed, "false_positives": self.false_positives}
         return d
@@ -121,18 +155,29 @@ class KindResult:
 @dataclass
 class Evaluation:
     results: dict[str, dict[str, KindResult]]  # variant -> kind -> result
-    indicators_agreeing: tuple[int, int]  # matched quantities whose indicator agrees, of all matched
+    indicators_agreeing: tuple[
+        int, int
+    ]  # matched quantities whose indicator agrees, of all matched
     documents: list[str]
-    subjects_agreeing: tuple[int, int] = (0, 0)  # matched quantities with a gold subject that agrees
+    subjects_agreeing: tuple[int, int] = (
+        0,
+        0,
+    )  # matched quantities with a gold subject that agrees
     split: str = "all"
 
     def to_dict(self, details: bool = False) -> dict:
         agree, matched = self.indicators_agreeing
         s_agree, s_matched = self.subjects_agreeing
-        return {"split": self.split, "documents": self.documents,
-                "variants": {v: {k: r.to_dict(details) for k, r in kinds.items()} for v, kinds in self.results.items()},
-                "quantity_indicators": {"agreeing": agree, "matched": matched},
-                "quantity_subjects": {"agreeing": s_agree, "matched": s_matched}}
+        return {
+            "split": self.split,
+            "documents": self.documents,
+            "variants": {
+                v: {k: r.to_dict(details) for k, r in kinds.items()}
+                for v, kinds in self.results.items()
+            },
+            "quantity_indicators": {"agreeing": agree, "matched": matched},
+            "quantity_subjects": {"agreeing": s_agree, "matched": s_matched},
+        }
 
     def to_text(self, details: bool = False) -> str:
         lines = [f"{'':<20}{'P':>7}{'R':>7}{'F1':>7}{'TP':>6}{'FP':>5}{'FN':>5}"]
@@ -140,7 +185,9 @@ class Evaluation:
             lines.append(variant)
             for kind, r in kinds.items():
                 s = r.score
-                lines.append(f"  {kind:<18}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>6}{s.fp:>5}{s.fn:>5}")
+                lines.append(
+                    f"  {kind:<18}{s.precision:>7.3f}{s.recall:>7.3f}{s.f1:>7.3f}{s.tp:>6}{s.fp:>5}{s.fn:>5}"
+                )
         agree, matched = self.indicators_agreeing
         lines.append(f"quantities matched with the gold's indicator: {agree} of {matched}")
         s_agree, s_matched = self.subjects_agreeing
@@ -149,7 +196,10 @@ class Evaluation:
         if details:
             for variant, kinds in self.results.items():
                 for kind, r in kinds.items():
-                    for title, labels in (("missed", r.missed), ("false positives", r.false_positives)):
+                    for title, labels in (
+                        ("missed", r.missed),
+                        ("false positives", r.false_positives),
+                    ):
                         if labels:
                             lines.append(f"\n{variant} · {kind} · {title} ({len(labels)})")
                             lines.extend(f"  {label}" for label in labels)
@@ -167,7 +217,9 @@ class Properties:
     def from_ontology(cls) -> Properties:
         g = read_ontology_file("sip.ttl")
         inverse = {_name(q): _name(p) for p, q in g.subject_objects(OWL.inverseOf)}
-        return cls(inverse, frozenset(_name(p) for p in g.subjects(RDF.type, OWL.SymmetricProperty)))
+        return cls(
+            inverse, frozenset(_name(p) for p in g.subjects(RDF.type, OWL.SymmetricProperty))
+        )
 
     def normal(self, s: str, p: str, o: str) -> tuple[str, str, str]:
         """The one way of writing a relation both sides are compared in."""
@@ -193,8 +245,11 @@ def compare(gold: Annotations, predicted: Annotations) -> dict[str, KindResult]:
     results = {}
     for kind in KINDS:
         g, p = gold.items[kind], predicted.items[kind]
-        results[kind] = KindResult(score(set(g), set(p)), sorted(g[k] for k in set(g) - set(p)),
-                                   sorted(p[k] for k in set(p) - set(g)))
+        results[kind] = KindResult(
+            score(set(g), set(p)),
+            sorted(g[k] for k in set(g) - set(p)),
+            sorted(p[k] for k in set(p) - set(g)),
+        )
     return results
 
 
@@ -212,9 +267,13 @@ def read_splits(folder: Path) -> dict[str, set[str]]:
     """The splits fixed in the gold folder's README: a ```yaml block naming each split's files."""
     readme = folder / "README.md"
     text = readme.read_text(encoding="utf-8") if readme.exists() else ""
-    block = text.split("```yaml splits", 1)[1].split("```", 1)[0] if "```yaml splits" in text else ""
+    block = (
+        text.split("```yaml splits", 1)[1].split("```", 1)[0] if "```yaml splits" in text else ""
+    )
     raw = yaml.safe_load(block) or {}
-    splits = {name: {Path(str(f)).stem for f in raw.get(name) or ()} for name in ("seeds", "dev", "test")}
+    splits = {
+        name: {Path(str(f)).stem for f in raw.get(name) or ()} for name in ("seeds", "dev", "test")
+    }
     splits["all"] = {p.stem for p in folder.glob("*.yaml")}
     return splits
 
@@ -222,8 +281,13 @@ def read_splits(folder: Path) -> dict[str, set[str]]:
 # ---------------------------------------------------------------------------- the gold
 
 
-def load_gold(folder: Path, docs: dict[str, Document], registry: Registry, props: Properties,
-              split: str = "all") -> Annotations:
+def load_gold(
+    folder: Path,
+    docs: dict[str, Document],
+    registry: Registry,
+    props: Properties,
+    split: str = "all",
+) -> Annotations:
     """Every `*.yaml` of the folder (of one split), each checked against its document's sentences
     and the registry."""
     gold = Annotations()
@@ -232,34 +296,51 @@ def load_gold(folder: Path, docs: dict[str, Document], registry: Registry, props
     wanted = read_splits(folder)[split]
     files = sorted(p for p in folder.glob("*.yaml") if p.stem in wanted)
     if not files:
-        raise GoldError(folder, None, f"no gold annotation files (*.yaml) here for the split {split!r}")
+        raise GoldError(
+            folder, None, f"no gold annotation files (*.yaml) here for the split {split!r}"
+        )
     for path in files:
         _load_file(path, docs, registry, props, gold)
     return gold
 
 
-def _load_file(path: Path, docs: dict[str, Document], registry: Registry, props: Properties, gold: Annotations) -> None:
+def _load_file(
+    path: Path, docs: dict[str, Document], registry: Registry, props: Properties, gold: Annotations
+) -> None:
     raw = yamlfile.load(path, GoldError)
     if not isinstance(raw, dict) or not isinstance(raw.get("sentences"), dict):
         raise GoldError(path, 1, "expected 'document: KEY' and a 'sentences' mapping")
     doc = docs.get(str(raw.get("document")))
     if doc is None:
-        raise GoldError(path, raw.get(LINE), f"unknown document {raw.get('document')!r} (known: {', '.join(sorted(docs))})")
+        raise GoldError(
+            path,
+            raw.get(LINE),
+            f"unknown document {raw.get('document')!r} (known: {', '.join(sorted(docs))})",
+        )
     for index, body in raw["sentences"].items():
         if index != LINE:
             _load_sentence(path, doc, index, body, registry, props, gold)
 
 
-def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, props: Properties,
-                   gold: Annotations) -> None:
+def _load_sentence(
+    path: Path, doc: Document, index, body, registry: Registry, props: Properties, gold: Annotations
+) -> None:
     """One sentence's annotations, each surface checked against the sentence's text."""
     line = body.get(LINE) if isinstance(body, dict) else None
 
     def err(reason: str, at=None) -> GoldError:
-        return GoldError(path, at.get(LINE) if isinstance(at, dict) else line, f"sentence {index}: {reason}")
+        return GoldError(
+            path, at.get(LINE) if isinstance(at, dict) else line, f"sentence {index}: {reason}"
+        )
 
-    if not isinstance(index, int) or not 1 <= index <= len(doc.sentences) or not isinstance(body, dict):
-        raise err(f"not a sentence of {doc.key} (1–{len(doc.sentences)}) with a mapping of annotations")
+    if (
+        not isinstance(index, int)
+        or not 1 <= index <= len(doc.sentences)
+        or not isinstance(body, dict)
+    ):
+        raise err(
+            f"not a sentence of {doc.key} (1–{len(doc.sentences)}) with a mapping of annotations"
+        )
     sentence = doc.sentences[index - 1]
     if sentence.furniture:
         raise err(f"is page furniture ({sentence.furniture}): not annotated")
@@ -283,9 +364,15 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
         if not isinstance(item, dict):
             raise err(f"an entity is 'surface: type/key', not {item!r}")
         for text, target in ((k, v) for k, v in item.items() if k != LINE):
-            for identity in _entity_targets(target, registry, lambda reason, item=item: err(reason, item)):
+            for identity in _entity_targets(
+                target, registry, lambda reason, item=item: err(reason, item)
+            ):
                 identity = resolved(identity)
-                gold.add("entities", (doc.key, index, identity), f"{here} {surface(text, item)} {identity}")
+                gold.add(
+                    "entities",
+                    (doc.key, index, identity),
+                    f"{here} {surface(text, item)} {identity}",
+                )
     for item in body.get("relations") or ():
         if not isinstance(item, list) or len(item) != 3:
             raise err(f"a relation is [subject, predicate, object], not {item!r}")
@@ -294,11 +381,19 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
         for term in (s, o):
             _check_term(term, registry, err)
         s, o = resolved(s), resolved(o)
-        gold.add("relations", (doc.key, *props.normal(s, p, o)), f"{doc.key} {s} {p} {o} (sentence {index})")
+        gold.add(
+            "relations",
+            (doc.key, *props.normal(s, p, o)),
+            f"{doc.key} {s} {p} {o} (sentence {index})",
+        )
     for item in body.get("quantities") or ():
         _require(item, ("text", "value", "unit", "indicator"), err)
         key = (doc.key, index, _number(item["value"]), str(item["unit"]))
-        gold.add("quantities", key, f"{here} {surface(item['text'], item)} = {key[2]} {key[3]} [{item['indicator']}]")
+        gold.add(
+            "quantities",
+            key,
+            f"{here} {surface(item['text'], item)} = {key[2]} {key[3]} [{item['indicator']}]",
+        )
         gold.indicators[key] = str(item["indicator"])
         if item.get("subject"):
             _check_term(str(item["subject"]), registry, lambda reason, item=item: err(reason, item))
@@ -307,7 +402,13 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
         _require(item, ("text", "value", "precision"), err)
         if item["precision"] not in PRECISIONS:
             raise err(f"precision {item['precision']!r} must be one of {sorted(PRECISIONS)}", item)
-        key = (doc.key, index, str(item["value"]), str(item["precision"]), str(item["end"]) if item.get("end") else None)
+        key = (
+            doc.key,
+            index,
+            str(item["value"]),
+            str(item["precision"]),
+            str(item["end"]) if item.get("end") else None,
+        )
         gold.add("dates", key, f"{here} {surface(item['text'], item)} = {_date_label(*key[2:])}")
     if "events" in body:
         gold.event_documents.add(doc.key)
@@ -329,8 +430,11 @@ def _load_sentence(path: Path, doc: Document, index, body, registry: Registry, p
                 who = resolved(str(value))
                 gold.add("event roles", (*event, role, who), f"{label} {role} {who}")
                 if item["type"] == "Founding" and role == "object":
-                    gold.add("relations", (doc.key, *props.normal(f"founding:{who}", "establishes", who)),
-                             f"{doc.key} founding:{who} establishes {who} (sentence {index})")
+                    gold.add(
+                        "relations",
+                        (doc.key, *props.normal(f"founding:{who}", "establishes", who)),
+                        f"{doc.key} founding:{who} establishes {who} (sentence {index})",
+                    )
 
 
 def _founding(term: str, registry: Registry) -> str:
@@ -347,7 +451,9 @@ def _entity_targets(target, registry: Registry, err) -> list[str]:
     """`type/key`, a list of them, or `{name, type, class}` for an entity the registry lacks."""
     if isinstance(target, dict):
         if not target.get("name") or target.get("type") not in TYPES or not target.get("class"):
-            raise err("an entity the registry lacks needs name, type (one of the IRI types) and class")
+            raise err(
+                "an entity the registry lacks needs name, type (one of the IRI types) and class"
+            )
         return [f"name:{target['name']}"]
     targets = target if isinstance(target, list) else [target]
     for t in targets:
@@ -361,11 +467,15 @@ def _check_term(term: str, registry: Registry, err) -> None:
     codes = {"singapore-practice": registry.practices, "function": registry.functions}
     if term.startswith("name:") and len(term) > 5:
         return
-    if kind in TYPES and (Ref(kind, key) in registry.entities or (kind == "event" and key.endswith("-founding"))):
+    if kind in TYPES and (
+        Ref(kind, key) in registry.entities or (kind == "event" and key.endswith("-founding"))
+    ):
         return
     if kind in codes and key in codes[kind]:
         return
-    raise err(f"{term!r} is neither a registry entity (type/key), a founding event, name:… nor a known code")
+    raise err(
+        f"{term!r} is neither a registry entity (type/key), a founding event, name:… nor a known code"
+    )
 
 
 def _check_predicate(p: str, err) -> None:
@@ -422,13 +532,21 @@ def run_pipeline(paths: Paths, docs: list[Document], registry: Registry) -> Run:
     return Run(docs, registry, extraction, curated)
 
 
-def predictions(run: Run, props: Properties, documents: set[str], event_documents: set[str]) -> dict[str, Annotations]:
+def predictions(
+    run: Run, props: Properties, documents: set[str], event_documents: set[str]
+) -> dict[str, Annotations]:
     """What the pipeline found in the given documents, per variant."""
     by_key = {d.key: d for d in run.docs if d.key in documents}
     entities = run.registry.entities
-    found_names = {ref for ref in run.extraction.minted.values() if entities[ref].minted}  # not registry entities
+    found_names = {
+        ref for ref in run.extraction.minted.values() if entities[ref].minted
+    }  # not registry entities
     facts = run.extraction.facts
-    founded = {f.subject: f.object for f in facts if f.predicate == "establishes" and f.subject.key.endswith("-founding")}
+    founded = {
+        f.subject: f.object
+        for f in facts
+        if f.predicate == "establishes" and f.subject.key.endswith("-founding")
+    }
 
     def identity(term: Ref | Concept) -> str:
         if isinstance(term, Concept):
@@ -441,16 +559,26 @@ def predictions(run: Run, props: Properties, documents: set[str], event_document
     for doc_key, index, ref in run.extraction.mentions:
         if doc_key in by_key:
             label = entities[ref].zh if ref in entities else ""
-            common.add("entities", (doc_key, index, identity(ref)), f"{doc_key}#{index} {label} {identity(ref)}")
+            common.add(
+                "entities",
+                (doc_key, index, identity(ref)),
+                f"{doc_key}#{index} {label} {identity(ref)}",
+            )
     for o in run.extraction.observations:
         doc = by_key.get(o.evidence.doc)
         if doc is None:
             continue
         index = doc.sentence_at(o.evidence.start).index
         key = (doc.key, index, _number(o.value), o.unit)
-        common.add("quantities", key, f"{doc.key}#{index} {o.stated} = {key[2]} {key[3]} [{o.indicator.code}]")
+        common.add(
+            "quantities",
+            key,
+            f"{doc.key}#{index} {o.stated} = {key[2]} {key[3]} [{o.indicator.code}]",
+        )
         common.indicators.setdefault(key, o.indicator.code)
-        about = o.subject if isinstance(o.subject, Ref | Concept) else o.area  # the area, unless it says otherwise
+        about = (
+            o.subject if isinstance(o.subject, Ref | Concept) else o.area
+        )  # the area, unless it says otherwise
         common.subjects.setdefault(key, identity(about))
     for doc_key, index, d in run.extraction.dates:
         if doc_key in by_key:
@@ -463,24 +591,42 @@ def predictions(run: Run, props: Properties, documents: set[str], event_document
                 common.add("events", (doc_key, cls, date), f"{doc_key} {cls} {date} ({ref})")
     for f in facts:
         role = ROLE_OF.get(f.predicate)
-        if f.subject in events and role and isinstance(f.object, Ref) and f.evidence.doc in event_documents:
+        if (
+            f.subject in events
+            and role
+            and isinstance(f.object, Ref)
+            and f.evidence.doc in event_documents
+        ):
             doc_key, cls, dates = events[f.subject]
             if cls == "Founding" and role == "result":
                 continue  # org:resultingOrganization restates what a founding establishes
             for date in dates:
-                common.add("event roles", (doc_key, cls, date, role, identity(f.object)),
-                           f"{doc_key} {cls} {date} {role} {identity(f.object)} ({f.evidence.method})")
+                common.add(
+                    "event roles",
+                    (doc_key, cls, date, role, identity(f.object)),
+                    f"{doc_key} {cls} {date} {role} {identity(f.object)} ({f.evidence.method})",
+                )
     out = {}
     for variant, variant_facts in zip(VARIANTS, (facts, run.curated)):
-        found = Annotations(items={**common.items, "relations": {}}, indicators=common.indicators,
-                            subjects=common.subjects)
+        found = Annotations(
+            items={**common.items, "relations": {}},
+            indicators=common.indicators,
+            subjects=common.subjects,
+        )
         for f in variant_facts:
-            if f.evidence.doc in by_key and f.predicate != "rdf:type" and isinstance(f.object, (Ref, Concept)):
+            if (
+                f.evidence.doc in by_key
+                and f.predicate != "rdf:type"
+                and isinstance(f.object, (Ref, Concept))
+            ):
                 if _is_act(f.subject, entities):
                     continue  # the roles of a dated act are scored as event roles
                 s, p, o = identity(f.subject), f.predicate, identity(f.object)
-                found.add("relations", (f.evidence.doc, *props.normal(s, p, o)),
-                          f"{f.evidence.doc} {s} {p} {o} ({f.evidence.method})")
+                found.add(
+                    "relations",
+                    (f.evidence.doc, *props.normal(s, p, o)),
+                    f"{f.evidence.doc} {s} {p} {o} ({f.evidence.method})",
+                )
         out[variant] = found
     return out
 
@@ -488,14 +634,24 @@ def predictions(run: Run, props: Properties, documents: set[str], event_document
 def _is_act(ref: Ref, entities) -> bool:
     """An event the extractor minted for a dated act (foundings keep the seeds' relations)."""
     info = entities.get(ref)
-    return ref.type == "event" and info is not None and info.minted and not ref.key.endswith("-founding")
+    return (
+        ref.type == "event"
+        and info is not None
+        and info.minted
+        and not ref.key.endswith("-founding")
+    )
 
 
 def _events(facts: list[Fact], entities) -> dict[Ref, tuple[str, str, list[str]]]:
     """Events the facts type and date: event -> (document, class, dates)."""
-    classes = {f.subject: (f.evidence.doc, f.object.lexical) for f in facts
-               if f.subject.type == "event" and f.predicate == "rdf:type" and f.object.lexical in EVENT_CLASSES
-               and (entities.get(f.subject) is None or entities[f.subject].minted)}
+    classes = {
+        f.subject: (f.evidence.doc, f.object.lexical)
+        for f in facts
+        if f.subject.type == "event"
+        and f.predicate == "rdf:type"
+        and f.object.lexical in EVENT_CLASSES
+        and (entities.get(f.subject) is None or entities[f.subject].minted)
+    }
     dates: dict[Ref, list[str]] = {}
     for f in facts:
         if f.subject in classes and f.predicate == "dct:date":
@@ -513,5 +669,10 @@ def evaluate(paths: Paths | None = None, gold_dir: Path = GOLD, split: str = "al
     documents = {key[0] for kind in KINDS for key in gold.items[kind]}
     predicted = predictions(run, props, documents, gold.event_documents)
     results = {variant: compare(gold, predicted[variant]) for variant in VARIANTS}
-    return Evaluation(results, indicator_agreement(gold, predicted["rules"]), sorted(documents),
-                      subject_agreement(gold, predicted["rules"]), split)
+    return Evaluation(
+        results,
+        indicator_agreement(gold, predicted["rules"]),
+        sorted(documents),
+        subject_agreement(gold, predicted["rules"]),
+        split,
+    )

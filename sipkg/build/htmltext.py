@@ -10,12 +10,70 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-SKIPPED = {"script", "style", "nav", "noscript", "template", "iframe", "svg", "canvas", "title", "button",
-           "select", "form", "object"}
-BLOCKS = {"address", "article", "aside", "blockquote", "br", "caption", "dd", "div", "dl", "dt", "figcaption",
-          "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "ol", "p", "pre",
-          "section", "table", "td", "th", "tr", "ul"}
-VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+SKIPPED = {
+    "script",
+    "style",
+    "nav",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "canvas",
+    "title",
+    "button",
+    "select",
+    "form",
+    "object",
+}
+BLOCKS = {
+    "address",
+    "article",
+    "aside",
+    "blockquote",
+    "br",
+    "caption",
+    "dd",
+    "div",
+    "dl",
+    "dt",
+    "figcaption",
+    "figure",
+    "footer",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "header",
+    "hr",
+    "li",
+    "main",
+    "ol",
+    "p",
+    "pre",
+    "section",
+    "table",
+    "td",
+    "th",
+    "tr",
+    "ul",
+}
+VOID = {
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+}
 MARKUP = re.compile(r"<\s*(html|body|p|div|head|br|span|h[1-6]|table|!doctype)\b", re.IGNORECASE)
 
 

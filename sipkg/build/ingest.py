@@ -45,8 +45,18 @@ from sipkg.build.htmltext import html_to_text, looks_like_html
 from sipkg.paths import Paths
 
 LANGUAGES = ("zh", "en")
-BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"\x1f\x8b", b"\xd0\xcf\x11\xe0",
-                b"7z\xbc\xaf", b"Rar!", b"\x7fELF")
+BINARY_MAGIC = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"\xd0\xcf\x11\xe0",
+    b"7z\xbc\xaf",
+    b"Rar!",
+    b"\x7fELF",
+)
 URL = re.compile(r"https?://[^\s/$.?#][^\s]*", re.IGNORECASE)
 
 
@@ -61,7 +71,9 @@ class IngestResult:
     status: str  # "added", "new-version" or "unchanged"
     version: int = 1
     replaces: str | None = None
-    moved_curation: list[str] = field(default_factory=list)  # curation entry ids now citing the new version
+    moved_curation: list[str] = field(
+        default_factory=list
+    )  # curation entry ids now citing the new version
     paragraphs: int = 0
     sentences: int = 0
     furniture: int = 0
@@ -69,12 +81,18 @@ class IngestResult:
     def to_text(self) -> str:
         if self.status == "unchanged":
             return f"{self.file}: already ingested (key {self.key}); nothing changed"
-        lines = [(f"{'new version ' + str(self.version) if self.replaces else 'added'}: {self.file} (key {self.key}), "
-                 f"{self.paragraphs} paragraphs, {self.sentences} sentences ({self.furniture} page furniture)")]
+        lines = [
+            (
+                f"{'new version ' + str(self.version) if self.replaces else 'added'}: {self.file} (key {self.key}), "
+                f"{self.paragraphs} paragraphs, {self.sentences} sentences ({self.furniture} page furniture)"
+            )
+        ]
         if self.replaces:
             lines.append(f"  replaces {self.replaces} (kept on record, no longer built)")
         if self.moved_curation:
-            lines.append(f"  curation entries now citing the new version: {', '.join(self.moved_curation)}")
+            lines.append(
+                f"  curation entries now citing the new version: {', '.join(self.moved_curation)}"
+            )
         lines.append(f"  next: `sipkg build`, then `sipkg review {self.key}`")
         return "\n".join(lines)
 
@@ -88,7 +106,9 @@ class RemoveResult:
 
     def to_text(self) -> str:
         lines = [f"removed {self.file} (key {self.key}) and its entry in sources.yaml"]
-        lines.append(f"  curation entries removed: {', '.join(self.curation) if self.curation else 'none'}")
+        lines.append(
+            f"  curation entries removed: {', '.join(self.curation) if self.curation else 'none'}"
+        )
         if self.restored:
             lines.append(f"  previous version {self.restored} is current again")
         lines.append("  the facts it supported leave the graph with the next `sipkg build`")
@@ -112,7 +132,9 @@ def read_input(file: Path) -> tuple[str, str]:
     if file.suffix.lower() in (".html", ".htm", ".xhtml") or looks_like_html(text):
         converted = unicodedata.normalize("NFC", html_to_text(text))
         if not converted.strip():
-            raise IngestError(file, None, "the HTML yields no text (only markup, scripts or navigation)")
+            raise IngestError(
+                file, None, "the HTML yields no text (only markup, scripts or navigation)"
+            )
         return converted, "html"
     if any(unicodedata.category(c) == "Cc" and c not in "\n\r\t\f" for c in text):
         raise IngestError(file, None, "contains control characters: not a text file")
@@ -127,9 +149,19 @@ def content_key(text: str) -> str:
 # ---------------------------------------------------------------- ingest
 
 
-def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, source: str, language: str,
-           title_en: str | None = None, publisher: str | None = None, rights: str | None = None,
-           approximate: bool = False) -> IngestResult:
+def ingest(
+    paths: Paths,
+    file: Path,
+    *,
+    title: str,
+    published: str | dt.date,
+    source: str,
+    language: str,
+    title_en: str | None = None,
+    publisher: str | None = None,
+    rights: str | None = None,
+    approximate: bool = False,
+) -> IngestResult:
     """Add a document (or a new version of one) to paths.sources; see the module docstring.
 
     `published` is YYYY, YYYY-MM or YYYY-MM-DD; a year or a month only is an approximate date, and
@@ -140,7 +172,9 @@ def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, so
     if not title:
         raise IngestError(file, None, "--title must not be empty")
     if language not in LANGUAGES:
-        raise IngestError(file, None, f"language {language!r} must be one of {', '.join(LANGUAGES)}")
+        raise IngestError(
+            file, None, f"language {language!r} must be one of {', '.join(LANGUAGES)}"
+        )
     if not URL.fullmatch(source.strip()):
         raise IngestError(file, None, f"source {source!r} is not an http(s) URL")
     source = source.strip()
@@ -153,26 +187,47 @@ def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, so
     meta_file = paths.sources / "sources.yaml"
     entries = _entries(meta_file)
     by_key = {doc_key(e["file"]): e for e in entries}
-    counts = {"paragraphs": len(paragraphs), "sentences": len(sentences),
-              "furniture": sum(1 for s in sentences if s.furniture)}
+    counts = {
+        "paragraphs": len(paragraphs),
+        "sentences": len(sentences),
+        "furniture": sum(1 for s in sentences if s.furniture),
+    }
     if key in by_key:
         existing = by_key[key]
         if existing.get("source") == source:
-            return IngestResult(key, existing["file"], "unchanged", int(existing.get("version", 1)), **counts)
-        raise IngestError(file, None, f"duplicate: the same text is already ingested as {existing['file']}"
-                                      f" (source {existing.get('source', 'not recorded')})")
-    previous = next((e for e in entries if e.get("source") == source and not e.get("replaced_by")), None)
+            return IngestResult(
+                key, existing["file"], "unchanged", int(existing.get("version", 1)), **counts
+            )
+        raise IngestError(
+            file,
+            None,
+            f"duplicate: the same text is already ingested as {existing['file']}"
+            f" (source {existing.get('source', 'not recorded')})",
+        )
+    previous = next(
+        (e for e in entries if e.get("source") == source and not e.get("replaced_by")), None
+    )
     version = int(previous.get("version", 1)) + 1 if previous else 1
     name = f"{_next_number(entries, paths.sources):03d}_{key}.txt"
 
     meta_text = meta_file.read_text(encoding="utf-8")
     if previous is not None:
         meta_text = _insert_field(meta_text, previous, entries, "replaced_by", key)
-    entry = {"file": name, "title": title, "title_en": title_en, "publisher": publisher,
-             "published": lexical, "published_approximate": True if approximate or precision != "date" else None,
-             "language": language, "source": source, "rights": rights, "format": fmt,
-             "ingested": dt.date.today().isoformat(), "version": version,
-             "replaces": doc_key(previous["file"]) if previous else None}
+    entry = {
+        "file": name,
+        "title": title,
+        "title_en": title_en,
+        "publisher": publisher,
+        "published": lexical,
+        "published_approximate": True if approximate or precision != "date" else None,
+        "language": language,
+        "source": source,
+        "rights": rights,
+        "format": fmt,
+        "ingested": dt.date.today().isoformat(),
+        "version": version,
+        "replaces": doc_key(previous["file"]) if previous else None,
+    }
     changes: dict[Path, bytes | None] = {
         paths.sources / name: text.encode("utf-8"),
         meta_file: (_with_newline(meta_text) + _entry_yaml(entry)).encode("utf-8"),
@@ -181,15 +236,24 @@ def ingest(paths: Paths, file: Path, *, title: str, published: str | dt.date, so
     if previous is not None:
         moved = _move_curation(paths.curation, doc_key(previous["file"]), key, text, changes)
     commit(changes)
-    return IngestResult(key, name, "new-version" if previous else "added", version,
-                        doc_key(previous["file"]) if previous else None, moved, **counts)
+    return IngestResult(
+        key,
+        name,
+        "new-version" if previous else "added",
+        version,
+        doc_key(previous["file"]) if previous else None,
+        moved,
+        **counts,
+    )
 
 
 def _published(value: str | dt.date) -> tuple[dt.date, str]:
     try:
         return parse_published(value)
     except ValueError:
-        raise IngestError("--published", None, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)") from None
+        raise IngestError(
+            "--published", None, f"{value!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)"
+        ) from None
 
 
 def _entries(meta_file: Path) -> list[dict]:
@@ -199,8 +263,11 @@ def _entries(meta_file: Path) -> list[dict]:
 
 
 def _next_number(entries: list[dict], folder: Path) -> int:
-    numbers = [int(m.group(1)) for p in [*(e["file"] for e in entries), *(f.name for f in folder.glob("*.txt"))]
-               if (m := re.match(r"(\d+)_", p))]
+    numbers = [
+        int(m.group(1))
+        for p in [*(e["file"] for e in entries), *(f.name for f in folder.glob("*.txt"))]
+        if (m := re.match(r"(\d+)_", p))
+    ]
     return max(numbers, default=-1) + 1
 
 
@@ -211,7 +278,9 @@ def _entry_yaml(entry: dict) -> str:
         if v is None:
             continue
         value = yaml.safe_dump(v, allow_unicode=True, default_flow_style=True, width=1 << 20)
-        lines.append(f"{'- ' if not lines else '  '}{k}: {value.removesuffix(chr(10)).removesuffix(chr(10) + '...')}")
+        lines.append(
+            f"{'- ' if not lines else '  '}{k}: {value.removesuffix(chr(10)).removesuffix(chr(10) + '...')}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -233,7 +302,9 @@ def remove(paths: Paths, key: str) -> RemoveResult:
     text = meta_file.read_text(encoding="utf-8")
     previous = next((e for e in entries if e.get("replaced_by") == key), None)
     if previous is not None and previous[yamlfile.LINE] > entry[yamlfile.LINE]:
-        text = _drop_field(text, previous, entries, "replaced_by")  # edit the later block first: lines stay valid
+        text = _drop_field(
+            text, previous, entries, "replaced_by"
+        )  # edit the later block first: lines stay valid
     text = _drop_block(text, entry, entries)
     if previous is not None and previous[yamlfile.LINE] < entry[yamlfile.LINE]:
         text = _drop_field(text, previous, entries, "replaced_by")
@@ -271,7 +342,9 @@ def _insert_field(text: str, entry: dict, entries: list[dict], name: str, value:
     lines = text.splitlines(keepends=True)
     start, end = _block(lines, entry, entries)
     if not lines[start].lstrip().startswith("- "):
-        raise IngestError("sources.yaml", start + 1, "entries must be written in block style (- file: …)")
+        raise IngestError(
+            "sources.yaml", start + 1, "entries must be written in block style (- file: …)"
+        )
     lines.insert(end, f"  {name}: {value}\n")
     if end > 0 and not lines[end - 1].endswith("\n"):
         lines[end - 1] += "\n"
@@ -290,7 +363,9 @@ def _curation_files(folder: Path) -> list[tuple[Path, str, list[dict]]]:
     for path in sorted(folder.glob("*.yaml")) if folder.exists() else []:
         items = yamlfile.load(path, IngestError) or []
         if isinstance(items, list):
-            out.append((path, path.read_text(encoding="utf-8"), [i for i in items if isinstance(i, dict)]))
+            out.append(
+                (path, path.read_text(encoding="utf-8"), [i for i in items if isinstance(i, dict)])
+            )
     return out
 
 
@@ -298,15 +373,22 @@ def _drop_curation(folder: Path, key: str, changes: dict[Path, bytes | None]) ->
     removed = []
     for path, text, items in _curation_files(folder):
         citing = [i for i in items if str(i.get("doc")) == key]
-        for item in sorted(citing, key=lambda i: -i[yamlfile.LINE]):  # bottom up: earlier lines stay valid
+        for item in sorted(
+            citing, key=lambda i: -i[yamlfile.LINE]
+        ):  # bottom up: earlier lines stay valid
             text = _drop_block(text, item, items)
         if citing:
             changes[path] = text.encode("utf-8")
-            removed += [f"{path.name}: {i.get('id')}" for i in sorted(citing, key=lambda i: i[yamlfile.LINE])]
+            removed += [
+                f"{path.name}: {i.get('id')}"
+                for i in sorted(citing, key=lambda i: i[yamlfile.LINE])
+            ]
     return removed
 
 
-def _move_curation(folder: Path, old: str, new: str, new_text: str, changes: dict[Path, bytes | None]) -> list[str]:
+def _move_curation(
+    folder: Path, old: str, new: str, new_text: str, changes: dict[Path, bytes | None]
+) -> list[str]:
     """Point curation entries of the old version at the new one; refuse if a quote is gone."""
     moved, lost = [], []
     for path, text, items in _curation_files(folder):
@@ -324,8 +406,12 @@ def _move_curation(folder: Path, old: str, new: str, new_text: str, changes: dic
         if touched:
             changes[path] = "".join(lines).encode("utf-8")
     if lost:
-        raise IngestError(folder, None, f"curation entries quote text the new version no longer has: {', '.join(lost)};"
-                                        " correct or remove them first")
+        raise IngestError(
+            folder,
+            None,
+            f"curation entries quote text the new version no longer has: {', '.join(lost)};"
+            " correct or remove them first",
+        )
     return moved
 
 

@@ -32,7 +32,9 @@ from sipkg.yamlfile import InputError
 LINKS_GRAPH = URIRef(namespaces.LINKS_GRAPH)  # as rdflib terms, for the build's quads
 IDENTIFIERS_GRAPH = URIRef(namespaces.IDENTIFIERS_GRAPH)
 PREDICATES = {"owl:sameAs": OWL.sameAs, "skos:exactMatch": SKOS.exactMatch}
-SAME_AS_TYPES = {"place"}  # an owl:sameAs claims one individual: only for places (README.md says why)
+SAME_AS_TYPES = {
+    "place"
+}  # an owl:sameAs claims one individual: only for places (README.md says why)
 QID = re.compile(r"Q[1-9][0-9]*")
 GBT2260 = re.compile(r"[1-9][0-9]{5}")
 URL = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
@@ -100,7 +102,9 @@ def _entry(path: Path, item, entities: dict[Ref, EntityInfo], seen: dict[tuple, 
         raise err(f"unknown entity {raw_entity!r} (not in the registry)")
     kinds = [k for k in KINDS if k in item]
     if len(kinds) != 1:
-        raise err("an entry needs exactly one of 'wikidata' (a Q-number) or 'gbt2260' (a six-digit code)")
+        raise err(
+            "an entry needs exactly one of 'wikidata' (a Q-number) or 'gbt2260' (a six-digit code)"
+        )
     kind = kinds[0]
     value = str(item[kind]).strip()
     if kind == "wikidata":
@@ -111,12 +115,16 @@ def _entry(path: Path, item, entities: dict[Ref, EntityInfo], seen: dict[tuple, 
         if not GBT2260.fullmatch(value):
             raise err(f"gbt2260 {value!r} is not a six-digit administrative division code")
         if entity.type != "place":
-            raise err(f"a GB/T 2260 code names an administrative division: {raw_entity} is not a place")
+            raise err(
+                f"a GB/T 2260 code names an administrative division: {raw_entity} is not a place"
+            )
         predicate = SKOS.notation
     citations = _citations(item.get("cited"), err)
     where = f"{path.name}:{line}"
-    for key, what in (((kind, entity), f"{raw_entity} already has a {kind} identifier"),
-                      ((kind, value), f"{kind} {value} is already given to another entity")):
+    for key, what in (
+        ((kind, entity), f"{raw_entity} already has a {kind} identifier"),
+        ((kind, value), f"{kind} {value} is already given to another entity"),
+    ):
         if key in seen:
             raise err(f"duplicate: {what} ({seen[key]})")
         seen[key] = where
@@ -134,7 +142,9 @@ def _predicate(raw, entity: Ref, err) -> URIRef:
 
 def _citations(raw, err) -> tuple[Citation, ...]:
     if not raw or not isinstance(raw, list):
-        raise err("missing 'cited': a list of {page, says, checked}, where the identifier was verified")
+        raise err(
+            "missing 'cited': a list of {page, says, checked}, where the identifier was verified"
+        )
     citations = []
     for c in raw:
         if not isinstance(c, dict) or not all(c.get(f) for f in ("page", "says", "checked")):
@@ -162,10 +172,21 @@ def quads(links: Iterable[Link]) -> Iterable[tuple]:
         s, p, o = iri(link.entity), link.predicate, link.object
         yield s, p, o, LINKS_GRAPH if link.kind == "wikidata" else IDENTIFIERS_GRAPH
         st = statement(link)
-        for t in ((st, RDF.type, RDF.Statement), (st, RDF.type, PROV.Entity),
-                  (st, RDF.subject, s), (st, RDF.predicate, p), (st, RDF.object, o),
-                  (st, DCTERMS.date, Literal(max(c.checked for c in link.citations).isoformat(), datatype=XSD.date)),
-                  *((st, PROV.wasDerivedFrom, URIRef(c.page)) for c in link.citations),
-                  *((st, DCTERMS.source, Literal(f"{c.page} (checked {c.checked}): {c.says}"))
-                    for c in link.citations)):
+        for t in (
+            (st, RDF.type, RDF.Statement),
+            (st, RDF.type, PROV.Entity),
+            (st, RDF.subject, s),
+            (st, RDF.predicate, p),
+            (st, RDF.object, o),
+            (
+                st,
+                DCTERMS.date,
+                Literal(max(c.checked for c in link.citations).isoformat(), datatype=XSD.date),
+            ),
+            *((st, PROV.wasDerivedFrom, URIRef(c.page)) for c in link.citations),
+            *(
+                (st, DCTERMS.source, Literal(f"{c.page} (checked {c.checked}): {c.says}"))
+                for c in link.citations
+            ),
+        ):
             yield (*t, IDENTIFIERS_GRAPH)

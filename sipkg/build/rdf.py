@@ -32,7 +32,10 @@ INFERRED_GRAPH = URIRef(namespaces.INFERRED_GRAPH)
 STATISTICS = DATA["statistics"]
 ZH, EN = "zh-Hans", "en"
 CONTEXT = 24  # characters of prefix and suffix in a TextQuoteSelector
-KIND_SCHEMES = {"designation": ("designation-kind", SIP.designationKind), "programme": ("programme-kind", SIP.kind)}
+KIND_SCHEMES = {
+    "designation": ("designation-kind", SIP.designationKind),
+    "programme": ("programme-kind", SIP.kind),
+}
 
 
 def source_graph(doc_key: str) -> URIRef:
@@ -109,11 +112,28 @@ def document_triples(doc: Document) -> Iterable[tuple]:
     if doc.title_en:
         yield d, DCTERMS.title, Literal(doc.title_en, lang=EN)
     if doc.published:
-        yield d, DCTERMS.issued, Literal(doc.published_lexical, datatype=XSD[doc.published_precision])
-        if doc.published_approximate:  # the page shows no date of its own, or only its year or month
-            yield d, SKOS.note, Literal("发布日期为估计(页面未注明日期,取其提到的最近日期,或只知年月)", lang=ZH)
-            yield d, SKOS.note, Literal("Publication date approximate: the page shows no date of its own "
-                                        "(the latest date it mentions), or only its year or month", lang=EN)
+        yield (
+            d,
+            DCTERMS.issued,
+            Literal(doc.published_lexical, datatype=XSD[doc.published_precision]),
+        )
+        if (
+            doc.published_approximate
+        ):  # the page shows no date of its own, or only its year or month
+            yield (
+                d,
+                SKOS.note,
+                Literal("发布日期为估计(页面未注明日期,取其提到的最近日期,或只知年月)", lang=ZH),
+            )
+            yield (
+                d,
+                SKOS.note,
+                Literal(
+                    "Publication date approximate: the page shows no date of its own "
+                    "(the latest date it mentions), or only its year or month",
+                    lang=EN,
+                ),
+            )
     if doc.publisher:
         yield d, DCTERMS.publisher, Literal(doc.publisher)
     if doc.rights:
@@ -137,7 +157,9 @@ def document_triples(doc: Document) -> Iterable[tuple]:
         yield from _position(n, s.index, s.start, s.end, s.furniture)
 
 
-def _position(n: URIRef, index: int, start: int, end: int, furniture: str | None) -> Iterable[tuple]:
+def _position(
+    n: URIRef, index: int, start: int, end: int, furniture: str | None
+) -> Iterable[tuple]:
     yield n, SIP.index, Literal(index, datatype=XSD.integer)
     yield n, OA.start, Literal(start, datatype=XSD.nonNegativeInteger)
     yield n, OA.end, Literal(end, datatype=XSD.nonNegativeInteger)
@@ -171,7 +193,9 @@ def evidence_triples(statement: URIRef, ev: Evidence, doc: Document) -> Iterable
     yield position, OA.end, Literal(ev.end, datatype=XSD.nonNegativeInteger)
 
 
-def statement_triples(s, p, o, graph: URIRef, evidence: list[Evidence], docs: dict[str, Document]) -> Iterable[tuple]:
+def statement_triples(
+    s, p, o, graph: URIRef, evidence: list[Evidence], docs: dict[str, Document]
+) -> Iterable[tuple]:
     st = DATA[f"statement/{digest(graph, s, p, o)}"]
     best = max(evidence, key=lambda e: e.confidence)
     yield st, RDF.type, SIP.FactStatement
@@ -186,7 +210,9 @@ def statement_triples(s, p, o, graph: URIRef, evidence: list[Evidence], docs: di
 
 
 def observation_triples(o: Observation) -> tuple[URIRef, list[tuple]]:
-    obs = DATA[f"obs/{digest(o.area, o.period, o.indicator, o.value, o.evidence.doc, o.evidence.start)}"]
+    obs = DATA[
+        f"obs/{digest(o.area, o.period, o.indicator, o.value, o.evidence.doc, o.evidence.start)}"
+    ]
     t = [
         (obs, RDF.type, QB.Observation),
         (obs, RDF.type, SIP.Statistic),
@@ -229,9 +255,14 @@ def indicator_triples(indicators: dict[str, tuple[str, str]]) -> Iterable[tuple]
         yield c, SKOS.prefLabel, Literal(en, lang=EN)
 
 
-def to_dataset(docs: list[Document], entities: dict[Ref, EntityInfo], facts: list[Fact],
-               observations: list[Observation], indicators: dict[str, tuple[str, str]],
-               mentions: list[tuple[str, int, Ref]]) -> Dataset:
+def to_dataset(
+    docs: list[Document],
+    entities: dict[Ref, EntityInfo],
+    facts: list[Fact],
+    observations: list[Observation],
+    indicators: dict[str, tuple[str, str]],
+    mentions: list[tuple[str, int, Ref]],
+) -> Dataset:
     """The whole graph as an rdflib Dataset (no inferred graph: the reasoner adds that)."""
     ds = Dataset()
     by_key = {d.key: d for d in docs}
@@ -253,7 +284,9 @@ def to_dataset(docs: list[Document], entities: dict[Ref, EntityInfo], facts: lis
         ds.graph(source_graph(doc_key)).add((s, SIP.mentions, iri(ref)))
     grouped: dict[tuple, list[Evidence]] = defaultdict(list)
     for f in facts:
-        grouped[(f.evidence.doc, iri(f.subject), predicate_iri(f.predicate), node(f.object))].append(f.evidence)
+        grouped[
+            (f.evidence.doc, iri(f.subject), predicate_iri(f.predicate), node(f.object))
+        ].append(f.evidence)
     for (doc_key, s, p, o), evidence in grouped.items():
         g = ds.graph(source_graph(doc_key))
         g.add((s, p, o))
@@ -264,8 +297,14 @@ def to_dataset(docs: list[Document], entities: dict[Ref, EntityInfo], facts: lis
         obs, triples = observation_triples(o)
         for t in triples:
             g.add(t)
-        for t in statement_triples(obs, SIP.value, Literal(o.value, datatype=XSD.decimal), g.identifier,
-                                   [o.evidence], by_key):
+        for t in statement_triples(
+            obs,
+            SIP.value,
+            Literal(o.value, datatype=XSD.decimal),
+            g.identifier,
+            [o.evidence],
+            by_key,
+        ):
             g.add(t)
     return ds
 

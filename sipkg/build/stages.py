@@ -71,10 +71,15 @@ class BuildReport:
             f"sipkg build {self.version}",
             f"  documents {self.documents}, sentences {self.sentences}",
             "  entities by class:",
-            *(f"    {cls:<24} {n:>4}" for cls, n in sorted(self.entities_by_class.items(), key=lambda x: (-x[1], x[0]))),
-            (f"  facts {self.facts} (statistics included): {self.facts_from_rules} from rules,"
-            f" {self.facts_from_curation} from curation,"
-            f" {self.facts_from_registry} entity types from the registry and recogniser"),
+            *(
+                f"    {cls:<24} {n:>4}"
+                for cls, n in sorted(self.entities_by_class.items(), key=lambda x: (-x[1], x[0]))
+            ),
+            (
+                f"  facts {self.facts} (statistics included): {self.facts_from_rules} from rules,"
+                f" {self.facts_from_curation} from curation,"
+                f" {self.facts_from_registry} entity types from the registry and recogniser"
+            ),
             f"  statistics (Data Cube observations) {self.observations}",
             f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
             f"  curation entries: {self.curation}",
@@ -109,21 +114,33 @@ def load_minted(path: Path) -> dict[str, Ref]:
 
 def save_minted(path: Path, minted: dict[str, Ref]) -> None:
     """Freeze keys minted for newly found names, so they are never recomputed."""
-    body = "".join(f"{name}: {ref}\n" for name, ref in sorted(minted.items(), key=lambda x: str(x[1])))
-    header = "# Keys minted for names the recogniser found; frozen: never edit a key once published.\n"
+    body = "".join(
+        f"{name}: {ref}\n" for name, ref in sorted(minted.items(), key=lambda x: str(x[1]))
+    )
+    header = (
+        "# Keys minted for names the recogniser found; frozen: never edit a key once published.\n"
+    )
     path.write_text(header + body, encoding="utf-8")
 
 
-def growth_indicators(observations: list[Observation], ontology: Graph) -> dict[str, tuple[str, str]]:
+def growth_indicators(
+    observations: list[Observation], ontology: Graph
+) -> dict[str, tuple[str, str]]:
     """Labels for growth rates of listed indicators the code list does not name (X-growth)."""
     labels = {}
     for code in {o.indicator.code for o in observations}:
         base = code.removesuffix("-growth")
         if base == code or (DEF[f"indicator/{code}"], SKOS.prefLabel, None) in ontology:
             continue
-        names = {lit.language: str(lit) for lit in ontology.objects(DEF[f"indicator/{base}"], SKOS.prefLabel)}
+        names = {
+            lit.language: str(lit)
+            for lit in ontology.objects(DEF[f"indicator/{base}"], SKOS.prefLabel)
+        }
         if names:
-            labels[code] = (f"{names.get('zh-Hans', base)}增长率", f"{names.get('en', base)} growth rate")
+            labels[code] = (
+                f"{names.get('zh-Hans', base)}增长率",
+                f"{names.get('en', base)} growth rate",
+            )
     return labels
 
 
@@ -139,7 +156,9 @@ def verify_evidence(ds: Dataset, docs: list[Document]) -> int:
         pos = next(s for s in selectors if g.value(s, OA.start) is not None)
         start, end = int(g.value(pos, OA.start)), int(g.value(pos, OA.end))
         if text[start:end] != str(exact):
-            raise BuildError(f"evidence {target}: quote {str(exact)!r} != text[{start}:{end}] {text[start:end]!r}")
+            raise BuildError(
+                f"evidence {target}: quote {str(exact)!r} != text[{start}:{end}] {text[start:end]!r}"
+            )
         checked += 1
     return checked
 
@@ -171,19 +190,32 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
     timer.lap("extract")
     entries = load_entries(paths.curation, by_key, registry.entities)
     curated = apply_curation(extraction.facts, entries, paths.curation)
-    curated.facts.extend(Fact(Ref("doc", key), "dct:temporal", d.value, d.evidence) for key, d in document_dates.items())
-    report.curation = {"add": curated.added, "accept": curated.accepted, "reject": curated.rejected,
-                       "correct": curated.corrected, "document dates": len(document_dates)}
+    curated.facts.extend(
+        Fact(Ref("doc", key), "dct:temporal", d.value, d.evidence)
+        for key, d in document_dates.items()
+    )
+    report.curation = {
+        "add": curated.added,
+        "accept": curated.accepted,
+        "reject": curated.rejected,
+        "correct": curated.corrected,
+        "document dates": len(document_dates),
+    }
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
     facts = curated.facts
     methods = Counter(f.evidence.method.split(":")[0] for f in facts)
     report.facts_from_rules = methods["rule"] + len(extraction.observations)
     report.facts_from_curation = methods["curation"]
     report.facts_from_registry = methods["registry"] + methods["recogniser"]
-    report.facts = len({(f.subject, f.predicate, f.object) for f in facts}) + len(extraction.observations)
+    report.facts = len({(f.subject, f.predicate, f.object) for f in facts}) + len(
+        extraction.observations
+    )
     report.observations = len(extraction.observations)
-    mentioned = ({ref for _, _, ref in extraction.mentions} | {f.subject for f in facts}
-                 | {f.object for f in facts if isinstance(f.object, Ref)})
+    mentioned = (
+        {ref for _, _, ref in extraction.mentions}
+        | {f.subject for f in facts}
+        | {f.object for f in facts if isinstance(f.object, Ref)}
+    )
     entities = {r: i for r, i in registry.entities.items() if r in mentioned}
     report.entities_by_class = dict(Counter(i.cls for i in entities.values()))
     ontology = load_ontology()
@@ -200,7 +232,9 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
     ontology_graph = ds.graph(ONTOLOGY_GRAPH)
     for t in ontology:
         ontology_graph.add(t)
-    asserted = [(s, p, o) for s, p, o, g in ds.quads((None, None, None, None)) if g != ONTOLOGY_GRAPH]
+    asserted = [
+        (s, p, o) for s, p, o, g in ds.quads((None, None, None, None)) if g != ONTOLOGY_GRAPH
+    ]
     inferred = ds.graph(INFERRED_GRAPH)
     for t in materialise(asserted, ontology):
         inferred.add(t)
@@ -226,7 +260,9 @@ def build(paths: Paths | None = None) -> BuildReport:
     ds = assembled.dataset
     report.validation = check(ds, assembled.ontology, report)
     if not report.validation.ok:
-        raise BuildError("validation failed; the previous store stays in service\n" + report.validation.to_text())
+        raise BuildError(
+            "validation failed; the previous store stays in service\n" + report.validation.to_text()
+        )
     nquads = ds.serialize(format="nquads", encoding="utf-8")
     report.version = hashlib.sha256(nquads).hexdigest()[:12]
     build_dir = builds.new_build_dir(paths.store)
@@ -237,7 +273,11 @@ def build(paths: Paths | None = None) -> BuildReport:
         quads += describe.describe(quads, report.version, built)
         manifest = dumps.write_dumps(build_dir / "dumps", quads, report.version)
         report.seconds["describe and dump"] = time.perf_counter() - dumped
-        meta = {"version": report.version, "built": built.isoformat(timespec="seconds"), "sipkg": __version__}
+        meta = {
+            "version": report.version,
+            "built": built.isoformat(timespec="seconds"),
+            "sipkg": __version__,
+        }
         nq = next(f["name"] for f in manifest["files"] if f["format"] == "nq")
         info = builds.write_store(build_dir, (build_dir / "dumps" / nq).read_bytes(), meta)
         report.quads = info.quads
@@ -252,4 +292,3 @@ def build(paths: Paths | None = None) -> BuildReport:
         save_minted(paths.minted, assembled.minted)
     report.store = str(build_dir)
     return report
-

@@ -65,7 +65,9 @@ def write_store(build_dir: Path, nquads: bytes, meta: dict) -> StoreInfo:
     quads = len(store)
     del store
     info = {**meta, "quads": quads}
-    (build_dir / "build.json").write_text(json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8")
+    (build_dir / "build.json").write_text(
+        json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     return StoreInfo(build_dir, meta["version"], meta["built"], quads)
 
 
@@ -84,7 +86,9 @@ def publish(root: Path, build_dir: Path) -> None:
     os.replace(tmp, link)
     for served in (outgoing, build_dir):
         if served is not None and not (served / PUBLISHED).exists():
-            (served / PUBLISHED).write_text(time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n", encoding="utf-8")
+            (served / PUBLISHED).write_text(
+                time.strftime("%Y-%m-%dT%H:%M:%S%z") + "\n", encoding="utf-8"
+            )
     _release(build_dir)
     prune(root)
 
@@ -106,7 +110,7 @@ def prune(root: Path) -> list[Path]:
         elif not _still_building(folder):
             orphans.append(folder)
     complete.sort(key=lambda p: (p / PUBLISHED).stat().st_mtime)
-    removed = complete[:-(KEEP - 1)] + orphans
+    removed = complete[: -(KEEP - 1)] + orphans
     for folder in removed:
         shutil.rmtree(folder, ignore_errors=True)
     return removed
@@ -153,17 +157,23 @@ def current(root: Path) -> StoreInfo:
     """The build in service, or a StoreError saying how to make one."""
     link = root / CURRENT
     if link.is_symlink() and not link.exists():
-        raise StoreError(f"the store link {link} points to {os.readlink(link)}, which is gone; "
-                         "rebuild with `sipkg build`")
+        raise StoreError(
+            f"the store link {link} points to {os.readlink(link)}, which is gone; "
+            "rebuild with `sipkg build`"
+        )
     if not link.exists():
         raise StoreError(f"no store at {root}: run `sipkg build` first")
     path = link.resolve()
     try:
         meta = json.loads((path / "build.json").read_text(encoding="utf-8"))
     except (OSError, ValueError) as e:
-        raise StoreError(f"the store at {path} has no readable build.json ({e}); rebuild with `sipkg build`") from e
+        raise StoreError(
+            f"the store at {path} has no readable build.json ({e}); rebuild with `sipkg build`"
+        ) from e
     if not (path / "oxigraph").is_dir():
-        raise StoreError(f"the store at {path} is missing its oxigraph folder; rebuild with `sipkg build`")
+        raise StoreError(
+            f"the store at {path} is missing its oxigraph folder; rebuild with `sipkg build`"
+        )
     return StoreInfo(path, meta["version"], meta["built"], meta["quads"])
 
 
@@ -172,8 +182,13 @@ def open_read_only(root: Path) -> tuple[ox.Store, StoreInfo]:
     info = current(root)
     try:
         return ox.Store.read_only(str(info.path / "oxigraph")), info
-    except (OSError, RuntimeError) as e:  # RocksDB reports a damaged store as RuntimeError ("Corruption: …")
-        raise StoreError(f"cannot open the store at {info.path}: {e}; rebuild with `sipkg build`") from e
+    except (
+        OSError,
+        RuntimeError,
+    ) as e:  # RocksDB reports a damaged store as RuntimeError ("Corruption: …")
+        raise StoreError(
+            f"cannot open the store at {info.path}: {e}; rebuild with `sipkg build`"
+        ) from e
 
 
 def check(root: Path) -> StoreInfo:
@@ -182,8 +197,12 @@ def check(root: Path) -> StoreInfo:
     try:
         quads = len(handle)
     except (OSError, RuntimeError) as e:
-        raise StoreError(f"cannot read the store at {info.path}: {e}; rebuild with `sipkg build`") from e
+        raise StoreError(
+            f"cannot read the store at {info.path}: {e}; rebuild with `sipkg build`"
+        ) from e
     if quads != info.quads:
-        raise StoreError(f"the store at {info.path} holds {quads} quads but its build.json says {info.quads}: "
-                         "it is damaged; rebuild with `sipkg build`")
+        raise StoreError(
+            f"the store at {info.path} holds {quads} quads but its build.json says {info.quads}: "
+            "it is damaged; rebuild with `sipkg build`"
+        )
     return info

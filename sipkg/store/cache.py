@@ -19,8 +19,12 @@ from sipkg.store.results import Answer
 from sipkg.store.sparqltext import remote_targets
 
 VOLATILE = re.compile(r"\b(NOW|RAND|UUID|STRUUID|BNODE)\s*\(", re.IGNORECASE)
-ENTRY_OVERHEAD = 256  # bytes an entry costs beyond its body and query text (key tuple, Answer, dict slot)
-LARGEST_SHARE = 4  # one answer may use at most 1/LARGEST_SHARE of the cache, so one cannot flush the rest
+ENTRY_OVERHEAD = (
+    256  # bytes an entry costs beyond its body and query text (key tuple, Answer, dict slot)
+)
+LARGEST_SHARE = (
+    4  # one answer may use at most 1/LARGEST_SHARE of the cache, so one cannot flush the rest
+)
 
 
 @dataclass(frozen=True)
@@ -87,8 +91,14 @@ class ResultCache:
 
     def stats(self) -> dict:
         with self._lock:
-            return {"entries": len(self._entries), "bytes": self.size, "max_bytes": self.max_bytes,
-                    "hits": self.hits, "misses": self.misses, "evictions": self.evictions}
+            return {
+                "entries": len(self._entries),
+                "bytes": self.size,
+                "max_bytes": self.max_bytes,
+                "hits": self.hits,
+                "misses": self.misses,
+                "evictions": self.evictions,
+            }
 
 
 def _cost(key: Key, answer: Answer) -> int:

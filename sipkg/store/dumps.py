@@ -20,12 +20,25 @@ from sipkg.namespaces import BASE, DCAT_NS, DCT_NS, PREFIXES, RDF_TYPE, SPDX_NS,
 
 URI_SPACE = f"{BASE}/id/"
 DESCRIPTION = f"{BASE}/void"  # the document; the things it describes are fragments of it
-DATASET, CATALOG, SERVICE = f"{DESCRIPTION}#dataset", f"{DESCRIPTION}#catalog", f"{DESCRIPTION}#sparql"
-PUBLISHER, CONTACT, PERIOD = f"{DESCRIPTION}#publisher", f"{DESCRIPTION}#contact", f"{DESCRIPTION}#period"
+DATASET, CATALOG, SERVICE = (
+    f"{DESCRIPTION}#dataset",
+    f"{DESCRIPTION}#catalog",
+    f"{DESCRIPTION}#sparql",
+)
+PUBLISHER, CONTACT, PERIOD = (
+    f"{DESCRIPTION}#publisher",
+    f"{DESCRIPTION}#contact",
+    f"{DESCRIPTION}#period",
+)
 ENDPOINT = f"{BASE}/sparql"
 DOWNLOADS = f"{BASE}/download"
 MANIFEST = "manifest.json"
-DESCRIPTION_PREFIXES = {**PREFIXES, "spdx": str(SPDX_NS), "vcard": str(VCARD_NS), "dcat": str(DCAT_NS)}
+DESCRIPTION_PREFIXES = {
+    **PREFIXES,
+    "spdx": str(SPDX_NS),
+    "vcard": str(VCARD_NS),
+    "dcat": str(DCAT_NS),
+}
 
 
 @dataclass(frozen=True)

@@ -20,16 +20,26 @@ from sipkg.store.query import QueryFailed, QuerySyntaxError, QueryTimeout, Store
 from sipkg.store.results import Answer
 
 
-def _query(state: dict, path: str, generation: int, query: str, default_graphs: list[str],
-           named_graphs: list[str], base_iri: str | None, media: str, limit: int) -> Answer:
+def _query(
+    state: dict,
+    path: str,
+    generation: int,
+    query: str,
+    default_graphs: list[str],
+    named_graphs: list[str],
+    base_iri: str | None,
+    media: str,
+    limit: int,
+) -> Answer:
     """In a pool process: run one query on a read-only handle, reopened when the store changed."""
     key = (path, generation)
     if key not in state:
         state.clear()
         state[key] = ox.Store.read_only(path)
     try:
-        return results.answer(run_query(state[key], query, default_graphs, named_graphs, base_iri).value,
-                              media, limit)
+        return results.answer(
+            run_query(state[key], query, default_graphs, named_graphs, base_iri).value, media, limit
+        )
     except OSError as e:  # the engine's evaluation errors: SERVICE calls, reading the store
         raise QueryFailed(f"the query failed while running: {e}") from None
 
@@ -47,7 +57,9 @@ def check_store(root: Path, timeout: float = 60.0) -> builds.StoreInfo:
     try:
         return pool.run(timeout, _check, str(root))
     except (WorkerDied, QueryTimeout) as e:
-        raise StoreError(f"opening the store at {root} failed ({e}); rebuild with `sipkg build`") from None
+        raise StoreError(
+            f"opening the store at {root} failed ({e}); rebuild with `sipkg build`"
+        ) from None
     finally:
         pool.close()
 
@@ -92,11 +104,30 @@ class LocalBackend:
     def version(self) -> str:
         return self._path()[1]
 
-    def execute(self, query: str, *, default_graphs=(), named_graphs=(), media: str, limit: int,
-                timeout: float, base_iri: str | None = None) -> Answer:
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs=(),
+        named_graphs=(),
+        media: str,
+        limit: int,
+        timeout: float,
+        base_iri: str | None = None,
+    ) -> Answer:
         path, _ = self._path()
-        return self.pool.run(timeout, _query, path, self.generation, query, list(default_graphs),
-                             list(named_graphs), base_iri, media, limit)
+        return self.pool.run(
+            timeout,
+            _query,
+            path,
+            self.generation,
+            query,
+            list(default_graphs),
+            list(named_graphs),
+            base_iri,
+            media,
+            limit,
+        )
 
     # ---------------------------------------------------------------- writing (local writable mode only)
 

@@ -88,8 +88,12 @@ class _Worker:
     """A child process started afresh (not forked from a threaded server), speaking over its stdin/stdout."""
 
     def __init__(self):
-        self.process = subprocess.Popen([sys.executable, "-m", "sipkg.store.pool"], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, close_fds=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "sipkg.store.pool"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            close_fds=True,
+        )
 
     @property
     def pid(self) -> int:
@@ -146,8 +150,10 @@ class Pool:
                 worker = None
                 with self._lock:
                     self.killed += 1
-                raise QueryTimeout(f"the query ran past the time-out of {timeout:g} s "
-                                   f"(stopped after {time.monotonic() - started:.1f} s)")
+                raise QueryTimeout(
+                    f"the query ran past the time-out of {timeout:g} s "
+                    f"(stopped after {time.monotonic() - started:.1f} s)"
+                )
             try:
                 ok, value = worker.receive()
             except (EOFError, OSError):
@@ -201,7 +207,6 @@ def close_all() -> None:
     """Stop every child of this process's pools (at exit, or when a server process stops)."""
     for pool in list(_POOLS):
         pool.close()
-
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ class QueryResult:
         if self.kind == "boolean":
             return ["result"], [[str(bool(self.value)).lower()]]
         if self.kind == "graph":
-            return ["subject", "predicate", "object"], [[str(t.subject), str(t.predicate), str(t.object)] for t in self.value]
+            return ["subject", "predicate", "object"], [
+                [str(t.subject), str(t.predicate), str(t.object)] for t in self.value
+            ]
         variables = [v.value for v in self.value.variables]
         return variables, [[_plain(s[v]) for v in variables] for s in self.value]
 
@@ -50,8 +52,13 @@ def _plain(term) -> str | None:
     return None if term is None else term.value
 
 
-def run_query(handle: ox.Store, sparql: str, default_graphs: list[str] = (), named_graphs: list[str] = (),
-              base_iri: str | None = None) -> QueryResult:
+def run_query(
+    handle: ox.Store,
+    sparql: str,
+    default_graphs: list[str] = (),
+    named_graphs: list[str] = (),
+    base_iri: str | None = None,
+) -> QueryResult:
     """Run a SPARQL query; without default-graph-uri the default graph is the merge of all graphs.
 
     Relative IRIs in the query resolve against base_iri (the endpoint's own address, as the protocol allows).

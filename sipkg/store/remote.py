@@ -39,11 +39,17 @@ MESSAGE_CHARS = 2000  # of a store's error message passed on
 
 SOLUTIONS = "application/sparql-results+json"  # asked for SELECT and ASK
 TRIPLES = "application/n-triples"  # asked for CONSTRUCT and DESCRIBE
-RDF_MEDIA = {TRIPLES: ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
-             "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
+RDF_MEDIA = {
+    TRIPLES: ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
 JSON_MEDIA = (SOLUTIONS, "application/json")
-RESULT_MEDIA = {**dict.fromkeys(JSON_MEDIA, ox.QueryResultsFormat.JSON),
-                "application/sparql-results+xml": ox.QueryResultsFormat.XML}
+RESULT_MEDIA = {
+    **dict.fromkeys(JSON_MEDIA, ox.QueryResultsFormat.JSON),
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+}
 
 VERSION_QUERY = f"""SELECT ?version ?graph WHERE {{
   GRAPH <{BUILD_GRAPH}> {{ <{BUILD_GRAPH}> <{OWL_NS}versionInfo> ?version . OPTIONAL {{ <{BUILD_GRAPH}> <{DCT_NS}hasPart> ?graph }} }}
@@ -89,7 +95,8 @@ class DigestUpFront(urllib.request.HTTPDigestAuthHandler):
 
     def retry_http_digest_auth(self, req, auth):
         self.challenge = urllib.request.parse_keqv_list(
-            filter(None, urllib.request.parse_http_list(auth.split(" ", 1)[1])))
+            filter(None, urllib.request.parse_http_list(auth.split(" ", 1)[1]))
+        )
         return super().retry_http_digest_auth(req, auth)
 
     def http_request(self, req):
@@ -108,12 +115,22 @@ class Http:
     def __init__(self, user: str | None = None, password: str | None = None):
         self._user, self._password = user, password or ""
         self._passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-        handlers = [DigestUpFront(self._passwords),
-                    urllib.request.HTTPBasicAuthHandler(self._passwords)] if user is not None else []
+        handlers = (
+            [DigestUpFront(self._passwords), urllib.request.HTTPBasicAuthHandler(self._passwords)]
+            if user is not None
+            else []
+        )
         self._opener = urllib.request.build_opener(*handlers)
 
-    def send(self, method: str, url: str, *, timeout: float, body: bytes | None = None,
-             headers: dict[str, str] | None = None) -> Reply:
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        timeout: float,
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> Reply:
         """One exchange, all of it within `timeout` seconds; any HTTP status is a Reply, not an error.
 
         Raises StoreError when the store cannot be reached, TimeoutError when it answers too slowly.
@@ -137,12 +154,16 @@ class Http:
                         raise TimeoutError(f"{url} answered for longer than {timeout:g} s")
                 return Reply(response.status, response.headers, b"".join(chunks))
         except urllib.error.URLError as e:
-            raise StoreError(f"cannot reach the SPARQL store at {url.split('?')[0]}: {e.reason}; "
-                             "check that it is running and that the URL is right") from None
+            raise StoreError(
+                f"cannot reach the SPARQL store at {url.split('?')[0]}: {e.reason}; "
+                "check that it is running and that the URL is right"
+            ) from None
         except TimeoutError:
             raise
         except OSError as e:
-            raise StoreError(f"the exchange with the SPARQL store at {url.split('?')[0]} broke off: {e}") from None
+            raise StoreError(
+                f"the exchange with the SPARQL store at {url.split('?')[0]} broke off: {e}"
+            ) from None
 
 
 def allow_headers(count: int) -> None:
@@ -158,22 +179,30 @@ def allow_headers(count: int) -> None:
 def _check(reply: Reply, url: str, action: str) -> None:
     """A StoreError for a status that is the store's or our configuration's problem, saying what to do."""
     if reply.status in (401, 403):
-        raise StoreError(f"the store at {url} refused to {action} (HTTP {reply.status}): check the user and "
-                         f"password, and that the user may {action} there")
+        raise StoreError(
+            f"the store at {url} refused to {action} (HTTP {reply.status}): check the user and "
+            f"password, and that the user may {action} there"
+        )
     if reply.status == 404:
         raise StoreError(f"nothing at {url} (HTTP 404): check the URL of the store's endpoint")
     if reply.status >= 300:
-        raise StoreError(f"the store at {url} failed to {action} (HTTP {reply.status}): {reply.message()}")
+        raise StoreError(
+            f"the store at {url} failed to {action} (HTTP {reply.status}): {reply.message()}"
+        )
 
 
 def parse_graph(reply: Reply, url: str) -> list[ox.Triple]:
     """The triples of an RDF body, in whichever of the usual syntaxes the store chose."""
     if reply.media not in RDF_MEDIA:
-        raise StoreError(f"the store at {url} answered in {reply.media}, not an RDF syntax sipkg reads")
+        raise StoreError(
+            f"the store at {url} answered in {reply.media}, not an RDF syntax sipkg reads"
+        )
     try:
         return [q.triple for q in ox.parse(reply.body, format=RDF_MEDIA[reply.media])]
     except SyntaxError as e:
-        raise StoreError(f"the store at {url} sent {reply.media} that does not parse: {e}") from None
+        raise StoreError(
+            f"the store at {url} sent {reply.media} that does not parse: {e}"
+        ) from None
 
 
 # ------------------------------------------------------------------ queries
@@ -190,8 +219,14 @@ class Pushed:
 class RemoteBackend:
     """Answers the endpoint and the pages from an external store that `push` has filled."""
 
-    def __init__(self, endpoint: str, *, gsp: str | None = None, user: str | None = None,
-                 password: str | None = None):
+    def __init__(
+        self,
+        endpoint: str,
+        *,
+        gsp: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+    ):
         self.endpoint = endpoint
         self.gsp = gsp
         self.user, self.password = user, password
@@ -211,9 +246,14 @@ class RemoteBackend:
         reply = self._query(VERSION_QUERY, [], [], SOLUTIONS, timeout=VERSION_TIMEOUT)
         rows = results.rows_of(self._parse(reply))
         if not rows:
-            raise StoreError(f"the store at {self.endpoint} holds no sipkg build: push one with "
-                             f"`sipkg push --endpoint {self.endpoint} --gsp URL`")
-        pushed = Pushed(rows[0]["version"].value, tuple(sorted({r["graph"].value for r in rows if "graph" in r})))
+            raise StoreError(
+                f"the store at {self.endpoint} holds no sipkg build: push one with "
+                f"`sipkg push --endpoint {self.endpoint} --gsp URL`"
+            )
+        pushed = Pushed(
+            rows[0]["version"].value,
+            tuple(sorted({r["graph"].value for r in rows if "graph" in r})),
+        )
         allow_headers(len(pushed.graphs) + 100)
         with self._lock:
             self._pushed = (time.monotonic(), pushed)
@@ -222,15 +262,26 @@ class RemoteBackend:
     def close(self) -> None:
         """Nothing to stop: every request opens and closes its own connection."""
 
-    def execute(self, query: str, *, default_graphs=(), named_graphs=(), media: str, limit: int,
-                timeout: float, base_iri: str | None = None) -> Answer:
+    def execute(
+        self,
+        query: str,
+        *,
+        default_graphs=(),
+        named_graphs=(),
+        media: str,
+        limit: int,
+        timeout: float,
+        base_iri: str | None = None,
+    ) -> Answer:
         """Run a query on the store and write its answer as `media`, at most `limit` rows.
 
         Relative IRIs in the query resolve against base_iri (our endpoint's address), not the store's.
         """
         form = query_form(query)
         if form is None:
-            raise QuerySyntaxError("not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+            raise QuerySyntaxError(
+                "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
+            )
         if not default_graphs and not named_graphs and not names_dataset(query):
             default_graphs, named_graphs = [UNION_GRAPH], self.pushed().graphs
         if base_iri and IRI.fullmatch(base_iri):
@@ -244,26 +295,44 @@ class RemoteBackend:
         try:
             return results.answer(self._parse(reply), media, limit)
         except SyntaxError as e:  # results are read lazily: a bad term shows only now
-            raise StoreError(f"the store at {self.endpoint} sent results that do not parse: {e}") from None
+            raise StoreError(
+                f"the store at {self.endpoint} sent results that do not parse: {e}"
+            ) from None
 
-    def _query(self, query: str, default_graphs: list[str], named_graphs: list[str], accept: str,
-               timeout: float) -> Reply:
-        form = [("query", query), *(("default-graph-uri", g) for g in default_graphs),
-                *(("named-graph-uri", g) for g in named_graphs),
-                ("timeout", str(max(1, round(timeout * 1000))))]  # Virtuoso stops the query itself (ms)
+    def _query(
+        self,
+        query: str,
+        default_graphs: list[str],
+        named_graphs: list[str],
+        accept: str,
+        timeout: float,
+    ) -> Reply:
+        form = [
+            ("query", query),
+            *(("default-graph-uri", g) for g in default_graphs),
+            *(("named-graph-uri", g) for g in named_graphs),
+            ("timeout", str(max(1, round(timeout * 1000)))),
+        ]  # Virtuoso stops the query itself (ms)
         try:
-            reply = self._http.send("POST", self.endpoint, timeout=timeout + GRACE,
-                                    body=urllib.parse.urlencode(form).encode(),
-                                    headers={"Accept": accept,
-                                             "Content-Type": "application/x-www-form-urlencoded"})
+            reply = self._http.send(
+                "POST",
+                self.endpoint,
+                timeout=timeout + GRACE,
+                body=urllib.parse.urlencode(form).encode(),
+                headers={"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"},
+            )
         except TimeoutError:
             raise QueryTimeout(f"the query ran past the time-out of {timeout:g} s") from None
         if reply.headers.get("X-SQL-State", "").startswith("S1T"):
             # Virtuoso stopped the query at the time-out and sent what it had found so far
-            raise QueryTimeout(f"the query ran past the time-out of {timeout:g} s; the store stopped it "
-                               f"({reply.headers.get('X-SQL-Message', '').strip()})")
+            raise QueryTimeout(
+                f"the query ran past the time-out of {timeout:g} s; the store stopped it "
+                f"({reply.headers.get('X-SQL-Message', '').strip()})"
+            )
         if _too_long(reply):
-            raise QueryTimeout(f"the store expects the query to run too long and stopped it ({reply.message()})")
+            raise QueryTimeout(
+                f"the store expects the query to run too long and stopped it ({reply.message()})"
+            )
         if reply.status == 400:
             raise QuerySyntaxError(reply.message())
         _check(reply, self.endpoint, "answer queries")
@@ -277,7 +346,9 @@ class RemoteBackend:
         try:
             return ox.parse_query_results(body, format=RESULT_MEDIA[reply.media])
         except SyntaxError as e:
-            raise StoreError(f"the store at {self.endpoint} sent results that do not parse: {e}") from None
+            raise StoreError(
+                f"the store at {self.endpoint} sent results that do not parse: {e}"
+            ) from None
 
     def push(self, dump: Path, *, version: str) -> dict:
         """Push a build's dump to this store's Graph Store Protocol endpoint (see `push`)."""
@@ -297,7 +368,9 @@ def relabel_blank_nodes(body: bytes) -> bytes:
     for binding in doc.get("results", {}).get("bindings", []):
         for value in binding.values():
             if value.get("type") == "bnode":
-                value["value"] = "b" + value["value"].encode().hex()  # one label per label, all valid
+                value["value"] = (
+                    "b" + value["value"].encode().hex()
+                )  # one label per label, all valid
     return json.dumps(doc).encode()
 
 
@@ -327,7 +400,9 @@ def push(dump: Path, *, gsp: str, user: str | None, password: str | None, versio
     try:
         for quad in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS):
             if not isinstance(quad.graph_name, ox.NamedNode):
-                raise StoreError(f"{dump} has triples outside a named graph; a build's dump has none")
+                raise StoreError(
+                    f"{dump} has triples outside a named graph; a build's dump has none"
+                )
             graphs.setdefault(quad.graph_name.value, []).append(quad.triple)
     except (OSError, SyntaxError) as e:
         raise StoreError(f"cannot read the dump {dump}: {e}") from None
@@ -343,14 +418,21 @@ def push(dump: Path, *, gsp: str, user: str | None, password: str | None, versio
     union = list(dict.fromkeys(t for triples in graphs.values() for t in triples))
     _put(http, gsp, UNION_GRAPH, union)
     _put(http, gsp, BUILD_GRAPH, build_record(version, sorted(graphs)))
-    return {"gsp": gsp, "version": version, "graphs": {name: len(t) for name, t in sorted(graphs.items())},
-            "union": len(union), "removed": removed}
+    return {
+        "gsp": gsp,
+        "version": version,
+        "graphs": {name: len(t) for name, t in sorted(graphs.items())},
+        "union": len(union),
+        "removed": removed,
+    }
 
 
 def default_gsp(endpoint: str) -> str:
     """Virtuoso's authenticated Graph Store endpoint beside its query endpoint `…/sparql`."""
     if not endpoint.rstrip("/").endswith("/sparql"):
-        raise StoreError(f"cannot guess the Graph Store Protocol endpoint of {endpoint}: give it with --gsp")
+        raise StoreError(
+            f"cannot guess the Graph Store Protocol endpoint of {endpoint}: give it with --gsp"
+        )
     return endpoint.rstrip("/") + "-graph-crud-auth"
 
 
@@ -360,28 +442,45 @@ def _graph_url(gsp: str, graph: str) -> str:
 
 def _put(http: Http, gsp: str, graph: str, triples: list[ox.Triple]) -> None:
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-    reply = http.send("PUT", _graph_url(gsp, graph), timeout=PUSH_TIMEOUT, body=body,
-                      headers={"Content-Type": TRIPLES})
+    reply = http.send(
+        "PUT",
+        _graph_url(gsp, graph),
+        timeout=PUSH_TIMEOUT,
+        body=body,
+        headers={"Content-Type": TRIPLES},
+    )
     _check(reply, gsp, f"replace graph {graph}")
 
 
 def _pushed_graphs(http: Http, gsp: str) -> list[str]:
     """The graphs the last push recorded in BUILD_GRAPH (none if nothing was pushed yet)."""
-    reply = http.send("GET", _graph_url(gsp, BUILD_GRAPH), timeout=PUSH_TIMEOUT,
-                      headers={"Accept": f"{TRIPLES}, text/turtle;q=0.9"})
+    reply = http.send(
+        "GET",
+        _graph_url(gsp, BUILD_GRAPH),
+        timeout=PUSH_TIMEOUT,
+        headers={"Accept": f"{TRIPLES}, text/turtle;q=0.9"},
+    )
     if reply.status == 404:
         return []
     _check(reply, gsp, f"read graph {BUILD_GRAPH}")
-    return [t.object.value for t in parse_graph(reply, gsp) if t.predicate.value == f"{DCT_NS}hasPart"]
+    return [
+        t.object.value for t in parse_graph(reply, gsp) if t.predicate.value == f"{DCT_NS}hasPart"
+    ]
 
 
 def build_record(version: str, graphs: list[str]) -> list[ox.Triple]:
     """The triples that say which build an external store holds: its version, when, and its graphs."""
     build = ox.NamedNode(BUILD_GRAPH)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return [ox.Triple(build, ox.NamedNode(f"{OWL_NS}versionInfo"), ox.Literal(version)),
-            ox.Triple(build, ox.NamedNode(f"{DCT_NS}modified"), ox.Literal(now, datatype=ox.NamedNode(f"{XSD_NS}dateTime"))),
-            *(ox.Triple(build, ox.NamedNode(f"{DCT_NS}hasPart"), ox.NamedNode(g)) for g in graphs)]
+    return [
+        ox.Triple(build, ox.NamedNode(f"{OWL_NS}versionInfo"), ox.Literal(version)),
+        ox.Triple(
+            build,
+            ox.NamedNode(f"{DCT_NS}modified"),
+            ox.Literal(now, datatype=ox.NamedNode(f"{XSD_NS}dateTime")),
+        ),
+        *(ox.Triple(build, ox.NamedNode(f"{DCT_NS}hasPart"), ox.NamedNode(g)) for g in graphs),
+    ]
 
 
 def ask_endpoint(endpoint: str, sparql: str, timeout: float = 60) -> QueryResult:

@@ -22,7 +22,12 @@ JSON = "application/sparql-results+json"
 XML = "application/sparql-results+xml"
 CSV = "text/csv"
 TSV = "text/tab-separated-values"
-RESULT_FORMATS = (JSON, XML, CSV, TSV)  # SELECT and ASK (ASK: JSON and XML only, as the specs define)
+RESULT_FORMATS = (
+    JSON,
+    XML,
+    CSV,
+    TSV,
+)  # SELECT and ASK (ASK: JSON and XML only, as the specs define)
 BOOLEAN_FORMATS = (JSON, XML)
 
 GRAPH_FORMATS = {  # CONSTRUCT and DESCRIBE
@@ -31,7 +36,6 @@ GRAPH_FORMATS = {  # CONSTRUCT and DESCRIBE
     "application/ld+json": ox.RdfFormat.JSON_LD,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
-
 
 
 @dataclass(frozen=True)
@@ -89,8 +93,10 @@ def _capped(items: Iterator, limit: int | None) -> tuple[list, bool]:
 def _boolean(value: bool, media: str) -> bytes:
     if media == JSON:
         return json.dumps({"head": {}, "boolean": value}).encode()
-    return (f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}"><head/>'
-            f"<boolean>{str(value).lower()}</boolean></sparql>\n").encode()
+    return (
+        f'<?xml version="1.0"?>\n<sparql xmlns="{SPARQL_RESULTS_NS}"><head/>'
+        f"<boolean>{str(value).lower()}</boolean></sparql>\n"
+    ).encode()
 
 
 # ------------------------------------------------------------------ SPARQL JSON
@@ -102,9 +108,14 @@ def _json_term(term) -> dict:
     if isinstance(term, ox.BlankNode):
         return {"type": "bnode", "value": term.value}
     if isinstance(term, ox.Triple):
-        return {"type": "triple", "value": {"subject": _json_term(term.subject),
-                                            "predicate": _json_term(term.predicate),
-                                            "object": _json_term(term.object)}}
+        return {
+            "type": "triple",
+            "value": {
+                "subject": _json_term(term.subject),
+                "predicate": _json_term(term.predicate),
+                "object": _json_term(term.object),
+            },
+        }
     out = {"type": "literal", "value": term.value}
     if term.language:
         out["xml:lang"] = term.language
@@ -115,10 +126,15 @@ def _json_term(term) -> dict:
 
 def _json(variables: list[str], table: list[list], truncated: bool) -> bytes:
     doc: dict = {"head": {"vars": variables}}
-    if truncated:  # before the results: a streaming parser (pyoxigraph's) refuses anything after the bindings
+    if (
+        truncated
+    ):  # before the results: a streaming parser (pyoxigraph's) refuses anything after the bindings
         doc["truncated"] = True
-    doc["results"] = {"bindings": [{v: _json_term(t) for v, t in zip(variables, row) if t is not None}
-                                   for row in table]}
+    doc["results"] = {
+        "bindings": [
+            {v: _json_term(t) for v, t in zip(variables, row) if t is not None} for row in table
+        ]
+    }
     return json.dumps(doc, ensure_ascii=False).encode()
 
 
@@ -131,8 +147,10 @@ def _xml_term(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"<bnode>{escape(term.value)}</bnode>"
     if isinstance(term, ox.Triple):
-        return (f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
-                f"</predicate><object>{_xml_term(term.object)}</object></triple>")
+        return (
+            f"<triple><subject>{_xml_term(term.subject)}</subject><predicate>{_xml_term(term.predicate)}"
+            f"</predicate><object>{_xml_term(term.object)}</object></triple>"
+        )
     if term.language:
         return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
     if term.datatype.value != XSD_NS + "string":
@@ -147,8 +165,11 @@ def _xml(variables: list[str], table: list[list], truncated: bool) -> bytes:
     out.write("</head><results>")
     for row in table:
         out.write("<result>")
-        out.writelines(f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
-                       for v, t in zip(variables, row) if t is not None)
+        out.writelines(
+            f"<binding name={quoteattr(v)}>{_xml_term(t)}</binding>"
+            for v, t in zip(variables, row)
+            if t is not None
+        )
         out.write("</result>")
     out.write("</results></sparql>\n")
     return out.getvalue().encode()
@@ -160,8 +181,11 @@ def _xml(variables: list[str], table: list[list], truncated: bool) -> bytes:
 def _csv_cell(term) -> str:
     if term is None:
         return ""
-    text = f"_:{term.value}" if isinstance(term, ox.BlankNode) else (
-        str(term) if isinstance(term, ox.Triple) else term.value)
+    text = (
+        f"_:{term.value}"
+        if isinstance(term, ox.BlankNode)
+        else (str(term) if isinstance(term, ox.Triple) else term.value)
+    )
     if any(c in text for c in '",\r\n'):
         return '"' + text.replace('"', '""') + '"'
     return text
@@ -183,8 +207,12 @@ def parse(body: bytes, media: str):
     """The pyoxigraph result behind an Answer body (for pages that want terms, not bytes)."""
     if media in GRAPH_FORMATS:
         return list(ox.parse(body, format=GRAPH_FORMATS[media]))
-    formats = {JSON: ox.QueryResultsFormat.JSON, XML: ox.QueryResultsFormat.XML,
-               CSV: ox.QueryResultsFormat.CSV, TSV: ox.QueryResultsFormat.TSV}
+    formats = {
+        JSON: ox.QueryResultsFormat.JSON,
+        XML: ox.QueryResultsFormat.XML,
+        CSV: ox.QueryResultsFormat.CSV,
+        TSV: ox.QueryResultsFormat.TSV,
+    }
     return ox.parse_query_results(body, format=formats[media])
 
 

@@ -49,7 +49,9 @@ class Service:
     pages get our prefixes preloaded and the same time-out as the endpoint's.
     """
 
-    def __init__(self, backend, *, timeout: float, allowed_services=(), cache: ResultCache | None = None):
+    def __init__(
+        self, backend, *, timeout: float, allowed_services=(), cache: ResultCache | None = None
+    ):
         self.backend = backend
         self.timeout = timeout
         self.allowed_services = tuple(allowed_services)
@@ -59,15 +61,32 @@ class Service:
     def version(self) -> str:
         return self.backend.version
 
-    def execute(self, query: str, *, media: str, limit: int, default_graphs=(), named_graphs=(),
-                base_iri: str | None = None) -> results.Answer:
+    def execute(
+        self,
+        query: str,
+        *,
+        media: str,
+        limit: int,
+        default_graphs=(),
+        named_graphs=(),
+        base_iri: str | None = None,
+    ) -> results.Answer:
         """Run a query; one that would reach outside the store (SERVICE off the allow-list, LOAD) never runs."""
         may_cache = screen(query, self.allowed_services) and self.cache is not None
-        key = Key(self.version, query, media, limit, tuple(default_graphs), tuple(named_graphs), base_iri)
+        key = Key(
+            self.version, query, media, limit, tuple(default_graphs), tuple(named_graphs), base_iri
+        )
         answer = self.cache.get(key) if may_cache else None
         if answer is None:
-            answer = self.backend.execute(query, default_graphs=default_graphs, named_graphs=named_graphs,
-                                          media=media, limit=limit, timeout=self.timeout, base_iri=base_iri)
+            answer = self.backend.execute(
+                query,
+                default_graphs=default_graphs,
+                named_graphs=named_graphs,
+                media=media,
+                limit=limit,
+                timeout=self.timeout,
+                base_iri=base_iri,
+            )
             if may_cache:
                 self.cache.put(key, answer)
         return answer
@@ -78,9 +97,13 @@ class Service:
 
     def _run(self, query: str, media: str):
         answer = self.execute(sparql_prologue() + query, media=media, limit=PAGE_LIMIT)
-        if answer.truncated:  # a page built on part of the data would look whole: say so instead (503)
-            raise StoreError(f"the store cut an answer this page needs at {answer.count} rows; raise the store's "
-                             "row limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)")
+        if (
+            answer.truncated
+        ):  # a page built on part of the data would look whole: say so instead (503)
+            raise StoreError(
+                f"the store cut an answer this page needs at {answer.count} rows; raise the store's "
+                "row limit (Virtuoso: ResultSetMaxRows in virtuoso.ini)"
+            )
         return results.parse(answer.body, answer.media)
 
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
@@ -101,5 +124,9 @@ PAGE_LIMIT = 1_000_000  # pages ask for what they show; this only bounds a mista
 def make_backend(config: dict):
     """The embedded store (default) or the external SPARQL store named by ENDPOINT."""
     if config["ENDPOINT"]:
-        return RemoteBackend(config["ENDPOINT"])  # reading needs no credentials; `sipkg push` writes
-    return LocalBackend(Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config["WRITABLE"])
+        return RemoteBackend(
+            config["ENDPOINT"]
+        )  # reading needs no credentials; `sipkg push` writes
+    return LocalBackend(
+        Path(config["STORE"]), workers=config["QUERY_WORKERS"], writable=config["WRITABLE"]
+    )

@@ -19,7 +19,8 @@ import pyoxigraph as ox
 from sipkg.store.query import QueryRefused, QuerySyntaxError
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_TOKEN = re.compile(r"""
+_TOKEN = re.compile(
+    r"""
     (?P<comment>\#[^\n\r]*)
   | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
@@ -27,7 +28,9 @@ _TOKEN = re.compile(r"""
   | (?P<pname>[^\W\d][\w.\-]*?:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*|:(?:[\w:%\\\-]|\.(?=[\w:%\\\-]))*)
   | (?P<word>[^\W\d]\w*)
   | (?P<other>\S)
-""", re.VERBOSE)
+""",
+    re.VERBOSE,
+)
 
 
 def decode_escapes(text: str) -> str:
@@ -56,7 +59,9 @@ def _spans(text: str) -> Iterator[tuple[str, str, int]]:
             yield m.lastgroup, m.group(), m.start()
 
 
-MAX_NESTING = 500  # brackets open at once; the engine's parser overflows its stack at a few thousand
+MAX_NESTING = (
+    500  # brackets open at once; the engine's parser overflows its stack at a few thousand
+)
 _OPENS, _CLOSES = "{([", "})]"
 
 
@@ -80,7 +85,9 @@ def refuse_deep(text: str, limit: int = MAX_NESTING) -> None:
     """Refuse (QueryTooDeep) an operation nested deeper than `limit`: parsing it could crash the process."""
     depth = nesting_depth(text)
     if depth > limit:
-        raise QueryTooDeep(f"the operation nests groups or brackets {depth} deep; at most {limit} are allowed")
+        raise QueryTooDeep(
+            f"the operation nests groups or brackets {depth} deep; at most {limit} are allowed"
+        )
 
 
 def is_iri(text: str) -> bool:
@@ -114,8 +121,13 @@ def remote_targets(text: str) -> list[tuple[str, str | None]]:
         if kind != "word":
             continue
         keyword = value.upper()
-        following = toks[i + 1:i + 4]
-        if keyword == "PREFIX" and len(following) >= 2 and following[0][0] == "pname" and following[1][0] == "iri":
+        following = toks[i + 1 : i + 4]
+        if (
+            keyword == "PREFIX"
+            and len(following) >= 2
+            and following[0][0] == "pname"
+            and following[1][0] == "iri"
+        ):
             prefixes[following[0][1][:-1]] = _resolve(following[1][1][1:-1], base)
         elif keyword == "BASE" and following and following[0][0] == "iri":
             base = _resolve(following[0][1][1:-1], base)
@@ -127,7 +139,9 @@ def remote_targets(text: str) -> list[tuple[str, str | None]]:
     return found
 
 
-def _target(token: tuple[str, str] | None, prefixes: dict[str, str], base: str | None) -> str | None:
+def _target(
+    token: tuple[str, str] | None, prefixes: dict[str, str], base: str | None
+) -> str | None:
     if token is None:
         return None
     kind, value = token
@@ -148,17 +162,25 @@ def _resolve(iri: str, base: str | None) -> str | None:
 def refuse_remote(text: str, allowed_services: Collection[str] = ()) -> None:
     """Refuse (QueryRefused) a query or update that would reach outside the store, unless allowed."""
     if any(kind == "word" and value.upper() == "DEFINE" for kind, value in tokens(text)):
-        raise QueryRefused("DEFINE pragmas are not SPARQL and are refused: on an external store one can make "
-                           "it fetch FROM IRIs from the network (Virtuoso's get:soft, input:grab-all)")
+        raise QueryRefused(
+            "DEFINE pragmas are not SPARQL and are refused: on an external store one can make "
+            "it fetch FROM IRIs from the network (Virtuoso's get:soft, input:grab-all)"
+        )
     for keyword, iri in remote_targets(text):
         if keyword == "LOAD":
-            raise QueryRefused("LOAD is not allowed here: this endpoint never fetches data from elsewhere")
+            raise QueryRefused(
+                "LOAD is not allowed here: this endpoint never fetches data from elsewhere"
+            )
         if iri is None:
-            raise QueryRefused("SERVICE needs a fixed endpoint IRI here (a variable or an unresolvable name "
-                               "could send the query anywhere)")
+            raise QueryRefused(
+                "SERVICE needs a fixed endpoint IRI here (a variable or an unresolvable name "
+                "could send the query anywhere)"
+            )
         if iri not in allowed_services:
             allowed = ", ".join(sorted(allowed_services)) or "none"
-            raise QueryRefused(f"SERVICE <{iri}> is not on this endpoint's allow-list (allowed: {allowed})")
+            raise QueryRefused(
+                f"SERVICE <{iri}> is not on this endpoint's allow-list (allowed: {allowed})"
+            )
 
 
 class DatasetConflict(ValueError):
@@ -175,13 +197,19 @@ def with_using(update: str, using: list[str], using_named: list[str]) -> str:
     if not using and not using_named:
         return update
     text = decode_escapes(update)
-    clause = "".join(f" USING <{g}>" for g in using) + "".join(f" USING NAMED <{g}>" for g in using_named) + " "
+    clause = (
+        "".join(f" USING <{g}>" for g in using)
+        + "".join(f" USING NAMED <{g}>" for g in using_named)
+        + " "
+    )
     depth, previous, cuts = 0, None, []
     for kind, value, start in _spans(text):
         word = value.upper() if kind == "word" else None
         if word in ("USING", "WITH") and depth == 0:
-            raise DatasetConflict(f"the update has its own {word} clause and the request gives "
-                                  "using-graph-uri / using-named-graph-uri: give the dataset one way only")
+            raise DatasetConflict(
+                f"the update has its own {word} clause and the request gives "
+                "using-graph-uri / using-named-graph-uri: give the dataset one way only"
+            )
         if value == "{":
             depth += 1
         elif value == "}":

@@ -23,9 +23,12 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings.defaults(), STORE=Paths().store)
     app.config.update(config or {})
     cache_mb = app.config["RESULT_CACHE_MB"]
-    app.extensions["sipkg"] = Service(make_backend(app.config), timeout=app.config["QUERY_TIMEOUT"],
-                                      allowed_services=app.config["SERVICE_ALLOW"],
-                                      cache=ResultCache(int(cache_mb * 2**20)) if cache_mb > 0 else None)
+    app.extensions["sipkg"] = Service(
+        make_backend(app.config),
+        timeout=app.config["QUERY_TIMEOUT"],
+        allowed_services=app.config["SERVICE_ALLOW"],
+        cache=ResultCache(int(cache_mb * 2**20)) if cache_mb > 0 else None,
+    )
     from sipkg.web import i18n, security, throttle
     from sipkg.web.browse import bp as browse_bp
     from sipkg.web.downloads import bp as downloads_bp

@@ -32,12 +32,18 @@ from sipkg.web.i18n import pick
 bp = Blueprint("browse", __name__)
 
 RDF_MEDIA = {
-    "text/turtle": ox.RdfFormat.TURTLE, "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES, "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
 SUFFIXES = {
-    ".html": "text/html", ".json": "application/json", ".ttl": "text/turtle", ".jsonld": "application/ld+json",
-    ".nt": "application/n-triples", ".rdf": "application/rdf+xml",
+    ".html": "text/html",
+    ".json": "application/json",
+    ".ttl": "text/turtle",
+    ".jsonld": "application/ld+json",
+    ".nt": "application/n-triples",
+    ".rdf": "application/rdf+xml",
 }
 PAGE_MEDIA = ["text/html", "application/json"]
 PER_GROUP = 10  # facts shown per relation before paging
@@ -48,13 +54,13 @@ KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 def page_url(iri: str) -> str:
     """The local page about `iri`: /doc/… for things, the document view (anchored) for sentences."""
     if iri.startswith(ID):
-        rest = iri[len(ID):]
+        rest = iri[len(ID) :]
         m = SENTENCE.fullmatch(rest)
         if m:
             return f"/doc/doc/{m[1]}#{m[2][0]}{m[3]}"
         return "/doc/" + rest
     if iri.startswith(BASE + "/def/"):
-        return iri[len(BASE):]
+        return iri[len(BASE) :]
     return iri
 
 
@@ -80,8 +86,13 @@ def negotiate(offered: list[str], suffix: str | None) -> str:
         return offered[0]
     best = accept.best_match(offered)
     if best is None:
-        abort(Response(f"406 Not Acceptable: this page is available as {', '.join(offered)}\n", 406,
-                       mimetype="text/plain"))
+        abort(
+            Response(
+                f"406 Not Acceptable: this page is available as {', '.join(offered)}\n",
+                406,
+                mimetype="text/plain",
+            )
+        )
     return best
 
 
@@ -160,15 +171,25 @@ def home() -> Response:
     programmes = sorted(cat.of_type("programme"), key=lambda e: _sort_label(e.labels))
     documents = sorted(cat.documents)
     data = {
-        "version": cat.version, "counts": counts, "documents": len(documents),
+        "version": cat.version,
+        "counts": counts,
+        "documents": len(documents),
         "sentences": len(cat.sentences),
         "park": entity_json(cat, PARK) if PARK in cat.entities else None,
         "key_institutions": [{**entity_json(cat, e), "facts": n} for e, n in key_orgs],
         "programmes": [entity_json(cat, e.iri) for e in programmes],
         "headline_statistics": [_obs_json(cat, o) for o in headline],
     }
-    context = {"cat": cat, "counts": counts, "kinds": KINDS, "key_orgs": key_orgs, "headline": headline,
-               "programmes": programmes, "documents": documents, "park": cat.entities.get(PARK)}
+    context = {
+        "cat": cat,
+        "counts": counts,
+        "kinds": KINDS,
+        "key_orgs": key_orgs,
+        "headline": headline,
+        "programmes": programmes,
+        "documents": documents,
+        "park": cat.entities.get(PARK),
+    }
     return answer("home.html", media, data, context, "/index.json")
 
 
@@ -182,8 +203,14 @@ def _latest_per_indicator(rows: list[dict]) -> list[dict]:
 
 def _obs_json(cat: Catalogue, o: dict) -> dict:
     ind, unit = pick(cat.labels(o["indicator"])), pick(cat.labels(o.get("unit", "")))
-    return {"iri": o["obs"], "indicator": ind.text if ind else o["indicator"], "value": o["value"],
-            "unit": unit.text if unit else o.get("unit"), "stated": o.get("stated"), "period": o.get("period")}
+    return {
+        "iri": o["obs"],
+        "indicator": ind.text if ind else o["indicator"],
+        "value": o["value"],
+        "unit": unit.text if unit else o.get("unit"),
+        "stated": o.get("stated"),
+        "period": o.get("period"),
+    }
 
 
 def _sort_label(labels: list[Text]) -> str:
@@ -199,13 +226,17 @@ def kind(type_: str) -> Response:
         abort(404)
     cat = catalogue()
     entities = sorted(cat.of_type(type_), key=lambda e: (_sort_label(e.labels), e.key))
-    data = {"type": type_, "title": dict(zip(("zh", "en"), KINDS[type_])),
-            "entities": [entity_json(cat, e.iri) for e in entities]}
+    data = {
+        "type": type_,
+        "title": dict(zip(("zh", "en"), KINDS[type_])),
+        "entities": [entity_json(cat, e.iri) for e in entities],
+    }
     context = {"type_": type_, "title": KINDS[type_], "entities": entities, "cat": cat}
     return answer("kind.html", media, data, context, f"/kind/{type_}.json")
 
 
 # ---------------------------------------------------------------- search
+
 
 @bp.route("/search")
 @bp.route("/search.json")
@@ -213,7 +244,11 @@ def search() -> Response:
     media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
     query = (request.args.get("q") or "").strip()
     if len(query) > 200:
-        abort(Response("400 Bad Request: a search is at most 200 characters\n", 400, mimetype="text/plain"))
+        abort(
+            Response(
+                "400 Bad Request: a search is at most 200 characters\n", 400, mimetype="text/plain"
+            )
+        )
     cat = catalogue()
     hits = cat.index.search(query, limit=60) if query else []
     results = [_hit_json(cat, h) for h in hits]
@@ -227,20 +262,36 @@ def _hit_json(cat: Catalogue, h) -> dict:
     if h.kind == "entity":
         e = cat.entities[h.iri]
         note = pick(e.notes)
-        return {**entity_json(cat, h.iri), "kind_of_hit": "entity", "score": h.score, "matched": h.matched,
-                "how": h.how, "snippet": note.text if note else ""}
+        return {
+            **entity_json(cat, h.iri),
+            "kind_of_hit": "entity",
+            "score": h.score,
+            "matched": h.matched,
+            "how": h.how,
+            "snippet": note.text if note else "",
+        }
     title = pick(cat.documents.get(h.doc, []))
-    return {"kind_of_hit": "sentence", "iri": h.iri, "url": page_url(h.iri), "score": h.score,
-            "document": h.doc, "document_title": title.text if title else h.doc, "index": h.index,
-            "snippet": [{"text": t, "match": m} for t, m in h.snippet]}
+    return {
+        "kind_of_hit": "sentence",
+        "iri": h.iri,
+        "url": page_url(h.iri),
+        "score": h.score,
+        "document": h.doc,
+        "document_title": title.text if title else h.doc,
+        "index": h.index,
+        "snippet": [{"text": t, "match": m} for t, m in h.snippet],
+    }
 
 
 # ---------------------------------------------------------------- linked data
 
+
 @bp.route("/id/<path:rest>")
 def identifier(rest: str) -> Response:
     """A thing's IRI: 303 See Other to the document about it."""
-    return redirect("/doc/" + quote(rest, safe="/"), 303)  # quoted: a decoded newline cannot split the header
+    return redirect(
+        "/doc/" + quote(rest, safe="/"), 303
+    )  # quoted: a decoded newline cannot split the header
 
 
 @bp.route("/doc/<path:rest>")
@@ -263,7 +314,11 @@ def document(rest: str) -> Response:
 def resource(iri: str, path: str, suffix: str | None) -> Response:
     media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
     svc, cat = current_app.extensions["sipkg"], catalogue()
-    known = iri in cat.entities or iri in cat.terms or (is_iri(iri) and svc.ask(f"ASK {{ <{iri}> ?p ?o }}"))
+    known = (
+        iri in cat.entities
+        or iri in cat.terms
+        or (is_iri(iri) and svc.ask(f"ASK {{ <{iri}> ?p ?o }}"))
+    )
     if not known:
         return not_found(iri)
     if media in RDF_MEDIA:
@@ -272,26 +327,49 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
     page = request.args.get("page", "1")
     shown_group = request.args.get("rel")
     if not page.isdigit() or int(page) < 1:
-        abort(Response("400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"))
+        abort(
+            Response(
+                "400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"
+            )
+        )
     pages = {g.id: (int(page) if g.id == shown_group else 1) for g in d.groups}
     entity = cat.entities.get(iri)
     data = {
-        **entity_json(cat, iri), "labels": texts(cat.labels(iri)),
-        "aliases": texts(entity.aliases) if entity else {}, "notes": texts(entity.notes) if entity else {},
+        **entity_json(cat, iri),
+        "labels": texts(cat.labels(iri)),
+        "aliases": texts(entity.aliases) if entity else {},
+        "notes": texts(entity.notes) if entity else {},
         "relations": [_group_json(cat, g, pages[g.id]) for g in d.groups],
         "statistics": [_observation_json(cat, o) for o in d.observations],
         "mentioned_in": [page_url(s) for s in d.mentions],
     }
-    alternates = [(media_type, path + ext) for ext, media_type in SUFFIXES.items() if media_type != "text/html"]
-    context = {"iri": iri, "entity": entity, "d": d, "cat": cat, "pages": pages, "per_group": PER_GROUP,
-               "alternates": alternates, "kind_label": class_of(cat, entity.classes) if entity else None,
-               "path": path, "sentences": cat.sentences}
+    alternates = [
+        (media_type, path + ext)
+        for ext, media_type in SUFFIXES.items()
+        if media_type != "text/html"
+    ]
+    context = {
+        "iri": iri,
+        "entity": entity,
+        "d": d,
+        "cat": cat,
+        "pages": pages,
+        "per_group": PER_GROUP,
+        "alternates": alternates,
+        "kind_label": class_of(cat, entity.classes) if entity else None,
+        "path": path,
+        "sentences": cat.sentences,
+    }
     return answer("entity.html", media, data, context, path + ".json")
 
 
 def _fact_json(cat: Catalogue, f: facts.Fact) -> dict:
-    out: dict = {"value": f.other, "inferred": f.inferred, "curated": f.curated,
-                 "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in f.evidence]}
+    out: dict = {
+        "value": f.other,
+        "inferred": f.inferred,
+        "curated": f.curated,
+        "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in f.evidence],
+    }
     if f.is_iri:
         label = pick(cat.labels(f.other))
         out.update(iri=f.other, url=page_url(f.other), label=label.text if label else f.other)
@@ -303,17 +381,30 @@ def _fact_json(cat: Catalogue, f: facts.Fact) -> dict:
 def _group_json(cat: Catalogue, g: facts.Group, page: int) -> dict:
     label = pick(cat.labels(g.label_predicate))
     start = (page - 1) * PER_GROUP
-    return {"id": g.id, "predicate": g.predicate, "direction": g.direction,
-            "label": label.text if label else g.label_predicate, "count": len(g.facts), "page": page,
-            "facts": [_fact_json(cat, f) for f in g.facts[start:start + PER_GROUP]]}
+    return {
+        "id": g.id,
+        "predicate": g.predicate,
+        "direction": g.direction,
+        "label": label.text if label else g.label_predicate,
+        "count": len(g.facts),
+        "page": page,
+        "facts": [_fact_json(cat, f) for f in g.facts[start : start + PER_GROUP]],
+    }
 
 
 def _observation_json(cat: Catalogue, o: facts.Observation) -> dict:
     ind, unit = pick(cat.labels(o.indicator)), pick(cat.labels(o.unit))
-    return {"iri": o.iri, "indicator": ind.text if ind else o.indicator, "value": o.value,
-            "unit": unit.text if unit else o.unit, "stated": o.stated, "period": o.period,
-            "area": o.area, "subject": o.subject,
-            "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in o.evidence]}
+    return {
+        "iri": o.iri,
+        "indicator": ind.text if ind else o.indicator,
+        "value": o.value,
+        "unit": unit.text if unit else o.unit,
+        "stated": o.stated,
+        "period": o.period,
+        "area": o.area,
+        "subject": o.subject,
+        "evidence": [e.to_json() | {"url": page_url(e.sentence)} for e in o.evidence],
+    }
 
 
 DESCRIBE = """
@@ -346,18 +437,25 @@ def rdf(iri: str, media: str) -> Response:
 
 def not_found(iri: str) -> Response:
     accept = request.accept_mimetypes
-    media = "text/html" if accept.best in (None, "*/*") else accept.best_match(PAGE_MEDIA) or "text/plain"
+    media = (
+        "text/html"
+        if accept.best in (None, "*/*")
+        else accept.best_match(PAGE_MEDIA) or "text/plain"
+    )
     if media == "application/json":
         response = jsonify({"error": "not found", "iri": iri})
     elif media == "text/html":
         response = Response(render_template("notfound.html", iri=iri, json_url=None))
     else:
-        response = Response(f"404 Not Found: the graph says nothing about <{iri}>\n", mimetype="text/plain")
+        response = Response(
+            f"404 Not Found: the graph says nothing about <{iri}>\n", mimetype="text/plain"
+        )
     response.status_code = 404
     return response
 
 
 # ---------------------------------------------------------------- documents
+
 
 def source_document(iri: str, path: str, suffix: str | None) -> Response:
     media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
@@ -368,14 +466,34 @@ def source_document(iri: str, path: str, suffix: str | None) -> Response:
         return rdf(iri, media)
     view = reading.read(current_app.extensions["sipkg"], iri, cat)
     data = {
-        "iri": iri, "titles": texts(view.titles),
-        "metadata": [{"predicate": p, "value": v.value if isinstance(v, Text) else v} for p, v in view.meta],
-        "paragraphs": [{"index": p.index, "furniture": p.furniture, "sentences": [
-            {"index": s.index, "iri": s.iri, "anchor": f"s{s.index}", "furniture": s.furniture,
-             "text": "".join(t for t, _ in s.pieces),
-             "mentions": [{"text": t, "iri": e} for t, e in s.pieces if e]} for s in p.sentences]}
-            for p in view.paragraphs],
+        "iri": iri,
+        "titles": texts(view.titles),
+        "metadata": [
+            {"predicate": p, "value": v.value if isinstance(v, Text) else v} for p, v in view.meta
+        ],
+        "paragraphs": [
+            {
+                "index": p.index,
+                "furniture": p.furniture,
+                "sentences": [
+                    {
+                        "index": s.index,
+                        "iri": s.iri,
+                        "anchor": f"s{s.index}",
+                        "furniture": s.furniture,
+                        "text": "".join(t for t, _ in s.pieces),
+                        "mentions": [{"text": t, "iri": e} for t, e in s.pieces if e],
+                    }
+                    for s in p.sentences
+                ],
+            }
+            for p in view.paragraphs
+        ],
     }
-    alternates = [(media_type, path + ext) for ext, media_type in SUFFIXES.items() if media_type != "text/html"]
+    alternates = [
+        (media_type, path + ext)
+        for ext, media_type in SUFFIXES.items()
+        if media_type != "text/html"
+    ]
     context = {"view": view, "iri": iri, "alternates": alternates, "cat": cat, "Text": Text}
     return answer("document.html", media, data, context, path + ".json")

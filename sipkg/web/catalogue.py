@@ -18,10 +18,15 @@ from sipkg.search import Index, Name, Passage
 
 # The kinds of things, by the type segment of their IRI, in the order the home page lists them.
 KINDS = {
-    "org": ("机构", "Organisations"), "site": ("设施", "Facilities"), "place": ("地点", "Places"),
-    "programme": ("项目与计划", "Programmes"), "plan": ("规划与方案", "Plans"),
-    "designation": ("称号与荣誉", "Designations"), "event": ("事件", "Events"),
-    "publication": ("出版物", "Publications"), "person": ("人物", "People"),
+    "org": ("机构", "Organisations"),
+    "site": ("设施", "Facilities"),
+    "place": ("地点", "Places"),
+    "programme": ("项目与计划", "Programmes"),
+    "plan": ("规划与方案", "Plans"),
+    "designation": ("称号与荣誉", "Designations"),
+    "event": ("事件", "Events"),
+    "publication": ("出版物", "Publications"),
+    "person": ("人物", "People"),
 }
 
 # Labels for the terms of other vocabularies that pages show (our ontology labels its own).
@@ -126,7 +131,7 @@ def load(svc) -> Catalogue:
     entities: dict[str, Entity] = {}
     for row in svc.select(ENTITIES):
         iri, p, o = row["e"].value, row["p"].value, row["o"]
-        type_, _, key = iri[len(ID):].partition("/")
+        type_, _, key = iri[len(ID) :].partition("/")
         e = entities.setdefault(iri, Entity(iri, type_, key))
         if p == RDF_TYPE:
             e.classes.append(o.value)
@@ -147,18 +152,32 @@ def load(svc) -> Catalogue:
     sentences = {}
     for row in svc.select(SENTENCES):
         furniture = row.get("furniture")
-        s = Sentence(row["s"].value, row["doc"].value, int(row["n"].value), int(row["start"].value),
-                     row["text"].value, furniture is not None and furniture.value == "true")
+        s = Sentence(
+            row["s"].value,
+            row["doc"].value,
+            int(row["n"].value),
+            int(row["start"].value),
+            row["text"].value,
+            furniture is not None and furniture.value == "true",
+        )
         sentences[s.iri] = s
     documents: dict[str, list[Text]] = {}
     for row in svc.select(DOCUMENTS):
         titles = documents.setdefault(row["doc"].value, [])
         if "title" in row:
             titles.append(text(row["title"]))
-    names = [Name(e.iri, t.value, t.language, alias) for e in entities.values()
-             for alias, group in ((False, e.labels), (True, e.aliases)) for t in group]
-    passages = [Passage(s.iri, s.text, s.doc, s.index) for s in sentences.values() if not s.furniture]
-    return Catalogue(version, entities, terms, inverse, sentences, documents, Index(names, passages))
+    names = [
+        Name(e.iri, t.value, t.language, alias)
+        for e in entities.values()
+        for alias, group in ((False, e.labels), (True, e.aliases))
+        for t in group
+    ]
+    passages = [
+        Passage(s.iri, s.text, s.doc, s.index) for s in sentences.values() if not s.furniture
+    ]
+    return Catalogue(
+        version, entities, terms, inverse, sentences, documents, Index(names, passages)
+    )
 
 
 _lock = threading.Lock()

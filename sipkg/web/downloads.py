@@ -32,12 +32,21 @@ from sipkg.web.browse import PAGE_MEDIA, answer, negotiate
 
 bp = Blueprint("downloads", __name__)
 
-RDF_MEDIA = {"text/turtle": GRAPH_FORMATS["text/turtle"], "application/trig": ox.RdfFormat.TRIG,
-             **{m: f for m, f in GRAPH_FORMATS.items() if m != "text/turtle"}}  # Turtle first: the default
+RDF_MEDIA = {
+    "text/turtle": GRAPH_FORMATS["text/turtle"],
+    "application/trig": ox.RdfFormat.TRIG,
+    **{m: f for m, f in GRAPH_FORMATS.items() if m != "text/turtle"},
+}  # Turtle first: the default
 VOID_MEDIA = [*RDF_MEDIA, *PAGE_MEDIA]
-SUFFIXES = {"ttl": "text/turtle", "trig": "application/trig", "nt": "application/n-triples",
-            "jsonld": "application/ld+json", "rdf": "application/rdf+xml", "html": "text/html",
-            "json": "application/json"}
+SUFFIXES = {
+    "ttl": "text/turtle",
+    "trig": "application/trig",
+    "nt": "application/n-triples",
+    "jsonld": "application/ld+json",
+    "rdf": "application/rdf+xml",
+    "html": "text/html",
+    "json": "application/json",
+}
 STORED = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{namespaces.VOID_GRAPH}> {{ ?s ?p ?o }} }}"
 IMMUTABLE = "public, max-age=31536000, immutable"  # a versioned file never changes
 
@@ -62,8 +71,15 @@ def kept_builds() -> list[dict]:
         if manifest is None:
             continue
         files = [{**f, "url": f"/download/{b.version}/{f['name']}"} for f in manifest["files"]]
-        listed.append({"version": b.version, "built": b.built, "current": b.path == in_service,
-                       "path": b.path, "files": files})
+        listed.append(
+            {
+                "version": b.version,
+                "built": b.built,
+                "current": b.path == in_service,
+                "path": b.path,
+                "files": files,
+            }
+        )
     return listed
 
 
@@ -96,32 +112,48 @@ def void(suffix: str | None = None) -> Response:
     media = negotiate(VOID_MEDIA, SUFFIXES.get(suffix))
     triples = description()
     if not triples:
-        return not_found(f"the store in service has no dataset description (graph <{namespaces.VOID_GRAPH}>); "
-                         "rebuild with `sipkg build`")
+        return not_found(
+            f"the store in service has no dataset description (graph <{namespaces.VOID_GRAPH}>); "
+            "rebuild with `sipkg build`"
+        )
     if media in RDF_MEDIA:
         fmt = RDF_MEDIA[media]
-        data = ([ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(namespaces.VOID_GRAPH)) for t in triples]
-                if fmt.supports_datasets else triples)
-        response = Response(ox.serialize(data, format=fmt, prefixes=dumps.DESCRIPTION_PREFIXES), mimetype=media)
+        data = (
+            [
+                ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(namespaces.VOID_GRAPH))
+                for t in triples
+            ]
+            if fmt.supports_datasets
+            else triples
+        )
+        response = Response(
+            ox.serialize(data, format=fmt, prefixes=dumps.DESCRIPTION_PREFIXES), mimetype=media
+        )
         response.vary.add("Accept")
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response
     data = summary(triples)
     alternates = [(m, f"/void.{ext}") for ext, m in SUFFIXES.items() if m in RDF_MEDIA]
-    return answer("void.html", media, data, {"v": data, "alternates": alternates, "curie": curie}, "/void.json")
+    return answer(
+        "void.html",
+        media,
+        data,
+        {"v": data, "alternates": alternates, "curie": curie},
+        "/void.json",
+    )
 
 
 def curie(iri: str) -> str:
     """`sip:Programme` for an IRI in a known namespace, else the IRI."""
     for prefix, ns in sorted(dumps.DESCRIPTION_PREFIXES.items(), key=lambda x: -len(x[1])):
-        if iri.startswith(ns) and "/" not in iri[len(ns):]:
-            return f"{prefix}:{iri[len(ns):]}"
+        if iri.startswith(ns) and "/" not in iri[len(ns) :]:
+            return f"{prefix}:{iri[len(ns) :]}"
     return iri
 
 
 def local(url: str) -> str:
     """Our own IRIs as paths on this server (a local instance serves its own data)."""
-    return url[len(BASE):] if url.startswith(BASE + "/") else url
+    return url[len(BASE) :] if url.startswith(BASE + "/") else url
 
 
 def summary(triples: list[ox.Triple]) -> dict:
@@ -147,38 +179,84 @@ def summary(triples: list[ox.Triple]) -> dict:
     distributions = []
     for dist in sorted(o.value for o in about[ds][D + "distribution"]):
         checksum = about[dist][namespaces.SPDX_NS + "checksum"]
-        distributions.append({
-            "iri": dist, "title": langs(dist, DCT_NS + "title"), "download_url": one(dist, D + "downloadURL"),
-            "href": local(one(dist, D + "downloadURL", "")),
-            "media_type": one(dist, D + "mediaType", "").rsplit("media-types/", 1)[-1],
-            "format": one(dist, DCT_NS + "format"), "bytes": int(one(dist, D + "byteSize", 0)) or None,
-            "sha256": one(checksum[0].value, namespaces.SPDX_NS + "checksumValue") if checksum else None,
-        })
+        distributions.append(
+            {
+                "iri": dist,
+                "title": langs(dist, DCT_NS + "title"),
+                "download_url": one(dist, D + "downloadURL"),
+                "href": local(one(dist, D + "downloadURL", "")),
+                "media_type": one(dist, D + "mediaType", "").rsplit("media-types/", 1)[-1],
+                "format": one(dist, DCT_NS + "format"),
+                "bytes": int(one(dist, D + "byteSize", 0)) or None,
+                "sha256": one(checksum[0].value, namespaces.SPDX_NS + "checksumValue")
+                if checksum
+                else None,
+            }
+        )
     period = one(ds, DCT_NS + "temporal")
     return {
-        "dataset": ds, "title": langs(ds, DCT_NS + "title"), "description": langs(ds, DCT_NS + "description"),
-        "version": one(ds, namespaces.OWL_NS + "versionInfo"), "modified": one(ds, DCT_NS + "modified"),
+        "dataset": ds,
+        "title": langs(ds, DCT_NS + "title"),
+        "description": langs(ds, DCT_NS + "description"),
+        "version": one(ds, namespaces.OWL_NS + "versionInfo"),
+        "modified": one(ds, DCT_NS + "modified"),
         "license": one(ds, DCT_NS + "license"),
-        "temporal": {"start": one(period, D + "startDate"), "end": one(period, D + "endDate")} if period else None,
-        "triples": number(ds, V + "triples"), "entities": number(ds, V + "entities"),
-        "distinct_subjects": number(ds, V + "distinctSubjects"), "distinct_objects": number(ds, V + "distinctObjects"),
-        "properties": number(ds, V + "properties"), "classes": number(ds, V + "classes"),
-        "sparql_endpoint": one(ds, V + "sparqlEndpoint"), "uri_space": one(ds, V + "uriSpace"),
+        "temporal": {"start": one(period, D + "startDate"), "end": one(period, D + "endDate")}
+        if period
+        else None,
+        "triples": number(ds, V + "triples"),
+        "entities": number(ds, V + "entities"),
+        "distinct_subjects": number(ds, V + "distinctSubjects"),
+        "distinct_objects": number(ds, V + "distinctObjects"),
+        "properties": number(ds, V + "properties"),
+        "classes": number(ds, V + "classes"),
+        "sparql_endpoint": one(ds, V + "sparqlEndpoint"),
+        "uri_space": one(ds, V + "uriSpace"),
         "example_resources": sorted(o.value for o in about[ds][V + "exampleResource"]),
         "vocabularies": sorted(o.value for o in about[ds][V + "vocabulary"]),
-        "class_partitions": sorted(({"class": one(p.value, V + "class"), "entities": number(p.value, V + "entities")}
-                                    for p in about[ds][V + "classPartition"]), key=lambda x: (-x["entities"], x["class"])),
-        "property_partitions": sorted(({"property": one(p.value, V + "property"),
-                                        "triples": number(p.value, V + "triples")}
-                                       for p in about[ds][V + "propertyPartition"]),
-                                      key=lambda x: (-x["triples"], x["property"])),
-        "subsets": sorted(({"graph": s, "triples": number(s, V + "triples"), "title": langs(s, DCT_NS + "title"),
-                            "source": one(s, DCT_NS + "source")} for s in subsets if s not in linksets),
-                          key=lambda x: x["graph"]),
-        "linksets": sorted(({"iri": s, "predicate": one(s, V + "linkPredicate"), "triples": number(s, V + "triples"),
-                             "target": one(one(s, V + "objectsTarget"), V + "uriSpace"),
-                             "target_title": one(one(s, V + "objectsTarget"), DCT_NS + "title")} for s in linksets),
-                           key=lambda x: x["iri"]),
+        "class_partitions": sorted(
+            (
+                {"class": one(p.value, V + "class"), "entities": number(p.value, V + "entities")}
+                for p in about[ds][V + "classPartition"]
+            ),
+            key=lambda x: (-x["entities"], x["class"]),
+        ),
+        "property_partitions": sorted(
+            (
+                {
+                    "property": one(p.value, V + "property"),
+                    "triples": number(p.value, V + "triples"),
+                }
+                for p in about[ds][V + "propertyPartition"]
+            ),
+            key=lambda x: (-x["triples"], x["property"]),
+        ),
+        "subsets": sorted(
+            (
+                {
+                    "graph": s,
+                    "triples": number(s, V + "triples"),
+                    "title": langs(s, DCT_NS + "title"),
+                    "source": one(s, DCT_NS + "source"),
+                }
+                for s in subsets
+                if s not in linksets
+            ),
+            key=lambda x: x["graph"],
+        ),
+        "linksets": sorted(
+            (
+                {
+                    "iri": s,
+                    "predicate": one(s, V + "linkPredicate"),
+                    "triples": number(s, V + "triples"),
+                    "target": one(one(s, V + "objectsTarget"), V + "uriSpace"),
+                    "target_title": one(one(s, V + "objectsTarget"), DCT_NS + "title"),
+                }
+                for s in linksets
+            ),
+            key=lambda x: x["iri"],
+        ),
         "distributions": distributions,
     }
 
@@ -191,10 +269,16 @@ def summary(triples: list[ox.Triple]) -> dict:
 def downloads() -> Response:
     media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
     listed = kept_builds()
-    data = {"builds": [{k: v for k, v in b.items() if k != "path"} for b in listed],
-            "latest": {f.ext: f"/download/latest/{f.ext}" for f in dumps.DUMP_FORMATS} if listed else {}}
+    data = {
+        "builds": [{k: v for k, v in b.items() if k != "path"} for b in listed],
+        "latest": {f.ext: f"/download/latest/{f.ext}" for f in dumps.DUMP_FORMATS}
+        if listed
+        else {},
+    }
     formats = {f.ext: f for f in dumps.DUMP_FORMATS}
-    return answer("downloads.html", media, data, {"builds": listed, "formats": formats}, "/download.json")
+    return answer(
+        "downloads.html", media, data, {"builds": listed, "formats": formats}, "/download.json"
+    )
 
 
 @bp.route("/download/latest/<ext>")
@@ -217,8 +301,15 @@ def dump_file(version: str, name: str) -> Response:
     path = build["path"] / "dumps" / entry["name"]
     if not path.is_file():
         return not_found(f"the dump {name!r} of build {version!r} is listed but missing on disk")
-    response = send_file(path, mimetype=entry["media_type"], as_attachment=True, download_name=entry["name"],
-                         etag=entry["sha256"], conditional=True, max_age=31536000)
+    response = send_file(
+        path,
+        mimetype=entry["media_type"],
+        as_attachment=True,
+        download_name=entry["name"],
+        etag=entry["sha256"],
+        conditional=True,
+        max_age=31536000,
+    )
     response.headers["Cache-Control"] = IMMUTABLE
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response

@@ -34,7 +34,12 @@ bp = Blueprint("explore", __name__)
 
 MAX_DEPTH = 3
 MAX_NAME = 200
-PRECISION = {f"{XSD_NS}gYear": "year", f"{XSD_NS}gYearMonth": "month", f"{XSD_NS}date": "day", f"{XSD_NS}dateTime": "day"}
+PRECISION = {
+    f"{XSD_NS}gYear": "year",
+    f"{XSD_NS}gYearMonth": "month",
+    f"{XSD_NS}date": "day",
+    f"{XSD_NS}dateTime": "day",
+}
 ROLES = {"date": ("", ""), "startDate": ("开始", "starts"), "endDate": ("结束", "ends")}
 
 
@@ -65,7 +70,10 @@ def cached(name: str, make: Callable[[], object]):
 
 def rows(query: str) -> list[dict[str, str]]:
     """A SELECT's rows as plain strings, for the pure functions of `network` and the views below."""
-    return [{k: v.value for k, v in row.items()} for row in current_app.extensions["sipkg"].select(query)]
+    return [
+        {k: v.value for k, v in row.items()}
+        for row in current_app.extensions["sipkg"].select(query)
+    ]
 
 
 def relation_graph() -> nx.MultiDiGraph:
@@ -78,7 +86,9 @@ def relation_graph() -> nx.MultiDiGraph:
 def wants_json() -> bool:
     if request.path.endswith(".json"):
         return True
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    return (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
 
 
 def json_url() -> str:
@@ -105,10 +115,12 @@ def fail(status: int, message: str, template: str, **context) -> Response:
 
 def page(rule: str):
     """Register a view at `rule` and its JSON twin at `rule.json` (endpoint `name_json`)."""
+
     def register(view):
         bp.add_url_rule(rule, view.__name__, view)
         bp.add_url_rule(rule + ".json", view.__name__ + "_json", view)
         return view
+
     return register
 
 
@@ -132,7 +144,9 @@ def node_json(g: nx.MultiDiGraph, iri: str) -> dict:
     data = g.nodes[iri]
     classes = sorted(data["classes"].items())
     return {
-        "id": iri, "key": network.key_of(iri), "kind": data["kind"],
+        "id": iri,
+        "key": network.key_of(iri),
+        "kind": data["kind"],
         "label": name(data["labels"], network.key_of(iri)),
         "class": name(classes[0][1], network.key_of(classes[0][0])) if classes else None,
         "url": page_url(iri),
@@ -141,14 +155,24 @@ def node_json(g: nx.MultiDiGraph, iri: str) -> dict:
 
 
 def evidence_json(evidence: network.Evidence) -> dict:
-    return {"statement": evidence.statement, "quote": evidence.quote, "sentence": evidence.sentence,
-            "url": page_url(evidence.sentence) if evidence.sentence else None,
-            "method": evidence.method}
+    return {
+        "statement": evidence.statement,
+        "quote": evidence.quote,
+        "sentence": evidence.sentence,
+        "url": page_url(evidence.sentence) if evidence.sentence else None,
+        "method": evidence.method,
+    }
 
 
 def relation_json(g: nx.MultiDiGraph, s: str, p: str, o: str, data: dict) -> dict:
-    return {"source": s, "target": o, "predicate": p, "label": name(data["labels"], network.local_name(p)),
-            "inferred": data["inferred"], "evidence": [evidence_json(e) for e in data["evidence"]]}
+    return {
+        "source": s,
+        "target": o,
+        "predicate": p,
+        "label": name(data["labels"], network.local_name(p)),
+        "inferred": data["inferred"],
+        "evidence": [evidence_json(e) for e in data["evidence"]],
+    }
 
 
 # ---------------------------------------------------------------- explorer and paths
@@ -156,8 +180,13 @@ def relation_json(g: nx.MultiDiGraph, s: str, p: str, o: str, data: dict) -> dic
 
 def choose(g: nx.MultiDiGraph, text: str, what: str) -> tuple[str | None, list[dict], str | None]:
     """(node, candidates, error) for what a picker received: one node, or the choices, or why none."""
-    found = network.resolve(g, text) or [  # else what search understands: pinyin, traditional script…
-        hit.iri for hit in catalogue().index.search(text, limit=20) if hit.kind == "entity" and hit.iri in g]
+    found = network.resolve(
+        g, text
+    ) or [  # else what search understands: pinyin, traditional script…
+        hit.iri
+        for hit in catalogue().index.search(text, limit=20)
+        if hit.kind == "entity" and hit.iri in g
+    ]
     if len(found) == 1:
         return found[0], [], None
     if not found:
@@ -169,16 +198,31 @@ def text_param(key: str, template: str) -> str:
     """A picker's text; a name is short, so anything over MAX_NAME characters is a 400."""
     text = request.args.get(key, "").strip()
     if len(text) > MAX_NAME:
-        abort(fail(400, tr(f"{key} 最多 {MAX_NAME} 个字符。", f"{key} is at most {MAX_NAME} characters."),
-                   template, picker=picker_names()))
+        abort(
+            fail(
+                400,
+                tr(f"{key} 最多 {MAX_NAME} 个字符。", f"{key} is at most {MAX_NAME} characters."),
+                template,
+                picker=picker_names(),
+            )
+        )
     return text
 
 
 def depth_param() -> int:
     raw = request.args.get("depth", "1")
     if not raw.isdigit() or not 1 <= int(raw) <= MAX_DEPTH:
-        abort(fail(400, tr(f"depth 必须是 1 到 {MAX_DEPTH} 之间的整数。", f"depth must be a whole number from 1 to {MAX_DEPTH}."),
-                   "explore.html", picker=picker_names()))
+        abort(
+            fail(
+                400,
+                tr(
+                    f"depth 必须是 1 到 {MAX_DEPTH} 之间的整数。",
+                    f"depth must be a whole number from 1 to {MAX_DEPTH}.",
+                ),
+                "explore.html",
+                picker=picker_names(),
+            )
+        )
     return int(raw)
 
 
@@ -194,24 +238,38 @@ def explorer() -> Response:
     text = text_param("entity", "explore.html")
     depth = depth_param()
     if not text:
-        key = [{**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
-               for r in cached("centrality", lambda: network.centrality(g))]
+        key = [
+            {**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
+            for r in cached("centrality", lambda: network.centrality(g))
+        ]
         return respond("explore.html", {"key_institutions": key}, picker=picker_names())
     centre, candidates, error = choose(g, text, tr("实体", "entity"))
     if error:
         return fail(404, error, "explore.html", picker=picker_names(), entity=text)
     if candidates:
-        return respond("explore.html", {"query": text, "candidates": candidates}, picker=picker_names(), entity=text)
+        return respond(
+            "explore.html",
+            {"query": text, "candidates": candidates},
+            picker=picker_names(),
+            entity=text,
+        )
     view = network.neighbourhood(g, centre, depth)
     data = {
-        "centre": centre, "depth": depth,
+        "centre": centre,
+        "depth": depth,
         "nodes": [node_json(g, n) for n in sorted(view, key=lambda n: (n != centre, n))],
-        "edges": [{"id": f"{s} {p} {o}", **relation_json(g, s, p, o, d)}
-                  for s, o, p, d in sorted(view.edges(keys=True, data=True), key=lambda e: e[:3])],
+        "edges": [
+            {"id": f"{s} {p} {o}", **relation_json(g, s, p, o, d)}
+            for s, o, p, d in sorted(view.edges(keys=True, data=True), key=lambda e: e[:3])
+        ],
     }
     labels = {n["id"]: n["label"] for n in data["nodes"]}
-    graph_url = url_for("explore.explorer_json", entity=short(centre), depth=depth, lang=current_lang())
-    return respond("explore.html", data, picker=picker_names(), entity=text, labels=labels, graph_url=graph_url)
+    graph_url = url_for(
+        "explore.explorer_json", entity=short(centre), depth=depth, lang=current_lang()
+    )
+    return respond(
+        "explore.html", data, picker=picker_names(), entity=text, labels=labels, graph_url=graph_url
+    )
 
 
 @page("/explore/path")
@@ -221,22 +279,48 @@ def path() -> Response:
     if not start_text and not end_text and not wants_json():
         return respond("path.html", {}, **context)
     if not start_text or not end_text:
-        return fail(400, tr("请同时给出“从”和“到”两个实体。", "Give both entities: 'from' and 'to'."), "path.html", **context)
+        return fail(
+            400,
+            tr("请同时给出“从”和“到”两个实体。", "Give both entities: 'from' and 'to'."),
+            "path.html",
+            **context,
+        )
     g = relation_graph()
     start, start_choices, start_error = choose(g, start_text, tr("实体", "entity"))
     end, end_choices, end_error = choose(g, end_text, tr("实体", "entity"))
     if start_error or end_error:
         return fail(404, " ".join(filter(None, [start_error, end_error])), "path.html", **context)
     if start_choices or end_choices:
-        return respond("path.html", {"from_candidates": start_choices, "to_candidates": end_choices}, **context)
+        return respond(
+            "path.html", {"from_candidates": start_choices, "to_candidates": end_choices}, **context
+        )
     paths = network.shortest_paths(g, start, end)
     data = {
-        "from": node_json(g, start), "to": node_json(g, end),
-        "paths": [[{"from": node_json(g, hop.start), "to": node_json(g, hop.end),
-                    "relations": [{**relation_json(g, r.subject, r.predicate, r.object,
-                                                   g.edges[r.subject, r.object, r.predicate]),
-                                   "forward": r.forward} for r in hop.relations]}
-                   for hop in p] for p in paths],
+        "from": node_json(g, start),
+        "to": node_json(g, end),
+        "paths": [
+            [
+                {
+                    "from": node_json(g, hop.start),
+                    "to": node_json(g, hop.end),
+                    "relations": [
+                        {
+                            **relation_json(
+                                g,
+                                r.subject,
+                                r.predicate,
+                                r.object,
+                                g.edges[r.subject, r.object, r.predicate],
+                            ),
+                            "forward": r.forward,
+                        }
+                        for r in hop.relations
+                    ],
+                }
+                for hop in p
+            ]
+            for p in paths
+        ],
     }
     return respond("path.html", data, **context)
 
@@ -257,8 +341,20 @@ SELECT ?entity ?role ?date ?datatype ?statement ?sentence ?quote WHERE {{
 }}"""
 """Everything with a date, a start or an end (events, designations, plans, programmes…), with evidence."""
 
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -288,27 +384,44 @@ def timeline_entries(g: nx.MultiDiGraph, found: list[dict[str, str]], lang: str)
         key = (row["entity"], row["role"], row["date"])
         if key not in entries:
             entity = row["entity"]
-            involves = [{"relation": name(d["labels"], network.local_name(p)), "node": node_json(g, o)}
-                        for _, o, p, d in g.out_edges(entity, keys=True, data=True) if not d["inferred"]] \
-                if entity in g else []
+            involves = (
+                [
+                    {"relation": name(d["labels"], network.local_name(p)), "node": node_json(g, o)}
+                    for _, o, p, d in g.out_edges(entity, keys=True, data=True)
+                    if not d["inferred"]
+                ]
+                if entity in g
+                else []
+            )
             entries[key] = {
-                "date": row["date"], "precision": PRECISION.get(row.get("datatype", ""), "day"),
-                "display": show_date(row["date"], lang), "role": row["role"],
+                "date": row["date"],
+                "precision": PRECISION.get(row.get("datatype", ""), "day"),
+                "display": show_date(row["date"], lang),
+                "role": row["role"],
                 "role_label": tr(*ROLES[row["role"]], lang) if ROLES[row["role"]][0] else "",
-                "entity": node_json(g, entity) if entity in g else {"id": entity, "label": name({}, network.key_of(entity))},
-                "involves": involves, "evidence": [],
+                "entity": node_json(g, entity)
+                if entity in g
+                else {"id": entity, "label": name({}, network.key_of(entity))},
+                "involves": involves,
+                "evidence": [],
             }
         if row.get("statement"):
-            evidence = evidence_json(network.Evidence(row["statement"], row.get("sentence"), row.get("quote")))
+            evidence = evidence_json(
+                network.Evidence(row["statement"], row.get("sentence"), row.get("quote"))
+            )
             if evidence not in entries[key]["evidence"]:
                 entries[key]["evidence"].append(evidence)
     order = {"startDate": 0, "date": 1, "endDate": 2}
-    return sorted(entries.values(), key=lambda e: (date_parts(e["date"]), order[e["role"]], e["entity"]["id"]))
+    return sorted(
+        entries.values(), key=lambda e: (date_parts(e["date"]), order[e["role"]], e["entity"]["id"])
+    )
 
 
 @page("/timeline")
 def timeline() -> Response:
-    entries = timeline_entries(relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang())
+    entries = timeline_entries(
+        relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang()
+    )
     return respond("timeline.html", {"entries": entries})
 
 
@@ -336,13 +449,21 @@ SELECT ?obs ?indicator ?area ?period ?unit ?value ?stated ?approximation ?subjec
 
 
 def labels_of(row: dict[str, str], var: str) -> dict[str, str]:
-    return {lang: row[var + lang.capitalize()] for lang in ("zh", "en") if row.get(var + lang.capitalize())}
+    return {
+        lang: row[var + lang.capitalize()]
+        for lang in ("zh", "en")
+        if row.get(var + lang.capitalize())
+    }
 
 
 def place(g: nx.MultiDiGraph, iri: str | None) -> dict | None:
     if not iri:
         return None
-    return node_json(g, iri) if iri in g else {"id": iri, "label": name({}, network.key_of(iri)), "url": None}
+    return (
+        node_json(g, iri)
+        if iri in g
+        else {"id": iri, "label": name({}, network.key_of(iri)), "url": None}
+    )
 
 
 def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
@@ -352,33 +473,65 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
         obs = observations.get(row["obs"])
         if obs is None:
             obs = observations[row["obs"]] = {
-                "id": row["obs"], "value": float(row["value"]), "stated": row.get("stated"),
-                "period": row.get("period"), "area": place(g, row.get("area")), "subject": place(g, row.get("subject")),
-                "approximation": name(labels_of(row, "approximation"), network.key_of(row["approximation"]))
-                if row.get("approximation") else None,
-                "indicator": {"id": row["indicator"],
-                              "label": name(labels_of(row, "indicator"), network.key_of(row["indicator"]))},
-                "unit": {"id": row["unit"], "label": name(labels_of(row, "unit"), network.key_of(row["unit"]))},
+                "id": row["obs"],
+                "value": float(row["value"]),
+                "stated": row.get("stated"),
+                "period": row.get("period"),
+                "area": place(g, row.get("area")),
+                "subject": place(g, row.get("subject")),
+                "approximation": name(
+                    labels_of(row, "approximation"), network.key_of(row["approximation"])
+                )
+                if row.get("approximation")
+                else None,
+                "indicator": {
+                    "id": row["indicator"],
+                    "label": name(labels_of(row, "indicator"), network.key_of(row["indicator"])),
+                },
+                "unit": {
+                    "id": row["unit"],
+                    "label": name(labels_of(row, "unit"), network.key_of(row["unit"])),
+                },
                 "evidence": [],
             }
         if row.get("statement"):
-            evidence = evidence_json(network.Evidence(row["statement"], row.get("sentence"), row.get("quote")))
+            evidence = evidence_json(
+                network.Evidence(row["statement"], row.get("sentence"), row.get("quote"))
+            )
             if evidence not in obs["evidence"]:
                 obs["evidence"].append(evidence)
     indicators: dict[tuple[str, str], dict] = {}
     charts: dict[str, dict] = {}
-    for obs in sorted(observations.values(), key=lambda o: (str(o["period"]), -o["value"], o["id"])):
-        group = indicators.setdefault((obs["indicator"]["id"], obs["unit"]["id"]),
-                                      {**obs["indicator"], "unit": obs["unit"], "observations": []})
-        group["observations"].append({k: v for k, v in obs.items() if k not in ("indicator", "unit")})
+    for obs in sorted(
+        observations.values(), key=lambda o: (str(o["period"]), -o["value"], o["id"])
+    ):
+        group = indicators.setdefault(
+            (obs["indicator"]["id"], obs["unit"]["id"]),
+            {**obs["indicator"], "unit": obs["unit"], "observations": []},
+        )
+        group["observations"].append(
+            {k: v for k, v in obs.items() if k not in ("indicator", "unit")}
+        )
         chart = charts.setdefault(obs["unit"]["id"], {"unit": obs["unit"], "bars": {}})
-        figure = (obs["indicator"]["id"], (obs["area"] or {}).get("id"), (obs["subject"] or {}).get("id"),
-                  obs["period"], obs["value"])
-        bar = chart["bars"].setdefault(figure, {
-            "observations": [], "indicator": obs["indicator"]["label"]["text"],
-            "area": obs["area"]["label"]["text"] if obs["area"] else None,
-            "subject": obs["subject"]["label"]["text"] if obs["subject"] else None,
-            "period": obs["period"], "value": obs["value"], "stated": obs["stated"]})
+        figure = (
+            obs["indicator"]["id"],
+            (obs["area"] or {}).get("id"),
+            (obs["subject"] or {}).get("id"),
+            obs["period"],
+            obs["value"],
+        )
+        bar = chart["bars"].setdefault(
+            figure,
+            {
+                "observations": [],
+                "indicator": obs["indicator"]["label"]["text"],
+                "area": obs["area"]["label"]["text"] if obs["area"] else None,
+                "subject": obs["subject"]["label"]["text"] if obs["subject"] else None,
+                "period": obs["period"],
+                "value": obs["value"],
+                "stated": obs["stated"],
+            },
+        )
         bar["observations"].append(obs["id"])  # the same figure stated in two documents is one bar
     for chart in charts.values():
         chart["bars"] = sorted(chart["bars"].values(), key=lambda b: -b["value"])
@@ -390,7 +543,10 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
 
 @page("/statistics")
 def statistics() -> Response:
-    return respond("statistics.html", statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))))
+    return respond(
+        "statistics.html",
+        statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))),
+    )
 
 
 # ---------------------------------------------------------------- Singapore practices
@@ -408,20 +564,38 @@ MODELLED_ON = f"{DEF}sip#modelledOn"
 
 def practices_data(g: nx.MultiDiGraph, definitions: list[dict[str, str]]) -> dict:
     """Each Singapore practice with what in the park is modelled on it, and the evidence; most adopted first."""
-    defined = {row["practice"]: labels_of({"definitionZh": row.get("zh"), "definitionEn": row.get("en")}, "definition")
-               for row in definitions}
+    defined = {
+        row["practice"]: labels_of(
+            {"definitionZh": row.get("zh"), "definitionEn": row.get("en")}, "definition"
+        )
+        for row in definitions
+    }
     practices = []
     for iri in (n for n, d in g.nodes(data=True) if d["kind"] == "practice"):
-        adopters = [{"node": node_json(g, s), "inferred": d["inferred"],
-                     "evidence": [evidence_json(e) for e in d["evidence"]]}
-                    for s, _, p, d in g.in_edges(iri, keys=True, data=True) if p == MODELLED_ON]
+        adopters = [
+            {
+                "node": node_json(g, s),
+                "inferred": d["inferred"],
+                "evidence": [evidence_json(e) for e in d["evidence"]],
+            }
+            for s, _, p, d in g.in_edges(iri, keys=True, data=True)
+            if p == MODELLED_ON
+        ]
         adopters.sort(key=lambda a: a["node"]["label"]["text"])
-        practices.append({**node_json(g, iri), "definition": name(defined.get(iri, {}), "") if defined.get(iri) else None,
-                          "adopters": adopters})
+        practices.append(
+            {
+                **node_json(g, iri),
+                "definition": name(defined.get(iri, {}), "") if defined.get(iri) else None,
+                "adopters": adopters,
+            }
+        )
     practices.sort(key=lambda p: (-len(p["adopters"]), p["label"]["text"]))
     return {"practices": practices}
 
 
 @page("/practices")
 def practices() -> Response:
-    return respond("practices.html", practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))))
+    return respond(
+        "practices.html",
+        practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))),
+    )

@@ -16,11 +16,14 @@ from sipkg.web.catalogue import Catalogue, is_sip
 
 CURATION = f"{BASE}/def/method/curation-"
 NAME_PREDICATES = {
-    "http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
-    "http://www.w3.org/2004/02/skos/core#altLabel", "http://www.w3.org/2004/02/skos/core#note",
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "http://www.w3.org/2004/02/skos/core#prefLabel",
+    "http://www.w3.org/2004/02/skos/core#altLabel",
+    "http://www.w3.org/2004/02/skos/core#note",
 }
 HIDDEN = {
-    f"{BASE}/def/sip#mentionedIn", f"{BASE}/def/sip#mentions",  # shown as "mentioned in" instead
+    f"{BASE}/def/sip#mentionedIn",
+    f"{BASE}/def/sip#mentions",  # shown as "mentioned in" instead
     "http://www.w3.org/ns/org#classification",  # the same concept as sip:kind
 }
 
@@ -83,8 +86,14 @@ class Evidence:
     curated: bool
 
     def to_json(self) -> dict:
-        return {"sentence": self.sentence, "document": self.doc, "index": self.index,
-                "quote": self.quote, "text": self.before + self.quote + self.after, "curated": self.curated}
+        return {
+            "sentence": self.sentence,
+            "document": self.doc,
+            "index": self.index,
+            "quote": self.quote,
+            "text": self.before + self.quote + self.after,
+            "curated": self.curated,
+        }
 
 
 @dataclass
@@ -113,7 +122,9 @@ class Group:
     id: str
     predicate: str
     direction: str  # "out" or "in"
-    label_predicate: str  # whose label names the group: the predicate, or its inverse for incoming facts
+    label_predicate: (
+        str  # whose label names the group: the predicate, or its inverse for incoming facts
+    )
     facts: list[Fact] = field(default_factory=list)
 
 
@@ -146,12 +157,12 @@ def evidence_of(row: dict, cat: Catalogue) -> Evidence | None:
     s = cat.sentences[row["sentence"].value]
     exact = row["exact"].value if "exact" in row else ""
     at = int(row["start"].value) - s.start if "start" in row else -1
-    if not exact or s.text[at:at + len(exact)] != exact:
+    if not exact or s.text[at : at + len(exact)] != exact:
         at = s.text.find(exact) if exact else -1
     curated = "method" in row and row["method"].value.startswith(CURATION)
     if at < 0:
         return Evidence(s.iri, s.doc, s.index, s.text, "", "", curated)
-    return Evidence(s.iri, s.doc, s.index, s.text[:at], exact, s.text[at + len(exact):], curated)
+    return Evidence(s.iri, s.doc, s.index, s.text[:at], exact, s.text[at + len(exact) :], curated)
 
 
 def _add(facts: dict, key: tuple, row: dict, other, cat: Catalogue) -> None:
@@ -187,14 +198,24 @@ def describe(svc, iri: str, cat: Catalogue) -> Description:
         if fact.inferred and _asserted_inverse(direction, p, other, facts, cat):
             continue
         label_p = cat.inverse.get(p, p) if direction == "in" else p
-        group = groups.setdefault((direction, p), Group(f"{direction}-{_local(p)}", p, direction, label_p))
+        group = groups.setdefault(
+            (direction, p), Group(f"{direction}-{_local(p)}", p, direction, label_p)
+        )
         group.facts.append(fact)
-    ordered = sorted(groups.values(), key=lambda g: (g.direction != "out", g.predicate != RDF_TYPE, g.id))
+    ordered = sorted(
+        groups.values(), key=lambda g: (g.direction != "out", g.predicate != RDF_TYPE, g.id)
+    )
     for g in ordered:
         g.facts.sort(key=lambda f: (f.inferred, not f.evidence, f.other))
     observations = _observations(svc, params, cat)
-    mentions = sorted((r["sentence"].value for r in svc.select(MENTIONS % params) if r["sentence"].value in cat.sentences),
-                      key=lambda s: (cat.sentences[s].doc, cat.sentences[s].index))
+    mentions = sorted(
+        (
+            r["sentence"].value
+            for r in svc.select(MENTIONS % params)
+            if r["sentence"].value in cat.sentences
+        ),
+        key=lambda s: (cat.sentences[s].doc, cat.sentences[s].index),
+    )
     return Description(iri, ordered, observations, mentions)
 
 
@@ -209,8 +230,11 @@ def _shown(row: dict, p: str, o) -> bool:
 
 def _named_thing(term) -> bool:
     """A subject an entity page links to: a thing of ours (not a document's part) or a term of our vocabularies."""
-    return (isinstance(term, ox.NamedNode) and term.value.startswith((ID, f"{BASE}/def/"))
-            and not term.value.startswith(f"{ID}doc/"))
+    return (
+        isinstance(term, ox.NamedNode)
+        and term.value.startswith((ID, f"{BASE}/def/"))
+        and not term.value.startswith(f"{ID}doc/")
+    )
 
 
 def _asserted_inverse(direction: str, p: str, other: str, facts: dict, cat: Catalogue) -> bool:
@@ -231,10 +255,30 @@ def _observations(svc, params: dict, cat: Catalogue) -> list[Observation]:
     for row in svc.select(OBSERVATIONS % params):
         iri = row["obs"].value
         if iri not in found:
-            v = {k: row[k].value if k in row else "" for k in
-                 ("indicator", "value", "unit", "stated", "period", "approx", "area", "subject")}
-            found[iri] = Observation(iri, v["indicator"], v["value"], v["unit"], v["stated"],
-                                     v["period"], v["approx"], v["area"], v["subject"])
+            v = {
+                k: row[k].value if k in row else ""
+                for k in (
+                    "indicator",
+                    "value",
+                    "unit",
+                    "stated",
+                    "period",
+                    "approx",
+                    "area",
+                    "subject",
+                )
+            }
+            found[iri] = Observation(
+                iri,
+                v["indicator"],
+                v["value"],
+                v["unit"],
+                v["stated"],
+                v["period"],
+                v["approx"],
+                v["area"],
+                v["subject"],
+            )
     if found:
         listed = " ".join(f"<{iri}>" for iri in found)
         for row in svc.select(OBSERVATION_EVIDENCE % {**params, "observations": listed}):

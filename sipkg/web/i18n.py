@@ -73,7 +73,7 @@ def tr(zh: str, en: str, lang: str | None = None) -> str:
 
 
 def language_of(tag: str | None) -> str:
-    """"zh" for zh, zh-Hans, zh-hans, zh-CN…; "en" for en, en-GB…; "" for none; the tag otherwise."""
+    """ "zh" for zh, zh-Hans, zh-hans, zh-CN…; "en" for en, en-GB…; "" for none; the tag otherwise."""
     tag = (tag or "").lower()
     for code in LANGS:
         if tag == code or tag.startswith(code + "-"):

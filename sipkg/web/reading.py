@@ -74,8 +74,10 @@ def mention_pieces(sentence: str, names: dict[str, str]) -> list[tuple[str, str 
 def read(svc, doc: str, cat: Catalogue) -> DocumentView:
     """The document `doc` (an IRI the catalogue knows) ready to show."""
     params = {"doc": doc}
-    meta = [(r["p"].value, text(r["o"]) if hasattr(r["o"], "datatype") else r["o"].value)
-            for r in svc.select(META % params)]
+    meta = [
+        (r["p"].value, text(r["o"]) if hasattr(r["o"], "datatype") else r["o"].value)
+        for r in svc.select(META % params)
+    ]
     paragraphs = {}
     for r in svc.select(PARAGRAPHS % params):
         furniture = "furniture" in r and r["furniture"].value == "true"
@@ -86,7 +88,9 @@ def read(svc, doc: str, cat: Catalogue) -> DocumentView:
         in_paragraph[r["s"].value] = r["para"].value
         if "e" in r:
             mentioned.setdefault(r["s"].value, set()).add(r["e"].value)
-    for s in sorted((cat.sentences[s] for s in in_paragraph if s in cat.sentences), key=lambda s: s.index):
+    for s in sorted(
+        (cat.sentences[s] for s in in_paragraph if s in cat.sentences), key=lambda s: s.index
+    ):
         names = {}
         for iri in mentioned.get(s.iri, ()):
             entity = cat.entities.get(iri)
@@ -94,6 +98,8 @@ def read(svc, doc: str, cat: Catalogue) -> DocumentView:
                 names.setdefault(name.value, iri)
         paragraph = paragraphs.get(in_paragraph[s.iri])
         if paragraph is not None:
-            paragraph.sentences.append(SentenceView(s.iri, s.index, s.furniture, mention_pieces(s.text, names)))
+            paragraph.sentences.append(
+                SentenceView(s.iri, s.index, s.furniture, mention_pieces(s.text, names))
+            )
     ordered = sorted(paragraphs.values(), key=lambda p: p.index)
     return DocumentView(doc, cat.documents.get(doc, []), sorted(meta, key=lambda m: m[0]), ordered)

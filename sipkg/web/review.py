@@ -12,19 +12,29 @@ bp = Blueprint("review", __name__)
 
 
 def _select(query: str) -> list[dict[str, str]]:
-    return [{k: v.value for k, v in row.items()} for row in current_app.extensions["sipkg"].select(query)]
+    return [
+        {k: v.value for k, v in row.items()}
+        for row in current_app.extensions["sipkg"].select(query)
+    ]
 
 
 def _wants_json(suffix: str | None) -> bool:
     if suffix == ".json":
         return True
-    return request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    return (
+        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
+    )
 
 
 def _respond(template: str, data: dict, as_json: bool, status: int = 200, **context) -> Response:
     json_url = request.path.removesuffix(".json") + ".json"
-    response = jsonify(data) if as_json else Response(
-        render_template(template, data=data, json_url=json_url, local=_local, **context))
+    response = (
+        jsonify(data)
+        if as_json
+        else Response(
+            render_template(template, data=data, json_url=json_url, local=_local, **context)
+        )
+    )
     response.status_code = status
     response.vary.add("Accept")
     return response
@@ -50,5 +60,7 @@ def document(key: str, suffix):
         report = reports.review(_select, key)
     except reports.UnknownDocument:
         message = f"no document with key {key!r} in the graph"
-        return _respond("review.html", {"error": message}, as_json, 404, error=message, docs=None, report=None)
+        return _respond(
+            "review.html", {"error": message}, as_json, 404, error=message, docs=None, report=None
+        )
     return _respond("review.html", report.to_dict(), as_json, report=report, docs=None)

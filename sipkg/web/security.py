@@ -23,14 +23,14 @@ from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 VENDOR_STYLES = (
     ".__________cytoscape_container { position: relative; }",
     (
-        ' .grip-resizable{table-layout:fixed;} .grip-resizable > tbody > tr > td, .grip-resizable >'
-        ' tbody > tr > th{overflow:hidden} .grip-padding > tbody > tr > td, .grip-padding > tbody >'
-        ' tr > th{padding-left:0!important; padding-right:0!important;} .grip-container{ height:0px'
-        '; position:relative;} .grip-handle{margin-left:-5px; position:absolute; z-index:5; } .grip'
-        '-handle .grip-resizable{position:absolute;background-color:red;filter:alpha(opacity=1);opa'
-        'city:0;width:10px;height:100%;cursor: col-resize;top:0px} .grip-lastgrip{position:absolute'
-        '; width:1px; } .grip-drag{ border-left:1px dotted black;\t} .grip-flex{width:auto!important'
-        ';} .grip-handle.grip-disabledgrip .grip-resizable{cursor:default; display:none;}'
+        " .grip-resizable{table-layout:fixed;} .grip-resizable > tbody > tr > td, .grip-resizable >"
+        " tbody > tr > th{overflow:hidden} .grip-padding > tbody > tr > td, .grip-padding > tbody >"
+        " tr > th{padding-left:0!important; padding-right:0!important;} .grip-container{ height:0px"
+        "; position:relative;} .grip-handle{margin-left:-5px; position:absolute; z-index:5; } .grip"
+        "-handle .grip-resizable{position:absolute;background-color:red;filter:alpha(opacity=1);opa"
+        "city:0;width:10px;height:100%;cursor: col-resize;top:0px} .grip-lastgrip{position:absolute"
+        "; width:1px; } .grip-drag{ border-left:1px dotted black;\t} .grip-flex{width:auto!important"
+        ";} .grip-handle.grip-disabledgrip .grip-resizable{cursor:default; display:none;}"
     ),
 )
 
@@ -40,18 +40,20 @@ def style_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
 
 
-CONTENT_SECURITY_POLICY = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    "style-src 'self' " + " ".join(style_hash(text) for text in VENDOR_STYLES),
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-    "form-action 'self'",
-    "object-src 'none'",
-])
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' " + " ".join(style_hash(text) for text in VENDOR_STYLES),
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "object-src 'none'",
+    ]
+)
 EVERY_RESPONSE = {
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "strict-origin-when-cross-origin",
@@ -68,12 +70,16 @@ def secure(response: Response) -> Response:
     extra = HTML_PAGES if response.mimetype == "text/html" else {}
     headers = response.headers
     for name, value in {**EVERY_RESPONSE, **extra}.items():
-        if name not in headers:  # (Headers.setdefault raises and catches a KeyError for each one it adds)
+        if (
+            name not in headers
+        ):  # (Headers.setdefault raises and catches a KeyError for each one it adds)
             headers[name] = value
     # The old header for browsers without frame-ancestors; not on a page whose own policy lets others
     # frame it (the reconciliation preview card, which OpenRefine shows in a frame).
-    if ("frame-ancestors 'none'" in headers.get("Content-Security-Policy", "frame-ancestors 'none'")
-            and "X-Frame-Options" not in headers):
+    if (
+        "frame-ancestors 'none'" in headers.get("Content-Security-Policy", "frame-ancestors 'none'")
+        and "X-Frame-Options" not in headers
+    ):
         headers["X-Frame-Options"] = "DENY"
     return response
 
@@ -94,15 +100,25 @@ def whole_body() -> None:
         if chunked:
             request.stream.read(1)
     except (OSError, ClientDisconnected):  # Werkzeug's word for a read that failed or ended short
-        abort(Response("408 Request Timeout: the request body stopped arriving\n", 408, mimetype="text/plain",
-                       headers={"Connection": "close"}))
+        abort(
+            Response(
+                "408 Request Timeout: the request body stopped arriving\n",
+                408,
+                mimetype="text/plain",
+                headers={"Connection": "close"},
+            )
+        )
 
 
 def too_large(e: RequestEntityTooLarge) -> Response:
     """413 said plainly (the endpoint's clients are programs), with the limit to stay under."""
     limit = current_app.config["MAX_CONTENT_LENGTH"]
-    return Response(f"413 Request Entity Too Large: a request body here is at most {limit} bytes\n", 413,
-                    mimetype="text/plain", headers={"Connection": "close"})
+    return Response(
+        f"413 Request Entity Too Large: a request body here is at most {limit} bytes\n",
+        413,
+        mimetype="text/plain",
+        headers={"Connection": "close"},
+    )
 
 
 def init_app(app: Flask) -> None:

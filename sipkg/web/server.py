@@ -36,7 +36,9 @@ def prompt_worker():
             super()._cap_keepalive(min(deadline, time.monotonic() + IDLE_LINGER))
 
         def handle_request(self, req, conn):
-            conn.sock.settimeout(STALL)  # else a client that announces a body and stops holds a thread for ever
+            conn.sock.settimeout(
+                STALL
+            )  # else a client that announces a body and stops holds a thread for ever
             return super().handle_request(req, conn)
 
         def run(self):
@@ -57,20 +59,29 @@ def exit_now(code: int | str | None) -> None:
     os._exit(code if isinstance(code, int) else (0 if code is None else 1))
 
 
-
-
-def run(config: dict, *, host: str, port: int, workers: int, threads: int, check: Callable | None = None) -> None:
+def run(
+    config: dict, *, host: str, port: int, workers: int, threads: int, check: Callable | None = None
+) -> None:
     """Serve create_app(config) until stopped; `check` runs in each server process before it takes requests."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):
         def load_config(self):
-            for key, value in {"bind": f"{host}:{port}", "workers": workers, "threads": threads,
-                               "worker_class": prompt_worker(), "accesslog": "-", "limit_request_line": 8190,
-                               "graceful_timeout": GRACE, "timeout": max(30, int(config["QUERY_TIMEOUT"] * 3))}.items():
+            for key, value in {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": prompt_worker(),
+                "accesslog": "-",
+                "limit_request_line": 8190,
+                "graceful_timeout": GRACE,
+                "timeout": max(30, int(config["QUERY_TIMEOUT"] * 3)),
+            }.items():
                 self.cfg.set(key, value)
 
-        def load(self):  # in each server process, so each has its own store handles and query processes
+        def load(
+            self,
+        ):  # in each server process, so each has its own store handles and query processes
             if check is not None:
                 check()  # a worker that fails to boot stops the master: no crash loop
             return create_app(config)

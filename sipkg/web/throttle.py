@@ -44,9 +44,14 @@ class Limits:
 
     @classmethod
     def from_config(cls, config) -> Limits:
-        return cls(query_rate=config["THROTTLE_QUERY_RATE"], query_burst=config["THROTTLE_QUERY_BURST"],
-                   page_rate=config["THROTTLE_PAGE_RATE"], page_burst=config["THROTTLE_PAGE_BURST"],
-                   concurrent=config["THROTTLE_CONCURRENT"], query_seconds=config["THROTTLE_QUERY_SECONDS"])
+        return cls(
+            query_rate=config["THROTTLE_QUERY_RATE"],
+            query_burst=config["THROTTLE_QUERY_BURST"],
+            page_rate=config["THROTTLE_PAGE_RATE"],
+            page_burst=config["THROTTLE_PAGE_BURST"],
+            concurrent=config["THROTTLE_CONCURRENT"],
+            query_seconds=config["THROTTLE_QUERY_SECONDS"],
+        )
 
 
 @dataclass
@@ -80,7 +85,9 @@ class Client:
     running: int = 0
 
     def idle(self, now: float) -> bool:
-        return not self.running and all(b.full(now) for b in (self.queries, self.pages, self.seconds))
+        return not self.running and all(
+            b.full(now) for b in (self.queries, self.pages, self.seconds)
+        )
 
 
 @dataclass(frozen=True)
@@ -108,16 +115,27 @@ class Throttle:
             self._sweep(now)
             state = self.clients.get(client) or self.clients.setdefault(client, self._new(now))
             if kind == PAGE:
-                return self._take(state.pages, now, f"more than {self.limits.page_rate:g} page requests per second")
+                return self._take(
+                    state.pages,
+                    now,
+                    f"more than {self.limits.page_rate:g} page requests per second",
+                )
             lim = self.limits
             if state.running >= lim.concurrent:
-                return Refusal(1, f"{state.running} queries of this client are still running "
-                                  f"(at most {lim.concurrent} at once)")
+                return Refusal(
+                    1,
+                    f"{state.running} queries of this client are still running "
+                    f"(at most {lim.concurrent} at once)",
+                )
             debt = state.seconds.wait(now, need=0.0)
             if debt:
-                return Refusal(math.ceil(debt), f"this client used its {lim.query_seconds:g} seconds "
-                                                "of query time per minute")
-            refusal = self._take(state.queries, now, f"more than {lim.query_rate:g} queries per second")
+                return Refusal(
+                    math.ceil(debt),
+                    f"this client used its {lim.query_seconds:g} seconds of query time per minute",
+                )
+            refusal = self._take(
+                state.queries, now, f"more than {lim.query_rate:g} queries per second"
+            )
             if refusal is None:
                 state.running += 1
             return refusal
@@ -136,9 +154,11 @@ class Throttle:
 
     def _new(self, now: float) -> Client:
         lim = self.limits
-        return Client(queries=Bucket(lim.query_rate, lim.query_burst, lim.query_burst, now),
-                      pages=Bucket(lim.page_rate, lim.page_burst, lim.page_burst, now),
-                      seconds=Bucket(lim.query_seconds / 60.0, lim.query_seconds, lim.query_seconds, now))
+        return Client(
+            queries=Bucket(lim.query_rate, lim.query_burst, lim.query_burst, now),
+            pages=Bucket(lim.page_rate, lim.page_burst, lim.page_burst, now),
+            seconds=Bucket(lim.query_seconds / 60.0, lim.query_seconds, lim.query_seconds, now),
+        )
 
     @staticmethod
     def _take(bucket: Bucket, now: float, what: str) -> Refusal | None:
@@ -173,8 +193,14 @@ def client_address(trusted_proxies: int) -> str:
     """The client's address: the connection's, or with trusted proxies the one they forwarded."""
     if trusted_proxies <= 0:
         return request.remote_addr or "-"
-    forwarded = [a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()]
-    return forwarded[-trusted_proxies] if len(forwarded) >= trusted_proxies else request.remote_addr or "-"
+    forwarded = [
+        a.strip() for a in request.headers.get("X-Forwarded-For", "").split(",") if a.strip()
+    ]
+    return (
+        forwarded[-trusted_proxies]
+        if len(forwarded) >= trusted_proxies
+        else request.remote_addr or "-"
+    )
 
 
 def holds_token(token: str | None) -> bool:
@@ -185,8 +211,10 @@ def holds_token(token: str | None) -> bool:
 
 def too_many(refusal: Refusal, client: str) -> Response:
     """429 with Retry-After; JSON for clients that asked for JSON, plain text otherwise."""
-    message = (f"429 Too Many Requests: {refusal.reason} ({client}). Retry after {refusal.retry_after} s; "
-               "limits are per client address, so others are still served.")
+    message = (
+        f"429 Too Many Requests: {refusal.reason} ({client}). Retry after {refusal.retry_after} s; "
+        "limits are per client address, so others are still served."
+    )
     if request.path.endswith(".json") or request.accept_mimetypes.best == "application/json":
         response = jsonify(error=message, retry_after=refusal.retry_after)
     else:

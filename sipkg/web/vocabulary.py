@@ -49,20 +49,41 @@ CONSTRUCT { <%(s)s> ?p ?o . ?c ?cp ?co } WHERE {
 @bp.route("/def.json")
 def index() -> Response:
     """Every vocabulary we publish: the ontology and the SKOS schemes."""
-    media = negotiate(["text/html", "application/json"],
-                      "application/json" if request.path.endswith(".json") else None)
+    media = negotiate(
+        ["text/html", "application/json"],
+        "application/json" if request.path.endswith(".json") else None,
+    )
     schemes = _schemes()
     graph = ontodocs.ontology_graph(ontodocs.ontology_text())
-    ontology = {"iri": ontodocs.ontology_iri(), "url": "/def/sip", "version_iri": ontodocs.version_iri(graph),
-                "titles": ontodocs.titles(graph),
-                "context": "/def/context.jsonld"}
+    ontology = {
+        "iri": ontodocs.ontology_iri(),
+        "url": "/def/sip",
+        "version_iri": ontodocs.version_iri(graph),
+        "titles": ontodocs.titles(graph),
+        "context": "/def/context.jsonld",
+    }
     if media == "application/json":
-        response = jsonify({"ontology": ontology, "schemes": [
-            {"iri": s.iri, "url": f"/def/{s.name}", "labels": texts(s.labels),
-             "definitions": texts(s.definitions), "concepts": n} for s, n in schemes]})
+        response = jsonify(
+            {
+                "ontology": ontology,
+                "schemes": [
+                    {
+                        "iri": s.iri,
+                        "url": f"/def/{s.name}",
+                        "labels": texts(s.labels),
+                        "definitions": texts(s.definitions),
+                        "concepts": n,
+                    }
+                    for s, n in schemes
+                ],
+            }
+        )
     else:
-        response = Response(render_template("vocabularies.html", ontology=ontology, schemes=schemes,
-                                            json_url="/def.json"))
+        response = Response(
+            render_template(
+                "vocabularies.html", ontology=ontology, schemes=schemes, json_url="/def.json"
+            )
+        )
     response.vary.add("Accept")
     return response
 
@@ -72,8 +93,9 @@ def _schemes() -> list[tuple[ontodocs.Scheme, int]]:
     found: dict[str, tuple[ontodocs.Scheme, int]] = {}
     for row in current_app.extensions["sipkg"].select(SCHEMES):
         iri = row["scheme"].value
-        scheme, _ = found.setdefault(iri, (ontodocs.Scheme(iri=iri, name=iri.rsplit("/", 1)[-1]),
-                                           int(row["concepts"].value)))
+        scheme, _ = found.setdefault(
+            iri, (ontodocs.Scheme(iri=iri, name=iri.rsplit("/", 1)[-1]), int(row["concepts"].value))
+        )
         if "p" in row:
             target = scheme.labels if row["p"].value.endswith("prefLabel") else scheme.definitions
             if row["o"] not in target:
@@ -111,9 +133,16 @@ def ontology(text: str, path: str, suffix: str | None) -> Response:
     else:
         doc = ontodocs.documentation(text)
         graph = ontodocs.ontology_graph(text)
-        response = Response(render_template(
-            "ontology.html", doc=doc, iri=ontodocs.ontology_iri(), version_iri=ontodocs.version_iri(graph),
-            alternates=_alternates(path, ONTOLOGY_MEDIA), json_url=None))
+        response = Response(
+            render_template(
+                "ontology.html",
+                doc=doc,
+                iri=ontodocs.ontology_iri(),
+                version_iri=ontodocs.version_iri(graph),
+                alternates=_alternates(path, ONTOLOGY_MEDIA),
+                json_url=None,
+            )
+        )
     return _advertised(response, path, ONTOLOGY_MEDIA)
 
 
@@ -128,30 +157,59 @@ def scheme(name: str, suffix: str | None) -> Response:
         return _advertised(_rdf(triples, media), path, SCHEME_MEDIA)
     s = ontodocs.read_scheme(iri, triples)
     if media == "application/json":
-        response = jsonify({
-            "iri": s.iri, "labels": texts(s.labels), "definitions": texts(s.definitions),
-            "concepts": [{"iri": c.iri, "code": c.code, "url": path + "/" + c.code, "labels": texts(c.labels),
-                          "definitions": texts(c.definitions), "notations": c.notations, "broader": c.broader,
-                          "see_also": c.see_also, "top": c.top} for c in s.concepts]})
+        response = jsonify(
+            {
+                "iri": s.iri,
+                "labels": texts(s.labels),
+                "definitions": texts(s.definitions),
+                "concepts": [
+                    {
+                        "iri": c.iri,
+                        "code": c.code,
+                        "url": path + "/" + c.code,
+                        "labels": texts(c.labels),
+                        "definitions": texts(c.definitions),
+                        "notations": c.notations,
+                        "broader": c.broader,
+                        "see_also": c.see_also,
+                        "top": c.top,
+                    }
+                    for c in s.concepts
+                ],
+            }
+        )
     else:
-        response = Response(render_template("scheme.html", scheme=s, alternates=_alternates(path, SCHEME_MEDIA),
-                                            json_url=path + ".json"))
+        response = Response(
+            render_template(
+                "scheme.html",
+                scheme=s,
+                alternates=_alternates(path, SCHEME_MEDIA),
+                json_url=path + ".json",
+            )
+        )
     return _advertised(response, path, SCHEME_MEDIA)
 
 
 def _rdf(triples, media: str) -> Response:
     prefixes = PREFIXES if media in ("text/turtle", "application/rdf+xml") else None
-    return Response(ox.serialize(triples, format=RDF_MEDIA[media], prefixes=prefixes), mimetype=media)
+    return Response(
+        ox.serialize(triples, format=RDF_MEDIA[media], prefixes=prefixes), mimetype=media
+    )
 
 
 def _alternates(path: str, offered: list[str]) -> list[tuple[str, str]]:
     """(media type, URL) of every format but HTML, suffix-addressed."""
-    return [(media, path + ext) for ext, media in SUFFIXES.items() if media in offered and media != "text/html"]
+    return [
+        (media, path + ext)
+        for ext, media in SUFFIXES.items()
+        if media in offered and media != "text/html"
+    ]
 
 
 def _advertised(response: Response, path: str, offered: list[str]) -> Response:
     """Vary: Accept, and a Link header naming each format's URL."""
     response.vary.add("Accept")
     response.headers["Link"] = ", ".join(
-        f'<{url}>; rel="alternate"; type="{media}"' for media, url in _alternates(path, offered))
+        f'<{url}>; rel="alternate"; type="{media}"' for media, url in _alternates(path, offered)
+    )
     return response

@@ -28,8 +28,18 @@ from .targets import (
 
 CORPUS = Path(__file__).parent / "corpus"
 # (largest value) of each choice, in the order the harness reads them
-RANGES = (len(TARGETS) - 1, 2**16 - 1, len(ACCEPTS) - 1, len(CHARSETS) - 1, len(ETAGS) - 1, len(ORIGINS) - 1,
-          len(LENGTHS) - 1, 255, 2**16 - 1, 2**32 - 1)
+RANGES = (
+    len(TARGETS) - 1,
+    2**16 - 1,
+    len(ACCEPTS) - 1,
+    len(CHARSETS) - 1,
+    len(ETAGS) - 1,
+    len(ORIGINS) - 1,
+    len(LENGTHS) - 1,
+    255,
+    2**16 - 1,
+    2**32 - 1,
+)
 
 
 def decode(data: bytes) -> tuple[str, int, Headers, tuple[int, int, int], bytes]:
@@ -37,14 +47,32 @@ def decode(data: bytes) -> tuple[str, int, Headers, tuple[int, int, int], bytes]
     fdp = atheris.FuzzedDataProvider(data)
     target, variant, *picks = (fdp.ConsumeIntInRange(0, top) for top in RANGES[:7])
     mutation = tuple(fdp.ConsumeIntInRange(0, top) for top in RANGES[7:])
-    return TARGETS[target].name, variant, Headers(*picks), mutation, fdp.ConsumeBytes(fdp.remaining_bytes())
+    return (
+        TARGETS[target].name,
+        variant,
+        Headers(*picks),
+        mutation,
+        fdp.ConsumeBytes(fdp.remaining_bytes()),
+    )
 
 
-def encode(name: str, variant: int, headers: Headers, mutation: tuple[int, int, int], payload: bytes) -> bytes:
+def encode(
+    name: str, variant: int, headers: Headers, mutation: tuple[int, int, int], payload: bytes
+) -> bytes:
     """The input that decode() reads back as these choices (mutation (0, 0, 0) leaves the payload as it is)."""
-    values = ([t.name for t in TARGETS].index(name), variant, headers.accept, headers.charset, headers.etag,
-              headers.origin, headers.length, *mutation)
-    tail = b"".join(v.to_bytes(_width(top), "little") for v, top in zip(reversed(values), reversed(RANGES)))
+    values = (
+        [t.name for t in TARGETS].index(name),
+        variant,
+        headers.accept,
+        headers.charset,
+        headers.etag,
+        headers.origin,
+        headers.length,
+        *mutation,
+    )
+    tail = b"".join(
+        v.to_bytes(_width(top), "little") for v, top in zip(reversed(values), reversed(RANGES))
+    )
     return payload + tail
 
 

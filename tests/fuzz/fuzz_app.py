@@ -25,7 +25,9 @@ with atheris.instrument_imports(include=["sipkg"]):
     from sipkg.paths import Paths
     from sipkg.web import create_app
 
-    for module in pkgutil.iter_modules(sipkg.web.__path__):  # the blueprints, which create_app imports late
+    for module in pkgutil.iter_modules(
+        sipkg.web.__path__
+    ):  # the blueprints, which create_app imports late
         importlib.import_module(f"sipkg.web.{module.name}")
 
 # the helpers come after: sipkg had to be imported first, inside the block, to be instrumented
@@ -33,7 +35,16 @@ from fuzz import oracle
 from fuzz.codec import request
 from fuzz.targets import available, send
 
-WARM_UP = ["/", "/explore", "/timeline", "/statistics", "/practices", "/review", "/search?q=x", "/sparql?query=ASK{}"]
+WARM_UP = [
+    "/",
+    "/explore",
+    "/timeline",
+    "/statistics",
+    "/practices",
+    "/review",
+    "/search?q=x",
+    "/sparql?query=ASK{}",
+]
 
 
 class Finding(AssertionError):

@@ -11,16 +11,88 @@ import re
 
 from .oracle import PROBE_TAG
 
-TOKEN = re.compile(r"""\s+|<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[?$]?[\w:.\-]+|.""", re.DOTALL)
+TOKEN = re.compile(
+    r"""\s+|<[^<>\s]*>|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|[?$]?[\w:.\-]+|.""", re.DOTALL
+)
 ODD = [
-    "\x00", "\ud800", "\udfff", "\udcff", "\u202e", "\u200f", "\u0301", "\u0301" * 40, "\ufeff", "\uffff",
-    "\U0001F600", "\U0010FFFF", "園區", "\r", "\x0b", "\x85", "\u2028", "\\u0000", "\\ud800", "\\UFFFFFFFF",
-    "\\U0010FFFF", "\\U00110000", "\\u00", "\\", PROBE_TAG, "%00", "%ff", "%", "%%", "%u202e", '"""', "'''",
-    "#", "<", "{", "}", "(", ")", "\t", "?", "$", "a", ".", ";", ",", "^^", "@", "_:b", "[]", "*", "|",
+    "\x00",
+    "\ud800",
+    "\udfff",
+    "\udcff",
+    "\u202e",
+    "\u200f",
+    "\u0301",
+    "\u0301" * 40,
+    "\ufeff",
+    "\uffff",
+    "\U0001f600",
+    "\U0010ffff",
+    "園區",
+    "\r",
+    "\x0b",
+    "\x85",
+    "\u2028",
+    "\\u0000",
+    "\\ud800",
+    "\\UFFFFFFFF",
+    "\\U0010FFFF",
+    "\\U00110000",
+    "\\u00",
+    "\\",
+    PROBE_TAG,
+    "%00",
+    "%ff",
+    "%",
+    "%%",
+    "%u202e",
+    '"""',
+    "'''",
+    "#",
+    "<",
+    "{",
+    "}",
+    "(",
+    ")",
+    "\t",
+    "?",
+    "$",
+    "a",
+    ".",
+    ";",
+    ",",
+    "^^",
+    "@",
+    "_:b",
+    "[]",
+    "*",
+    "|",
 ]
-HUGE = ["9" * 400, "1e999999", "-0", "18446744073709551616", "-9223372036854775809", "0x10", "1.",
-        ".5e-999", "NaN", "INF", "4294967296", "1" + "0" * 30]
-OPS = ("keep", "delete", "duplicate", "swap", "odd", "huge", "nest-braces", "nest-parens", "bytes", "truncate")
+HUGE = [
+    "9" * 400,
+    "1e999999",
+    "-0",
+    "18446744073709551616",
+    "-9223372036854775809",
+    "0x10",
+    "1.",
+    ".5e-999",
+    "NaN",
+    "INF",
+    "4294967296",
+    "1" + "0" * 30,
+]
+OPS = (
+    "keep",
+    "delete",
+    "duplicate",
+    "swap",
+    "odd",
+    "huge",
+    "nest-braces",
+    "nest-parens",
+    "bytes",
+    "truncate",
+)
 MAX_NEST = 5000
 
 
@@ -48,7 +120,9 @@ def mutate(text: str, op: int, at: int, amount: int) -> str:
     elif name == "nest-braces":
         return _nest(toks, "{ ", " }", amount)
     elif name == "nest-parens":
-        return _nest(toks, "", "", amount, filler=lambda n: " FILTER(" + "(" * n + "1" + ")" * n + ") ")
+        return _nest(
+            toks, "", "", amount, filler=lambda n: " FILTER(" + "(" * n + "1" + ")" * n + ") "
+        )
     elif name == "bytes":
         toks.insert(i, "".join(chr(0xDC80 + (amount >> (8 * k) & 0x7F)) for k in range(3)))
     elif name == "truncate":
@@ -63,9 +137,9 @@ def _nest(toks: list[str], opening: str, closing: str, amount: int, filler=None)
         return "".join(toks) + (filler(depth) if filler else opening * depth + closing * depth)
     first = toks.index("{")
     last = len(toks) - 1 - toks[::-1].index("}") if "}" in toks else len(toks)
-    inner = "".join(toks[first + 1:last])
+    inner = "".join(toks[first + 1 : last])
     middle = filler(depth) + inner if filler else opening * depth + inner + closing * depth
-    return "".join(toks[:first + 1]) + middle + "".join(toks[last:])
+    return "".join(toks[: first + 1]) + middle + "".join(toks[last:])
 
 
 def to_bytes(text: str) -> bytes:
@@ -73,5 +147,9 @@ def to_bytes(text: str) -> bytes:
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
-        return b"".join(c.encode("utf-8", "surrogateescape") if "\udc80" <= c <= "\udcff"
-                        else c.encode("utf-8", "surrogatepass") for c in text)
+        return b"".join(
+            c.encode("utf-8", "surrogateescape")
+            if "\udc80" <= c <= "\udcff"
+            else c.encode("utf-8", "surrogatepass")
+            for c in text
+        )

@@ -21,7 +21,14 @@ QUERY_TIMEOUT = 2.0  # the fuzz app's time-out per query
 TIME_BOUND = 10.0  # seconds for any answer: a few time-outs' worth, far from a hang
 PROBE_TAG = "<fz-probe>"  # payloads carry it; an HTML page must show it as &lt;fz-probe&gt;
 PROJECT = str(Path(__file__).resolve().parents[2])
-LEAKS = ["Traceback (most recent call last)", 'File "/', PROJECT, "site-packages", "werkzeug/", "sipkg/web/"]
+LEAKS = [
+    "Traceback (most recent call last)",
+    'File "/',
+    PROJECT,
+    "site-packages",
+    "werkzeug/",
+    "sipkg/web/",
+]
 
 
 def app_config(store: Path) -> dict:
@@ -52,4 +59,11 @@ def problems(probe: Probe, status: int, headers, body: bytes, seconds: float) ->
 
 def report(probe: Probe, status: int, body: bytes, found: list[str]) -> str:
     """A finding, with the request to reproduce it and the start of the answer."""
-    return "\n".join([*found, f"status {status}; body starts {body[:400]!r}", "reproduce with:", probe.reproducer()])
+    return "\n".join(
+        [
+            *found,
+            f"status {status}; body starts {body[:400]!r}",
+            "reproduce with:",
+            probe.reproducer(),
+        ]
+    )

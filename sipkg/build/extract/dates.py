@@ -50,21 +50,54 @@ _DAY_RANGE = re.compile(rf"({_D}{{1,2}}){RANGE_SEPARATOR}({_D}{{1,2}})[日号]")
 _BARE_DAY = re.compile(rf"({_D}{{1,2}})日(?!内|以内|之内|游)")
 _RANGE = re.compile(RANGE_SEPARATOR)
 
-YEAR_PARTS = {"年底": "end-of", "年末": "end-of", "底": "end-of", "末": "end-of",
-              "年初": "start-of", "初": "start-of",
-              "上半年": "first-half", "下半年": "second-half"}
-MONTH_PARTS = {"上旬": "early", "中旬": "middle", "下旬": "late",
-               "初": "start-of", "底": "end-of", "末": "end-of"}
+YEAR_PARTS = {
+    "年底": "end-of",
+    "年末": "end-of",
+    "底": "end-of",
+    "末": "end-of",
+    "年初": "start-of",
+    "初": "start-of",
+    "上半年": "first-half",
+    "下半年": "second-half",
+}
+MONTH_PARTS = {
+    "上旬": "early",
+    "中旬": "middle",
+    "下旬": "late",
+    "初": "start-of",
+    "底": "end-of",
+    "末": "end-of",
+}
 # relative years: offset from the reference year (deictic) or from the year last mentioned
 DEICTIC_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
 CONTEXT_YEARS = {"同年": 0, "次年": 1, "翌年": 1, "上年": -1}
 RELATIVE_MONTHS = {"上月": -1, "上个月": -1, "本月": 0, "下月": 1, "下个月": 1}
 RELATIVE_DAYS = {"昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "前天": -2}
-PREFIXES = {"截止到": "until", "截止至": "until", "截至": "until", "截止": "until",
-            "到": "until", "至": "until", "自从": "since", "自": "since", "从": "since"}
-SUFFIXES = {"以来": "since", "至今": "since", "起": "since", "开始": "since",
-            "以后": "after", "之后": "after", "以前": "before", "之前": "before",
-            "前后": "approximate", "左右": "approximate", "为止": "until", "止": "until"}
+PREFIXES = {
+    "截止到": "until",
+    "截止至": "until",
+    "截至": "until",
+    "截止": "until",
+    "到": "until",
+    "至": "until",
+    "自从": "since",
+    "自": "since",
+    "从": "since",
+}
+SUFFIXES = {
+    "以来": "since",
+    "至今": "since",
+    "起": "since",
+    "开始": "since",
+    "以后": "after",
+    "之后": "after",
+    "以前": "before",
+    "之前": "before",
+    "前后": "approximate",
+    "左右": "approximate",
+    "为止": "until",
+    "止": "until",
+}
 
 
 def _alternation(words, lookahead: str = "") -> re.Pattern[str]:
@@ -114,8 +147,12 @@ class _Scan:
     year: int | None  # the year the text speaks from (去年, 今年)
 
 
-def find_dates(sentence: str, reference: date | None = None,
-               context_year: int | None = None, written: int | None = None) -> list[DateMention]:
+def find_dates(
+    sentence: str,
+    reference: date | None = None,
+    context_year: int | None = None,
+    written: int | None = None,
+) -> list[DateMention]:
     """Every date in the sentence, sorted by start and non-overlapping.
 
     `reference` is the publication date (for 去年, 昨天, 上月); `context_year` the year of
@@ -167,12 +204,13 @@ def _mention_at(scan: _Scan, i: int) -> tuple[DateMention | None, int]:
     if not point.resolvable:
         return None, end
     if point.year is not None:
-        scan.context_year = (point.end[0] if point.end and point.end[0] else point.year)
+        scan.context_year = point.end[0] if point.end and point.end[0] else point.year
     qualifier = " ".join(q for q in (relation, point.part) if q) or None
     value, datatype = _iso(point.year, point.month, point.day)
     end_value = _iso(*point.end)[0] if point.end else None
-    return DateMention(begin, end, s[begin:end], value, datatype, end_value, qualifier,
-                       point.relative), end
+    return DateMention(
+        begin, end, s[begin:end], value, datatype, end_value, qualifier, point.relative
+    ), end
 
 
 def _point(scan: _Scan, i: int) -> tuple[_Point, int] | None:
@@ -279,8 +317,11 @@ def _range_second(scan: _Scan, first: _Point, i: int) -> tuple[_Parts, int] | No
     if second is None:
         return None
     point, end = second
-    if point.part or (point.day is not None) != (first.day is not None) or (
-            point.month is not None) != (first.month is not None):
+    if (
+        point.part
+        or (point.day is not None) != (first.day is not None)
+        or (point.month is not None) != (first.month is not None)
+    ):
         return None
     if _key(point) <= _key(first):
         return None

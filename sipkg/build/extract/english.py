@@ -41,39 +41,122 @@ _KM2 = Fraction(10**6)
 _SQ_MI = Fraction(2589988110336, 10**6)  # one square mile in square metres (exact)
 # stated unit (lower case) -> (base unit, factor)
 UNITS: dict[str, tuple[str, Fraction]] = {
-    "km²": ("square-metre", _KM2), "km2": ("square-metre", _KM2), "sq km": ("square-metre", _KM2),
-    "square kilometres": ("square-metre", _KM2), "square kilometers": ("square-metre", _KM2),
-    "square kilometre": ("square-metre", _KM2), "square kilometer": ("square-metre", _KM2),
-    "sq mi": ("square-metre", _SQ_MI), "square miles": ("square-metre", _SQ_MI),
-    "square mile": ("square-metre", _SQ_MI), "mi²": ("square-metre", _SQ_MI), "mi2": ("square-metre", _SQ_MI),
-    "hectares": ("square-metre", Fraction(10**4)), "acres": ("square-metre", Fraction(40468564224, 10**7)),
-    "m²": ("square-metre", Fraction(1)), "square metres": ("square-metre", Fraction(1)),
-    "square meters": ("square-metre", Fraction(1)), "sq m": ("square-metre", Fraction(1)),
-    "km": ("metre", Fraction(1000)), "kilometres": ("metre", Fraction(1000)), "kilometers": ("metre", Fraction(1000)),
-    "%": ("percent", Fraction(1)), "per cent": ("percent", Fraction(1)), "percent": ("percent", Fraction(1)),
+    "km²": ("square-metre", _KM2),
+    "km2": ("square-metre", _KM2),
+    "sq km": ("square-metre", _KM2),
+    "square kilometres": ("square-metre", _KM2),
+    "square kilometers": ("square-metre", _KM2),
+    "square kilometre": ("square-metre", _KM2),
+    "square kilometer": ("square-metre", _KM2),
+    "sq mi": ("square-metre", _SQ_MI),
+    "square miles": ("square-metre", _SQ_MI),
+    "square mile": ("square-metre", _SQ_MI),
+    "mi²": ("square-metre", _SQ_MI),
+    "mi2": ("square-metre", _SQ_MI),
+    "hectares": ("square-metre", Fraction(10**4)),
+    "acres": ("square-metre", Fraction(40468564224, 10**7)),
+    "m²": ("square-metre", Fraction(1)),
+    "square metres": ("square-metre", Fraction(1)),
+    "square meters": ("square-metre", Fraction(1)),
+    "sq m": ("square-metre", Fraction(1)),
+    "km": ("metre", Fraction(1000)),
+    "kilometres": ("metre", Fraction(1000)),
+    "kilometers": ("metre", Fraction(1000)),
+    "%": ("percent", Fraction(1)),
+    "per cent": ("percent", Fraction(1)),
+    "percent": ("percent", Fraction(1)),
     "percentage points": ("percentage-point", Fraction(1)),
-    "yuan": ("cny", Fraction(1)), "renminbi": ("cny", Fraction(1)), "rmb": ("cny", Fraction(1)),
-    "cny": ("cny", Fraction(1)), "us dollars": ("usd", Fraction(1)), "dollars": ("usd", Fraction(1)),
-    "usd": ("usd", Fraction(1)), "singapore dollars": ("sgd", Fraction(1)), "euros": ("eur", Fraction(1)),
+    "yuan": ("cny", Fraction(1)),
+    "renminbi": ("cny", Fraction(1)),
+    "rmb": ("cny", Fraction(1)),
+    "cny": ("cny", Fraction(1)),
+    "us dollars": ("usd", Fraction(1)),
+    "dollars": ("usd", Fraction(1)),
+    "usd": ("usd", Fraction(1)),
+    "singapore dollars": ("sgd", Fraction(1)),
+    "euros": ("eur", Fraction(1)),
     "years": ("year", Fraction(1)),
 }
-CURRENCY_BEFORE = {"rmb": "cny", "cny": "cny", "¥": "cny", "us$": "usd", "$": "usd", "usd": "usd",
-                   "s$": "sgd", "sgd": "sgd", "hk$": "hkd", "€": "eur", "£": "gbp"}
-MULTIPLIERS = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12, "bn": 10**9}
-HEDGES = {"about": "about", "around": "about", "approximately": "about", "roughly": "about", "some": "about",
-          "nearly": "nearly", "almost": "nearly", "over": "more-than", "more than": "more-than",
-          "at least": "at-least", "up to": "at-most", "less than": "less-than", "under": "less-than"}
+CURRENCY_BEFORE = {
+    "rmb": "cny",
+    "cny": "cny",
+    "¥": "cny",
+    "us$": "usd",
+    "$": "usd",
+    "usd": "usd",
+    "s$": "sgd",
+    "sgd": "sgd",
+    "hk$": "hkd",
+    "€": "eur",
+    "£": "gbp",
+}
+MULTIPLIERS = {
+    "thousand": 10**3,
+    "million": 10**6,
+    "billion": 10**9,
+    "trillion": 10**12,
+    "bn": 10**9,
+}
+HEDGES = {
+    "about": "about",
+    "around": "about",
+    "approximately": "about",
+    "roughly": "about",
+    "some": "about",
+    "nearly": "nearly",
+    "almost": "nearly",
+    "over": "more-than",
+    "more than": "more-than",
+    "at least": "at-least",
+    "up to": "at-most",
+    "less than": "less-than",
+    "under": "less-than",
+}
 # the things a count counts that are people or households (N permanent residents, N employees)
-PERSON_NOUNS = {"people", "persons", "residents", "inhabitants", "citizens", "members", "employees", "staff",
-                "volunteers", "workers", "officials", "officers", "students", "teachers", "visitors",
-                "tourists", "civil servants", "social workers", "personnel", "participants"}
+PERSON_NOUNS = {
+    "people",
+    "persons",
+    "residents",
+    "inhabitants",
+    "citizens",
+    "members",
+    "employees",
+    "staff",
+    "volunteers",
+    "workers",
+    "officials",
+    "officers",
+    "students",
+    "teachers",
+    "visitors",
+    "tourists",
+    "civil servants",
+    "social workers",
+    "personnel",
+    "participants",
+}
 HOUSEHOLD_NOUNS = {"households", "families"}
-TIME_NOUNS = {"years", "months", "weeks", "days", "hours", "minutes", "seconds", "decades", "centuries"}
+TIME_NOUNS = {
+    "years",
+    "months",
+    "weeks",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "decades",
+    "centuries",
+}
 # indicator code -> English phrases naming it (codes as in the registry's indicators)
 INDICATORS: dict[str, list[str]] = {
     "area": ["administrative area", "area", "covers", "covering"],
     "floor-area": ["floor area", "floor space"],
-    "resident-population": ["resident population", "population", "permanent residents", "residents"],
+    "resident-population": [
+        "resident population",
+        "population",
+        "permanent residents",
+        "residents",
+    ],
     "gdp": ["gross domestic product", "gdp"],
     "public-budget-revenue": ["public budget revenue", "budget revenue"],
     "retail-sales": ["retail sales"],
@@ -88,8 +171,26 @@ INDICATORS: dict[str, list[str]] = {
     "person-count": ["people", "persons"],
     "funding": ["funding", "funds"],
 }
-MONTHS = {m: i for i, m in enumerate(["January", "February", "March", "April", "May", "June", "July", "August",
-                                      "September", "October", "November", "December"], start=1)}
+MONTHS = {
+    m: i
+    for i, m in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
 MONTH_FORMS = {**MONTHS, **{m[:3]: i for m, i in MONTHS.items()}, "Sept": 9}
 COUNT_INDICATOR = {"org": "organisation-count", "site": "facility-count", "place": "place-count"}
 
@@ -97,78 +198,321 @@ COUNT_INDICATOR = {"org": "organisation-count", "site": "facility-count", "place
 # opens with one followed by "of …" ("Ministry of Culture")
 HEADS: dict[str, tuple[str, str]] = {
     **dict.fromkeys(["Committee", "Commission"], ("org", "Committee")),
-    "Council": ("org", "Council"), "Bureau": ("org", "Bureau"), "Ministry": ("org", "Ministry"),
+    "Council": ("org", "Council"),
+    "Bureau": ("org", "Bureau"),
+    "Ministry": ("org", "Ministry"),
     **dict.fromkeys(["Department", "Authority", "Agency", "Board"], ("org", "PublicBody")),
-    "Office": ("org", "Office"), "Government": ("org", "Government"), "Court": ("org", "Court"),
-    "Party": ("org", "PartyOrganisation"), "Alliance": ("org", "Alliance"),
-    **dict.fromkeys(["Association", "Society", "Federation", "Union", "Chamber"], ("org", "Association")),
-    "Foundation": ("org", "Organisation"), "Institute": ("org", "ResearchInstitute"),
-    **dict.fromkeys(["University", "College", "School", "Academy", "Kindergarten"], ("org", "School")),
-    "Hospital": ("org", "Hospital"), "Cooperative": ("org", "Cooperative"),
-    **dict.fromkeys(["Bank", "Exchange", "Co.", "Company", "Corporation", "Corp.", "Group", "Ltd", "Ltd.",
-                     "Limited", "Inc.", "Holdings"], ("org", "Company")),
-    **dict.fromkeys(["Centre", "Center", "Gate", "Bridge", "Pagoda", "Temple", "Museum", "Tower", "Stadium",
-                     "Airport", "Station", "Library", "Theatre", "Theater", "Garden", "Gardens", "Mall"],
-                    ("site", "Facility")),
+    "Office": ("org", "Office"),
+    "Government": ("org", "Government"),
+    "Court": ("org", "Court"),
+    "Party": ("org", "PartyOrganisation"),
+    "Alliance": ("org", "Alliance"),
+    **dict.fromkeys(
+        ["Association", "Society", "Federation", "Union", "Chamber"], ("org", "Association")
+    ),
+    "Foundation": ("org", "Organisation"),
+    "Institute": ("org", "ResearchInstitute"),
+    **dict.fromkeys(
+        ["University", "College", "School", "Academy", "Kindergarten"], ("org", "School")
+    ),
+    "Hospital": ("org", "Hospital"),
+    "Cooperative": ("org", "Cooperative"),
+    **dict.fromkeys(
+        [
+            "Bank",
+            "Exchange",
+            "Co.",
+            "Company",
+            "Corporation",
+            "Corp.",
+            "Group",
+            "Ltd",
+            "Ltd.",
+            "Limited",
+            "Inc.",
+            "Holdings",
+        ],
+        ("org", "Company"),
+    ),
+    **dict.fromkeys(
+        [
+            "Centre",
+            "Center",
+            "Gate",
+            "Bridge",
+            "Pagoda",
+            "Temple",
+            "Museum",
+            "Tower",
+            "Stadium",
+            "Airport",
+            "Station",
+            "Library",
+            "Theatre",
+            "Theater",
+            "Garden",
+            "Gardens",
+            "Mall",
+        ],
+        ("site", "Facility"),
+    ),
     "Park": ("site", "Facility"),  # "… Industrial Park" is a development zone: see ZONE_WORDS
-    "Zone": ("place", "DevelopmentZone"), "Province": ("place", "Province"),
+    "Zone": ("place", "DevelopmentZone"),
+    "Province": ("place", "Province"),
     **dict.fromkeys(["City", "Municipality", "Prefecture"], ("place", "City")),
-    "Town": ("place", "Town"), "Subdistrict": ("place", "Subdistrict"),
-    **dict.fromkeys(["District", "County", "Village", "Street", "Avenue", "Road", "Region", "River", "Lake",
-                     "Hill", "Mountain", "Island", "Bay", "Delta", "Basin", "Canal"], ("place", "Place")),
+    "Town": ("place", "Town"),
+    "Subdistrict": ("place", "Subdistrict"),
+    **dict.fromkeys(
+        [
+            "District",
+            "County",
+            "Village",
+            "Street",
+            "Avenue",
+            "Road",
+            "Region",
+            "River",
+            "Lake",
+            "Hill",
+            "Mountain",
+            "Island",
+            "Bay",
+            "Delta",
+            "Basin",
+            "Canal",
+        ],
+        ("place", "Place"),
+    ),
     **dict.fromkeys(["Act", "Law", "Ordinance"], ("plan", "Policy")),
     **dict.fromkeys(["Forum", "Summit", "Conference", "Congress"], ("event", "Meeting")),
 }
 COMPANY_SUFFIXES = {"Co.", "Ltd", "Ltd.", "Limited", "Inc.", "Corp.", "Group", "Holdings"}
-ZONE_WORDS = {"Industrial", "Science", "Technology", "Hi-Tech", "High-Tech", "Business", "Economic", "Software",
-              "Logistics", "Innovation", "Eco", "Export"}
+ZONE_WORDS = {
+    "Industrial",
+    "Science",
+    "Technology",
+    "Hi-Tech",
+    "High-Tech",
+    "Business",
+    "Economic",
+    "Software",
+    "Logistics",
+    "Innovation",
+    "Eco",
+    "Export",
+}
 # capitalised words that are not part of a name (sentence openers, determiners, prepositions)
-STOP = {"The", "A", "An", "Its", "It", "This", "That", "These", "Those", "Our", "Their", "His", "Her", "My",
-        "Your", "Each", "Every", "Both", "All", "Some", "Many", "Most", "Several", "Any", "No", "In", "On",
-        "At", "By", "For", "From", "With", "During", "Since", "After", "Before", "Under", "Over", "Of", "To",
-        "As", "And", "Or", "But", "If", "When", "While", "Where", "Which", "Who", "Why", "How", "There",
-        "Here", "Then", "Also", "Other", "Another", "Such", "Only", "Between", "Among", "Through", "Via",
-        "Per", "According", "Although", "Because", "Once", "Until", "Upon", "Within", "Without", "Into",
-        "Former", "Later", "Yes", "Not", "He", "She", "They", "We", "I", "You"} | set(MONTH_FORMS)
+STOP = {
+    "The",
+    "A",
+    "An",
+    "Its",
+    "It",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "Our",
+    "Their",
+    "His",
+    "Her",
+    "My",
+    "Your",
+    "Each",
+    "Every",
+    "Both",
+    "All",
+    "Some",
+    "Many",
+    "Most",
+    "Several",
+    "Any",
+    "No",
+    "In",
+    "On",
+    "At",
+    "By",
+    "For",
+    "From",
+    "With",
+    "During",
+    "Since",
+    "After",
+    "Before",
+    "Under",
+    "Over",
+    "Of",
+    "To",
+    "As",
+    "And",
+    "Or",
+    "But",
+    "If",
+    "When",
+    "While",
+    "Where",
+    "Which",
+    "Who",
+    "Why",
+    "How",
+    "There",
+    "Here",
+    "Then",
+    "Also",
+    "Other",
+    "Another",
+    "Such",
+    "Only",
+    "Between",
+    "Among",
+    "Through",
+    "Via",
+    "Per",
+    "According",
+    "Although",
+    "Because",
+    "Once",
+    "Until",
+    "Upon",
+    "Within",
+    "Without",
+    "Into",
+    "Former",
+    "Later",
+    "Yes",
+    "Not",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "You",
+} | set(MONTH_FORMS)
 # modifiers that alone do not make a head word a name (the Standing Committee, a Municipal Government)
-GENERIC = {"Standing", "Municipal", "Provincial", "National", "Central", "Local", "Regional", "Executive",
-           "General", "Joint", "Parent", "Head", "Main", "State", "City", "District", "Town", "Village",
-           "County", "Statutory", "Public", "Private", "New", "Old", "Chief", "Deputy", "Senior", "Special"}
+GENERIC = {
+    "Standing",
+    "Municipal",
+    "Provincial",
+    "National",
+    "Central",
+    "Local",
+    "Regional",
+    "Executive",
+    "General",
+    "Joint",
+    "Parent",
+    "Head",
+    "Main",
+    "State",
+    "City",
+    "District",
+    "Town",
+    "Village",
+    "County",
+    "Statutory",
+    "Public",
+    "Private",
+    "New",
+    "Old",
+    "Chief",
+    "Deputy",
+    "Senior",
+    "Special",
+}
 # words before a head-first name that make it generic (an Act of Parliament, each Ministry of …)
 INDEFINITE = {"a", "an", "any", "each", "every", "no", "one", "another"}
 ABBREVIATED = {"Co", "Ltd", "Inc", "Corp", "St", "Mr", "Mrs", "Ms", "Dr", "Jr", "No", "Prof"}
 # titles before a person's name; royal titles are part of the name ("King Helu")
-TITLES = ["Prime Minister", "Deputy Prime Minister", "Senior Minister", "Minister", "Mr", "Mrs", "Ms", "Madam",
-          "Dr", "President", "Vice President", "Premier", "Vice Premier", "Chairman", "Chairwoman", "Mayor",
-          "Vice Mayor", "Governor", "Secretary", "Party Secretary", "Ambassador", "Professor", "Prof",
-          "Director", "Senator", "Chief Executive"]
+TITLES = [
+    "Prime Minister",
+    "Deputy Prime Minister",
+    "Senior Minister",
+    "Minister",
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Madam",
+    "Dr",
+    "President",
+    "Vice President",
+    "Premier",
+    "Vice Premier",
+    "Chairman",
+    "Chairwoman",
+    "Mayor",
+    "Vice Mayor",
+    "Governor",
+    "Secretary",
+    "Party Secretary",
+    "Ambassador",
+    "Professor",
+    "Prof",
+    "Director",
+    "Senator",
+    "Chief Executive",
+]
 TITLE_WORDS = {w for t in TITLES for w in t.split()} | {"Executive", "Officer", "Chief", "Deputy"}
 ROYAL = ["King", "Queen", "Emperor", "Empress", "Prince", "Princess", "Duke", "Marquis", "Lord"]
-COMPASS = ("Eastern", "Western", "Northern", "Southern", "Central", "Northeastern", "Northwestern",
-           "Southeastern", "Southwestern", "North", "South", "East", "West")
+COMPASS = (
+    "Eastern",
+    "Western",
+    "Northern",
+    "Southern",
+    "Central",
+    "Northeastern",
+    "Northwestern",
+    "Southeastern",
+    "Southwestern",
+    "North",
+    "South",
+    "East",
+    "West",
+)
 
 # act verb -> event class (sip:); the verb as written is the event's act
 ACTS: list[tuple[str, str]] = [
     (r"established|founded|set up|formed|created|incorporated", "Founding"),
-    (r"signed", "Signing"), (r"approved", "Approval"),
+    (r"signed", "Signing"),
+    (r"approved", "Approval"),
     (r"began|launched|opened|started|introduced|commenced", "Launch"),
-    (r"inaugurated", "Inauguration"), (r"expanded|enlarged", "Expansion"),
-    (r"renamed", "Renaming"), (r"merged|annexed", "Merger"), (r"restructured|reorgani[sz]ed", "Restructuring"),
-    (r"abolished|dissolved|disbanded", "Abolition"), (r"transferred", "Transfer"),
-    (r"held|hosted|convened", "Meeting"), (r"listed|went public", "Listing"),
-    (r"completed|built|constructed", "Completion"), (r"awarded|won", "Award"),
+    (r"inaugurated", "Inauguration"),
+    (r"expanded|enlarged", "Expansion"),
+    (r"renamed", "Renaming"),
+    (r"merged|annexed", "Merger"),
+    (r"restructured|reorgani[sz]ed", "Restructuring"),
+    (r"abolished|dissolved|disbanded", "Abolition"),
+    (r"transferred", "Transfer"),
+    (r"held|hosted|convened", "Meeting"),
+    (r"listed|went public", "Listing"),
+    (r"completed|built|constructed", "Completion"),
+    (r"awarded|won", "Award"),
 ]
-INTRANSITIVE = {"Founding", "Launch", "Inauguration", "Expansion", "Listing", "Completion", "Abolition"}
-MEETING_WORDS = re.compile(r"\b(?:meeting|forum|conference|summit|ceremony|seminar|session|talks|election|"
-                           r"exhibition|festival|games|event|congress|dialogue|workshop)s?\b", re.IGNORECASE)
+INTRANSITIVE = {
+    "Founding",
+    "Launch",
+    "Inauguration",
+    "Expansion",
+    "Listing",
+    "Completion",
+    "Abolition",
+}
+MEETING_WORDS = re.compile(
+    r"\b(?:meeting|forum|conference|summit|ceremony|seminar|session|talks|election|"
+    r"exhibition|festival|games|event|congress|dialogue|workshop)s?\b",
+    re.IGNORECASE,
+)
 LISTING_CONTEXT = re.compile(r"\blisted\s+on\b|\bwent public\b", re.IGNORECASE)
 IPO = re.compile(r"\b(?:IPO|initial public offering)\b")
-PRONOUN = re.compile(r"(?:^|\s)(?:it|It|they|They|which|who)\s+(?:(?:also|then|later|first|jointly|officially|"
-                     r"formally|was|were|has|had|have|been|is|are)\s+)*$")
+PRONOUN = re.compile(
+    r"(?:^|\s)(?:it|It|they|They|which|who)\s+(?:(?:also|then|later|first|jointly|officially|"
+    r"formally|was|were|has|had|have|been|is|are)\s+)*$"
+)
 PASSIVE = re.compile(r"\b(?:was|were|been|being|is|are|be)\s+(?:[a-z]+ly\s+)?$")
-PREPOSITION_BEFORE = re.compile(r"\b(?:in|of|at|from|to|by|for|with|under|across|within|throughout|on|into|"
-                                r"through|during|via|near|between|among|against|about)\s+(?:the\s+)?$",
-                                re.IGNORECASE)
+PREPOSITION_BEFORE = re.compile(
+    r"\b(?:in|of|at|from|to|by|for|with|under|across|within|throughout|on|into|"
+    r"through|during|via|near|between|among|against|about)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _alternation(words) -> str:
@@ -181,6 +525,7 @@ def _fold(name: str) -> str:
 
 
 # ------------------------------------------------------------------------------------ names
+
 
 class EnglishGazetteer:
     """Registry entities by English label and alias: whole words, longest first; lower-case
@@ -197,7 +542,11 @@ class EnglishGazetteer:
         self.exact, self.folded = exact, folded
         self.normalised = {_fold(n): r for n, r in folded.items()}
         words = [*exact, *folded]
-        self.pattern = re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])", re.IGNORECASE) if words else None
+        self.pattern = (
+            re.compile(rf"(?<![\w-])(?:{_alternation(words)})(?![\w-])", re.IGNORECASE)
+            if words
+            else None
+        )
 
     def find(self, text: str) -> list[Mention]:
         if self.pattern is None:
@@ -235,12 +584,17 @@ _CAP = re.compile(r"[A-Z][A-Za-z0-9'’\-]*")
 _NAME_WORD = r"[A-Z][a-z]+(?:-[A-Za-z][a-z]+)*"
 PERSON = re.compile(
     rf"(?<![\w-])(?P<title>{_alternation(TITLES)})\.?"
-    rf"(?:\s+(?:of|for)\s+[^,.;()]{{1,60}}?,)?\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})")
-ROYAL_PERSON = re.compile(rf"(?<![\w-])(?P<name>(?:{_alternation(ROYAL)})\s+(?P<own>{_NAME_WORD}(?:\s+{_NAME_WORD})?))")
+    rf"(?:\s+(?:of|for)\s+[^,.;()]{{1,60}}?,)?\s+(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}})"
+)
+ROYAL_PERSON = re.compile(
+    rf"(?<![\w-])(?P<name>(?:{_alternation(ROYAL)})\s+(?P<own>{_NAME_WORD}(?:\s+{_NAME_WORD})?))"
+)
 # an infobox field naming a leader: "Chief1 Name: Jane Doe", "Leader Name: …"
 LEADER_FIELD = re.compile(
     rf"^\W*(?:chief|leader|head|minister|director|chair\w*|president|mayor|governor|secretary)\d*\s+name\s*:\s*"
-    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})\s*$", re.IGNORECASE)
+    rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})\s*$",
+    re.IGNORECASE,
+)
 ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z])\)")
 
 
@@ -276,7 +630,12 @@ class EnglishRecogniser:
     # -- the candidates
     def _candidates(self, text: str, known: list[Mention]) -> list[Candidate]:
         # what the document defined comes first: on an equal span it names the entity (… Act -> … Act 1960)
-        found = [*self._learned(text), *self._headed(text), *self._countries(text), *self._persons(text)]
+        found = [
+            *self._learned(text),
+            *self._headed(text),
+            *self._countries(text),
+            *self._persons(text),
+        ]
         found += self._regions(text, [*known, *found])
         found = [c for c in found if not _blocked_by(c, known)]
         kept = _non_overlapping(found)
@@ -284,7 +643,10 @@ class EnglishRecogniser:
         return kept
 
     def _headed(self, text: str) -> Iterator[Candidate]:
-        words = [(m.start(), _word_end(text, m), text[m.start():_word_end(text, m)]) for m in _WORD.finditer(text)]
+        words = [
+            (m.start(), _word_end(text, m), text[m.start() : _word_end(text, m)])
+            for m in _WORD.finditer(text)
+        ]
         for i, (_, _, word) in enumerate(words):
             if word in HEADS:
                 c = _name_at(text, words, i)
@@ -300,7 +662,9 @@ class EnglishRecogniser:
             words = m.group("name").split()
             while words and (words[-1] in HEADS or words[-1] in STOP):
                 words.pop()
-            if words and not any(w in HEADS or w in STOP or w in COUNTRIES or w in TITLE_WORDS for w in words):
+            if words and not any(
+                w in HEADS or w in STOP or w in COUNTRIES or w in TITLE_WORDS for w in words
+            ):
                 name = " ".join(words)
                 start = m.start("name")
                 yield Candidate(start, start + len(name), name, "person", "Person")
@@ -324,7 +688,15 @@ class EnglishRecogniser:
                 continue
             m = re.search(rf"(?<![\w-])(?:{'|'.join(COMPASS)})\s+$", text[: p.start])
             if m:
-                out.append(Candidate(m.start(), p.end, " ".join(text[m.start(): p.end].split()), "place", "Place"))
+                out.append(
+                    Candidate(
+                        m.start(),
+                        p.end,
+                        " ".join(text[m.start() : p.end].split()),
+                        "place",
+                        "Place",
+                    )
+                )
         return out
 
     def _learn(self, text: str, kept: list[Candidate], known: list[Mention]) -> None:
@@ -343,12 +715,15 @@ class EnglishRecogniser:
 
 
 # "X, the ancient name for Y": X names Y
-NAME_FOR = re.compile(r"[”\"]?,\s+(?:the|an?)\s+(?:[a-z]+\s+)?(?:name|term)\s+(?:for|of)\s+(?:the\s+)?")
+NAME_FOR = re.compile(
+    r"[”\"]?,\s+(?:the|an?)\s+(?:[a-z]+\s+)?(?:name|term)\s+(?:for|of)\s+(?:the\s+)?"
+)
 # "Y, previously transliterated as A, B, and C": A, B and C are other names of Y
 ALSO_KNOWN = re.compile(
     r"\s*,?\s+(?:(?:previously|formerly|also|once|originally|variously|sometimes)\s+)*(?:known|transliterated|"
     r"romani[sz]ed|spelled|spelt|written|called)\s+as\s+(?P<names>[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*"
-    r"(?:(?:,\s+|,?\s+(?:and|or)\s+)[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)*)")
+    r"(?:(?:,\s+|,?\s+(?:and|or)\s+)[A-Z][\w'’\-]*(?:\s+[A-Z][\w'’\-]*)*)*)"
+)
 
 
 def _named_as(text: str, c: Candidate, known: list[Mention], found: list[Mention]) -> Ref | None:
@@ -376,17 +751,24 @@ def _other_names(text: str, mentions: list[Mention]) -> list[Mention]:
 def _word_end(text: str, m: re.Match) -> int:
     """The end of a word, the full stop of an abbreviation (Co., Ltd.) included."""
     end = m.end()
-    return end + 1 if m.group() in ABBREVIATED and text[end:end + 1] == "." else end
+    return end + 1 if m.group() in ABBREVIATED and text[end : end + 1] == "." else end
 
 
 def _is_cap(word: str) -> bool:
-    return bool(_CAP.fullmatch(word.removesuffix(".") if word[:-1] in ABBREVIATED else word)) and word not in STOP
+    return (
+        bool(_CAP.fullmatch(word.removesuffix(".") if word[:-1] in ABBREVIATED else word))
+        and word not in STOP
+    )
 
 
 def _caps(text: str, words, k: int, limit: int | None = None) -> int:
     """The index after a run of capitalised words starting at k, joined by single spaces."""
     j = k
-    while j < len(words) and _is_cap(words[j][2]) and (j == k or text[words[j - 1][1]:words[j][0]] == " "):
+    while (
+        j < len(words)
+        and _is_cap(words[j][2])
+        and (j == k or text[words[j - 1][1] : words[j][0]] == " ")
+    ):
         if limit is not None and j - k >= limit:
             break
         j += 1
@@ -394,7 +776,7 @@ def _caps(text: str, words, k: int, limit: int | None = None) -> int:
 
 
 def _gap(text: str, words, a: int, b: int) -> str:
-    return text[words[a][1]:words[b][0]]
+    return text[words[a][1] : words[b][0]]
 
 
 def _name_at(text: str, words, i: int) -> Candidate | None:
@@ -405,34 +787,54 @@ def _name_at(text: str, words, i: int) -> Candidate | None:
         prev = words[j - 1][2]
         if _is_cap(prev):
             j -= 1
-        elif prev in ("and", "&", "for") and j > 1 and _gap(text, words, j - 2, j - 1) == " " and _is_cap(
-                words[j - 2][2]) and not _ends_tail(text, words, j - 2):
+        elif (
+            prev in ("and", "&", "for")
+            and j > 1
+            and _gap(text, words, j - 2, j - 1) == " "
+            and _is_cap(words[j - 2][2])
+            and not _ends_tail(text, words, j - 2)
+        ):
             j -= 2
         else:
             break
     k = i + 1  # one past the last word of the name
     tail = False
-    while k + 1 < len(words) and words[k][2] in ("of", "for", "on") and _gap(text, words, k - 1, k) == " ":
+    while (
+        k + 1 < len(words)
+        and words[k][2] in ("of", "for", "on")
+        and _gap(text, words, k - 1, k) == " "
+    ):
         first = k + 1
         if words[first][2] == "the" and not tail and first + 1 < len(words):
             first += 1
         end = _caps(text, words, first)
-        if end == first or any(words[x][2] in COUNTRIES and x == first and end - first == 1 and tail
-                               for x in range(first, end)):
+        if end == first or any(
+            words[x][2] in COUNTRIES and x == first and end - first == 1 and tail
+            for x in range(first, end)
+        ):
             break
         k, tail = end, True
         k = _list_tail(text, words, k)
     while k < len(words) and words[k][2] in COMPANY_SUFFIXES and _gap(text, words, k - 1, k) == " ":
         k += 1  # Co. Ltd.
-    if head == "Act" and k < len(words) and re.fullmatch(r"(?:1[6-9]|20)\d\d", words[k][2]) and _gap(
-            text, words, k - 1, k) == " ":
+    if (
+        head == "Act"
+        and k < len(words)
+        and re.fullmatch(r"(?:1[6-9]|20)\d\d", words[k][2])
+        and _gap(text, words, k - 1, k) == " "
+    ):
         k += 1  # the People's Association Act 1960
     modifiers = [w[2] for w in words[j:i] if w[2] not in ("and", "&", "for")]
     if not modifiers and not tail:
         return None  # a head word alone: "the Board"
     if not tail and all(w in GENERIC for w in modifiers):
         return None
-    if j == i and j > 0 and words[j - 1][2].lower() in INDEFINITE and _gap(text, words, j - 1, j) == " ":
+    if (
+        j == i
+        and j > 0
+        and words[j - 1][2].lower() in INDEFINITE
+        and _gap(text, words, j - 1, j) == " "
+    ):
         return None  # an Act of Parliament
     start, end = words[j][0], words[k - 1][1]
     if re.match(r"\s*:", text[end:]):
@@ -458,12 +860,18 @@ def _list_tail(text: str, words, k: int) -> int:
     """Ministry of Culture, Community and Youth: a list closed by "and" continues an "of" tail;
     a conjunct that is itself a name (… and Suzhou University) does not."""
     j = k
-    while j + 1 < len(words) and _gap(text, words, j - 1, j).strip() == "," and _is_cap(words[j][2]):
+    while (
+        j + 1 < len(words) and _gap(text, words, j - 1, j).strip() == "," and _is_cap(words[j][2])
+    ):
         j = _caps(text, words, j)
     if j < len(words) and words[j][2] == "and" and _gap(text, words, j - 1, j).strip() in ("", ","):
         end = _caps(text, words, j + 1)
-        conjunct = [w[2] for w in words[j + 1:end]]
-        if end > j + 1 and not any(w in HEADS for w in conjunct) and not (end < len(words) and words[end][2] in HEADS):
+        conjunct = [w[2] for w in words[j + 1 : end]]
+        if (
+            end > j + 1
+            and not any(w in HEADS for w in conjunct)
+            and not (end < len(words) and words[end][2] in HEADS)
+        ):
             return end
     return k
 
@@ -485,8 +893,11 @@ def _type_of(x: Mention | Candidate) -> str:
 def _blocked_by(c: Candidate, known: list[Mention]) -> bool:
     """A candidate inside a registry name, or cutting across one, gives way to it."""
     for m in known:
-        if m.start < c.end and c.start < m.end and not (c.start <= m.start and m.end <= c.end and (
-                c.start, c.end) != (m.start, m.end)):
+        if (
+            m.start < c.end
+            and c.start < m.end
+            and not (c.start <= m.start and m.end <= c.end and (c.start, c.end) != (m.start, m.end))
+        ):
             return True
     return False
 
@@ -506,14 +917,50 @@ QUANTITY = re.compile(
     rf"(?:(?P<hedge>{_alternation(HEDGES)})\s+)?(?P<currency>{_alternation(CURRENCY_BEFORE)})?\s?"
     rf"(?<![\w.,])(?P<number>{_NUMBER})(?![\w.]|,\d)"
     rf"(?:\s?(?P<mult>{_alternation(MULTIPLIERS)})\b)?(?:\s?(?P<unit>{_alternation(UNITS)})(?![A-Za-z]))?",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 # what follows a count: up to two modifiers and a plural noun (3,000 permanent residents)
-COUNTED = re.compile(r"\s+(?P<noun>(?:[a-z][a-z\-]+\s+){0,2}?(?:[a-z][a-z\-]*[a-rt-z]s|people|staff|personnel))\b")
-FUNCTION_WORDS = {"the", "of", "and", "in", "to", "for", "with", "by", "are", "is", "was", "were", "has", "have",
-                  "from", "on", "at", "as", "or", "its", "their", "this", "that", "than", "more", "less", "had"}
-GROWTH = re.compile(r"\b(?:up|rose|grew|increased?|growth|growing)\b(?:\s+(?:of|by))?\s*$", re.IGNORECASE)
-DECLINE = re.compile(r"\b(?:down|fell|dropped|decreased?|declined?)\b(?:\s+(?:of|by))?\s*$", re.IGNORECASE)
-FIELD = re.compile(r"^\W*(?P<label>[A-Z][A-Za-z ]{1,40}?)\s*:\s*$")  # "- Employees: " before the figure
+COUNTED = re.compile(
+    r"\s+(?P<noun>(?:[a-z][a-z\-]+\s+){0,2}?(?:[a-z][a-z\-]*[a-rt-z]s|people|staff|personnel))\b"
+)
+FUNCTION_WORDS = {
+    "the",
+    "of",
+    "and",
+    "in",
+    "to",
+    "for",
+    "with",
+    "by",
+    "are",
+    "is",
+    "was",
+    "were",
+    "has",
+    "have",
+    "from",
+    "on",
+    "at",
+    "as",
+    "or",
+    "its",
+    "their",
+    "this",
+    "that",
+    "than",
+    "more",
+    "less",
+    "had",
+}
+GROWTH = re.compile(
+    r"\b(?:up|rose|grew|increased?|growth|growing)\b(?:\s+(?:of|by))?\s*$", re.IGNORECASE
+)
+DECLINE = re.compile(
+    r"\b(?:down|fell|dropped|decreased?|declined?)\b(?:\s+(?:of|by))?\s*$", re.IGNORECASE
+)
+FIELD = re.compile(
+    r"^\W*(?P<label>[A-Z][A-Za-z ]{1,40}?)\s*:\s*$"
+)  # "- Employees: " before the figure
 CONVERSION = re.compile(r"\s*[(（]\s*(?:about\s+|approximately\s+|or\s+)?$")
 
 
@@ -525,8 +972,11 @@ def _counted_noun(sentence: str, end: int, comma: bool) -> re.Match | None:
     words = m.group("noun").split()
     if any(w in FUNCTION_WORDS for w in words) or words[-1] in TIME_NOUNS:
         return None
-    if not comma and " ".join(words) not in PERSON_NOUNS | HOUSEHOLD_NOUNS and words[-1] not in (
-            PERSON_NOUNS | HOUSEHOLD_NOUNS):
+    if (
+        not comma
+        and " ".join(words) not in PERSON_NOUNS | HOUSEHOLD_NOUNS
+        and words[-1] not in (PERSON_NOUNS | HOUSEHOLD_NOUNS)
+    ):
         return None
     return m
 
@@ -547,15 +997,28 @@ def find_quantities(sentence: str) -> list[Quantity]:
             if counted:
                 noun, end = counted.group("noun"), counted.end()
             else:
-                label = FIELD.match(sentence[: m.start()])  # "- Employees: 310": the field names what is counted
-                alone = re.fullmatch(r"\s*(?:\([^()]*\))?\s*", sentence[m.end():])  # not "9 King George's Avenue"
-                if label and alone and label.group("label").strip().lower().endswith("s") and not mult:
+                label = FIELD.match(
+                    sentence[: m.start()]
+                )  # "- Employees: 310": the field names what is counted
+                alone = re.fullmatch(
+                    r"\s*(?:\([^()]*\))?\s*", sentence[m.end() :]
+                )  # not "9 King George's Avenue"
+                if (
+                    label
+                    and alone
+                    and label.group("label").strip().lower().endswith("s")
+                    and not mult
+                ):
                     noun = label.group("label").strip().lower()
         if unit_word and unit_word.lower() == "years":
             continue  # a duration or an age, not a statistic
         if not (unit_word or currency or mult or noun or comma):  # a bare count needs 762,000
             continue
-        if not comma and re.fullmatch(r"(?:1[0-9]|20)\d\d", number_text) and not (unit_word or currency or noun):
+        if (
+            not comma
+            and re.fullmatch(r"(?:1[0-9]|20)\d\d", number_text)
+            and not (unit_word or currency or noun)
+        ):
             continue  # a year
         number = Decimal(number_text.replace(",", ""))
         if mult:
@@ -566,22 +1029,44 @@ def find_quantities(sentence: str) -> list[Quantity]:
             base, factor = CURRENCY_BEFORE[currency.lower()], Fraction(1)
         elif noun:
             last = noun.split()[-1]
-            base = "person" if noun in PERSON_NOUNS or last in PERSON_NOUNS else (
-                "household" if last in HOUSEHOLD_NOUNS else "item")
+            base = (
+                "person"
+                if noun in PERSON_NOUNS or last in PERSON_NOUNS
+                else ("household" if last in HOUSEHOLD_NOUNS else "item")
+            )
             factor = Fraction(1)
         else:
             base, factor = "", Fraction(1)
         value = number * Decimal(factor.numerator) / Decimal(factor.denominator)
         start = m.start() + len(m.group()) - len(m.group().lstrip())
-        before = sentence[max(0, start - 30): start]
-        kind = "growth" if GROWTH.search(before) else "decline" if DECLINE.search(before) else (
-            "percent" if base == "percent" else "amount")
+        before = sentence[max(0, start - 30) : start]
+        kind = (
+            "growth"
+            if GROWTH.search(before)
+            else "decline"
+            if DECLINE.search(before)
+            else ("percent" if base == "percent" else "amount")
+        )
         hedge = m.group("hedge")
         value = Decimal(int(value)) if value == int(value) else value.normalize()
         stated = " ".join(w for w in (currency, mult, unit_word or noun) if w)
-        q = Quantity(start, end, sentence[start:end], value, None, base, stated,
-                     HEDGES[hedge.lower()] if hedge else None, kind)
-        if found and base and found[-1].unit == base and CONVERSION.fullmatch(sentence[found[-1].end:start]):
+        q = Quantity(
+            start,
+            end,
+            sentence[start:end],
+            value,
+            None,
+            base,
+            stated,
+            HEDGES[hedge.lower()] if hedge else None,
+            kind,
+        )
+        if (
+            found
+            and base
+            and found[-1].unit == base
+            and CONVERSION.fullmatch(sentence[found[-1].end : start])
+        ):
             continue  # 45 km² (17 sq mi)
         found.append(q)
     return found
@@ -594,27 +1079,53 @@ _BC = r"(?:BCE|BC|B\.C\.(?:E\.)?)(?![\w])"
 _AD = r"(?:AD|A\.D\.|CE|C\.E\.)(?![\w])"
 DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>\d{4})-(?P<mm>\d{2})-(?P<dd>\d{2})\b")),
-    ("dmy", re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{3,4}})\b")),
-    ("mdy", re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{3,4}})\b")),
+    (
+        "dmy",
+        re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{3,4}})\b"),
+    ),
+    (
+        "mdy",
+        re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{3,4}})\b"),
+    ),
     ("my", re.compile(rf"\b{_MONTH},?\s+(?P<year>\d{{4}})\b")),
-    ("decade", re.compile(r"\b(?:(?P<part>early|mid|late)[- ])?(?P<year>\d{3}0)['’]?s\b"
-                          r"(?:\s+(?:and|to|through|-|–)\s+(?:the\s+)?(?:(?:early|mid|late)[- ])?"
-                          r"(?P<year2>\d{3}0)['’]?s\b)?")),
+    (
+        "decade",
+        re.compile(
+            r"\b(?:(?P<part>early|mid|late)[- ])?(?P<year>\d{3}0)['’]?s\b"
+            r"(?:\s+(?:and|to|through|-|–)\s+(?:the\s+)?(?:(?:early|mid|late)[- ])?"
+            r"(?P<year2>\d{3}0)['’]?s\b)?"
+        ),
+    ),
     ("bc", re.compile(rf"\b(?P<year>\d{{1,4}})\s*{_BC}")),
     ("ad", re.compile(rf"\b(?:{_AD})\s*(?P<year>\d{{1,4}})\b|\b(?P<year2>\d{{1,4}})\s*{_AD}")),
-    ("range", re.compile(r"(?P<open>\()?\b(?P<year>\d{3,4})\s*[-–]\s*(?P<year2>\d{2,4})\b(?P<close>\))?")),
+    (
+        "range",
+        re.compile(r"(?P<open>\()?\b(?P<year>\d{3,4})\s*[-–]\s*(?P<year2>\d{2,4})\b(?P<close>\))?"),
+    ),
     ("ago", re.compile(r"\b(?P<n>\d{1,3}(?:,\d{3})*|\d+)\s+years\s+ago\b")),
-    ("relative", re.compile(r"\b(?P<relative>yesterday|today|this year|last year|next year)\b", re.IGNORECASE)),
+    (
+        "relative",
+        re.compile(
+            r"\b(?P<relative>yesterday|today|this year|last year|next year)\b", re.IGNORECASE
+        ),
+    ),
     ("year", re.compile(r"(?<![\w$.,])(?P<year>1\d{3}|20\d{2})(?![\w%]|,\d|\.\d)")),
 ]
 RELATIVE_DAYS = {"yesterday": -1, "today": 0}
 RELATIVE_YEARS = {"this year": 0, "last year": -1, "next year": 1}
 # a year right after one of these words is part of a name (the People's Association Act 1960)
-NAMED_YEAR = re.compile(r"\b(?:Act|Law|Ordinance|Plan|Vision|Agenda|Expo|Games|Cup|Forum|Summit|Conference)\s+$")
-UNIT_AFTER = re.compile(rf"\s*(?:{_alternation([*UNITS, *PERSON_NOUNS, *HOUSEHOLD_NOUNS, *MULTIPLIERS])})\b",
-                        re.IGNORECASE)
-YEAR_CONTEXT = re.compile(r"\b(?:in|since|by|from|until|till|to|of|and|or|between|before|after|around|circa|"
-                          r"c\.|about|during|year)\s+$|[(,–-]\s*$", re.IGNORECASE)
+NAMED_YEAR = re.compile(
+    r"\b(?:Act|Law|Ordinance|Plan|Vision|Agenda|Expo|Games|Cup|Forum|Summit|Conference)\s+$"
+)
+UNIT_AFTER = re.compile(
+    rf"\s*(?:{_alternation([*UNITS, *PERSON_NOUNS, *HOUSEHOLD_NOUNS, *MULTIPLIERS])})\b",
+    re.IGNORECASE,
+)
+YEAR_CONTEXT = re.compile(
+    r"\b(?:in|since|by|from|until|till|to|of|and|or|between|before|after|around|circa|"
+    r"c\.|about|during|year)\s+$|[(,–-]\s*$",
+    re.IGNORECASE,
+)
 
 
 def iso_year(year: int) -> str:
@@ -622,7 +1133,9 @@ def iso_year(year: int) -> str:
     return f"{year:04d}" if year >= 0 else f"-{-year:04d}"
 
 
-def find_dates(sentence: str, reference: date | None = None, year: int | None = None) -> list[DateMention]:
+def find_dates(
+    sentence: str, reference: date | None = None, year: int | None = None
+) -> list[DateMention]:
     """Dates at the precision written: years (in 1994, 514 BC -> -0513), months (June 2024), days
     (1 July 1960, July 1, 1960), decades (the 1950s -> 1950–1959; the 1950s and 1960s ->
     1950–1969), year ranges (960-1279), and yesterday, this year, last year, N years ago resolved
@@ -641,11 +1154,20 @@ def find_dates(sentence: str, reference: date | None = None, year: int | None = 
     return sorted(out, key=lambda d: d.start)
 
 
-def _date(kind: str, m: re.Match, sentence: str, reference: date | None, now: int | None) -> DateMention | None:
+def _date(
+    kind: str, m: re.Match, sentence: str, reference: date | None, now: int | None
+) -> DateMention | None:
     start, end = m.start(), m.end()
 
-    def mention(value: str, datatype: str, end_value: str | None = None, qualifier: str | None = None,
-                relative: bool = False, a: int = start, b: int = end) -> DateMention:
+    def mention(
+        value: str,
+        datatype: str,
+        end_value: str | None = None,
+        qualifier: str | None = None,
+        relative: bool = False,
+        a: int = start,
+        b: int = end,
+    ) -> DateMention:
         return DateMention(a, b, sentence[a:b], value, datatype, end_value, qualifier, relative)
 
     if kind == "iso":
@@ -667,15 +1189,23 @@ def _date(kind: str, m: re.Match, sentence: str, reference: date | None, now: in
         last = int(m["year2"]) + 9 if m["year2"] else first + 9
         if last < first:
             return None
-        return mention(iso_year(first), "gYear", iso_year(last), m["part"] and {"mid": "middle"}.get(
-            m["part"], m["part"]))
+        return mention(
+            iso_year(first),
+            "gYear",
+            iso_year(last),
+            m["part"] and {"mid": "middle"}.get(m["part"], m["part"]),
+        )
     if kind == "bc":
         return mention(iso_year(1 - int(m["year"])), "gYear")
     if kind == "ad":
         return mention(iso_year(int(m["year"] or m["year2"])), "gYear")
     if kind == "range":
         first, second = m["year"], m["year2"]
-        last = int(first[: len(first) - len(second)] + second) if len(second) < len(first) else int(second)
+        last = (
+            int(first[: len(first) - len(second)] + second)
+            if len(second) < len(first)
+            else int(second)
+        )
         bracketed = bool(m["open"] and m["close"])
         plausible = int(first) < last <= 2100 and last - int(first) < 1500
         if not plausible or not (bracketed or (len(first) == 4 and int(first) >= 1000)):
@@ -694,7 +1224,9 @@ def _date(kind: str, m: re.Match, sentence: str, reference: date | None, now: in
         if word in RELATIVE_DAYS:
             if reference is None:
                 return None
-            return mention((reference + timedelta(days=RELATIVE_DAYS[word])).isoformat(), "date", relative=True)
+            return mention(
+                (reference + timedelta(days=RELATIVE_DAYS[word])).isoformat(), "date", relative=True
+            )
         if now is None:
             return None
         return mention(iso_year(now + RELATIVE_YEARS[word]), "gYear", relative=True)
@@ -710,7 +1242,9 @@ def _date(kind: str, m: re.Match, sentence: str, reference: date | None, now: in
 
 # ------------------------------------------------------------------------------------ statistics
 
-POPULATION_KIND = re.compile(r"\b(urban|rural|registered|floating|migrant|hukou)\s+population\b", re.IGNORECASE)
+POPULATION_KIND = re.compile(
+    r"\b(urban|rural|registered|floating|migrant|hukou)\s+population\b", re.IGNORECASE
+)
 
 
 def _slug(words: str) -> str:
@@ -731,9 +1265,14 @@ def singular(noun: str) -> str:
     return " ".join([*rest, last])
 
 
-def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMention], area_default: Ref | None,
-                 period_default: Value | None, subject_default: Ref | None = None,
-                 ) -> Iterator[Observation | tuple[str, str, str]]:
+def observations(
+    v: SentenceView,
+    quantities: list[Quantity],
+    dates: list[DateMention],
+    area_default: Ref | None,
+    period_default: Value | None,
+    subject_default: Ref | None = None,
+) -> Iterator[Observation | tuple[str, str, str]]:
     """The statistics a sentence states, and (code, zh, en) for each indicator it had to mint.
 
     The indicator: the thing counted right after the number (3,000 volunteers; an indicator the
@@ -762,12 +1301,19 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
                 code = _slug(label)
                 minted = (code, label, label)
         if code is None:
-            code = _indicator_before(text[clause_start: q.start])
-            kind_of = POPULATION_KIND.search(text[clause_start: q.start])
+            code = _indicator_before(text[clause_start : q.start])
+            kind_of = POPULATION_KIND.search(text[clause_start : q.start])
             if code == "resident-population" and kind_of:  # an urban population of over 4 million
                 code = f"{kind_of.group(1).lower()}-population"
-                minted = (code, f"{kind_of.group(1).lower()} population", f"{kind_of.group(1).lower()} population")
-        after = next((m for m in v.mentions if 0 <= m.start - q.end <= 1 and m.ref.type in COUNT_INDICATOR), None)
+                minted = (
+                    code,
+                    f"{kind_of.group(1).lower()} population",
+                    f"{kind_of.group(1).lower()} population",
+                )
+        after = next(
+            (m for m in v.mentions if 0 <= m.start - q.end <= 1 and m.ref.type in COUNT_INDICATOR),
+            None,
+        )
         if q.unit == "" and after is not None:  # 1,200 neighbourhood centres
             code, subject, minted = COUNT_INDICATOR[after.ref.type], after.ref, None
         if code is None and q.kind in ("growth", "decline"):
@@ -781,13 +1327,16 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
         if subject is None:
             subject = _clause_subject(v, clause_start, q.start) or subject_default
         places = [m.ref for m in v.mentions if m.ref.type == "place"]
-        in_clause = [m.ref for m in v.mentions if m.ref.type == "place" and clause_start <= m.start < q.start]
+        in_clause = [
+            m.ref for m in v.mentions if m.ref.type == "place" and clause_start <= m.start < q.start
+        ]
         if isinstance(subject, Ref) and subject.type == "place":
             place = subject
         else:
             place = (in_clause or places or [area_default])[-1 if in_clause else 0]
         year = next((d for d in dates if d.end <= q.start and d.end_value is None), None) or next(
-            (d for d in dates if d.end_value is None), None)
+            (d for d in dates if d.end_value is None), None
+        )
         period = Value(year.value, year.datatype) if year else period_default
         if place is None or period is None:
             continue
@@ -797,12 +1346,26 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
             confidence = 0.6
         if minted:
             yield minted
-        evidence = Evidence(v.doc.key, v.sentence.start + clause_start, v.sentence.start + q.end,
-                            "rule:statistic-en", confidence)
+        evidence = Evidence(
+            v.doc.key,
+            v.sentence.start + clause_start,
+            v.sentence.start + q.end,
+            "rule:statistic-en",
+            confidence,
+        )
         value = -q.value if q.kind == "decline" else q.value
         unit = q.unit or ("person" if code.endswith("population") else "item")
-        yield Observation(place, period, Concept("indicator", code), value, unit, q.text, evidence,
-                          q.approximation, subject)
+        yield Observation(
+            place,
+            period,
+            Concept("indicator", code),
+            value,
+            unit,
+            q.text,
+            evidence,
+            q.approximation,
+            subject,
+        )
 
 
 def _noun_of(q: Quantity) -> str | None:
@@ -824,11 +1387,15 @@ def _indicator_named(noun: str) -> str | None:
 def _clause_subject(v: SentenceView, clause_start: int, before: int) -> Ref | None:
     """The entity the clause is about: its first entity not governed by a preposition, else the
     sentence's first such entity."""
+
     def subject_in(a: int, b: int) -> Ref | None:
         for m in v.mentions:
-            if a <= m.start < b and not PREPOSITION_BEFORE.search(v.text[max(a, m.start - 20): m.start]):
+            if a <= m.start < b and not PREPOSITION_BEFORE.search(
+                v.text[max(a, m.start - 20) : m.start]
+            ):
                 return m.ref
         return None
+
     return subject_in(clause_start, before) or subject_in(0, len(v.text))
 
 
@@ -848,8 +1415,10 @@ def _indicator_before(fragment: str) -> str | None:
 
 ACT_PATTERN = re.compile(rf"\b(?P<act>(?i:{'|'.join(f'(?:{p})' for p, _ in ACTS)}))\b")
 ACT_CLASS = [(re.compile(rf"(?:{p})$", re.IGNORECASE), cls) for p, cls in ACTS]
-_NOT_SUBJECT = re.compile(r"\b(?:in|at|on|with|by|through|from|to|for|under|during|of|into|as|than|via)\s+"
-                          r"(?:the\s+|a\s+|an\s+)?[“\"]?$")
+_NOT_SUBJECT = re.compile(
+    r"\b(?:in|at|on|with|by|through|from|to|for|under|during|of|into|as|than|via)\s+"
+    r"(?:the\s+|a\s+|an\s+)?[“\"]?$"
+)
 
 
 def find_events(v: SentenceView, dates: list[DateMention], topic: Ref | None = None) -> list[Event]:
@@ -866,17 +1435,29 @@ def find_events(v: SentenceView, dates: list[DateMention], topic: Ref | None = N
         act = m.group("act")
         cls = next(c for p, c in ACT_CLASS if p.search(act))
         a, b = _clause(masked, m.start())
-        if cls == "Listing" and not (LISTING_CONTEXT.search(masked, m.start(), b + 10) or IPO.search(masked)):
+        if cls == "Listing" and not (
+            LISTING_CONTEXT.search(masked, m.start(), b + 10) or IPO.search(masked)
+        ):
             continue
-        if act == "held" and not (MEETING_WORDS.search(masked[a:b]) or PASSIVE.search(masked[a: m.start()])):
+        if act == "held" and not (
+            MEETING_WORDS.search(masked[a:b]) or PASSIVE.search(masked[a : m.start()])
+        ):
             continue
         date = _event_date(v, dates, a, b, m.start())
         if date is None:
             continue
         roles = _roles(v, cls, act, a, b, m.start(), m.end(), topic)
         evidence = v.evidence(a, b, "rule:event-en", 0.8)
-        events.append(Event(cls, Value(date.value, date.datatype), v.original(m.start(), m.end()),
-                            tuple(roles), evidence, Value(date.end_value, date.datatype) if date.end_value else None))
+        events.append(
+            Event(
+                cls,
+                Value(date.value, date.datatype),
+                v.original(m.start(), m.end()),
+                tuple(roles),
+                evidence,
+                Value(date.end_value, date.datatype) if date.end_value else None,
+            )
+        )
     return events
 
 
@@ -889,7 +1470,9 @@ def _clause(masked: str, index: int) -> tuple[int, int]:
     return a, b
 
 
-def _event_date(v: SentenceView, dates: list[DateMention], a: int, b: int, verb: int) -> DateMention | None:
+def _event_date(
+    v: SentenceView, dates: list[DateMention], a: int, b: int, verb: int
+) -> DateMention | None:
     if not dates:
         return None
     sa, sb = v.span(a, b) if b > a else (0, len(v.text))
@@ -904,25 +1487,38 @@ def _event_date(v: SentenceView, dates: list[DateMention], a: int, b: int, verb:
 
 
 def _refs(v: SentenceView, a: int, b: int) -> list[tuple[int, Ref]]:
-    return [(i, v.mention(c).ref) for i, c in enumerate(v.masked[a:b], start=a)
-            if 0xE000 <= ord(c) < 0xE000 + len(v.mentions)]
+    return [
+        (i, v.mention(c).ref)
+        for i, c in enumerate(v.masked[a:b], start=a)
+        if 0xE000 <= ord(c) < 0xE000 + len(v.mentions)
+    ]
 
 
-def _roles(v: SentenceView, cls: str, act: str, a: int, b: int, verb: int, verb_end: int,
-           topic: Ref | None) -> list[tuple[str, Ref]]:
+def _roles(
+    v: SentenceView, cls: str, act: str, a: int, b: int, verb: int, verb_end: int, topic: Ref | None
+) -> list[tuple[str, Ref]]:
     masked = v.masked
     before, after = _refs(v, a, verb), _refs(v, verb_end, b)
     roles: list[tuple[str, Ref]] = []
-    passive = bool(PASSIVE.search(masked[a:verb])) or act in ("set up",) and bool(PASSIVE.search(masked[a:verb]))
-    participle = not before and not re.search(r"[A-Za-z]", re.sub(r"\b[A-Za-z]+ly\b", "", masked[a:verb]))
+    passive = (
+        bool(PASSIVE.search(masked[a:verb]))
+        or act in ("set up",)
+        and bool(PASSIVE.search(masked[a:verb]))
+    )
+    participle = not before and not re.search(
+        r"[A-Za-z]", re.sub(r"\b[A-Za-z]+ly\b", "", masked[a:verb])
+    )
     pronoun = not before and bool(PRONOUN.search(masked[a:verb]))
 
     def governed(i: int) -> str | None:
-        m = re.search(r"\b(in|at|on|with|by|through|from|to|for|under|during|of|into|as|than|via)\s+"
-                      r"(?:the\s+|a\s+|an\s+)?[“\"]?$", masked[max(verb_end, i - 30):i])
+        m = re.search(
+            r"\b(in|at|on|with|by|through|from|to|for|under|during|of|into|as|than|via)\s+"
+            r"(?:the\s+|a\s+|an\s+)?[“\"]?$",
+            masked[max(verb_end, i - 30) : i],
+        )
         return m.group(1) if m else None
 
-    subjects = [r for i, r in before if not _NOT_SUBJECT.search(masked[max(a, i - 30):i])]
+    subjects = [r for i, r in before if not _NOT_SUBJECT.search(masked[max(a, i - 30) : i])]
     by = [r for i, r in after if governed(i) == "by"]
     places = [r for i, r in after if governed(i) in ("in", "at") and r.type == "place"]
     withs = [r for i, r in after if governed(i) in ("with",)]
@@ -945,9 +1541,13 @@ def _roles(v: SentenceView, cls: str, act: str, a: int, b: int, verb: int, verb_
             roles += [("participant", subjects[-1])]
         thing = objects[0] if objects else None
         result = objects[1:2]
-        intransitive = re.match(r"\s*(?:(?:in|on|at|to|with|for|from|during|by|since|after)\b|[,.;]|$)",
-                                masked[verb_end:])
-        if thing is None and agents and cls in INTRANSITIVE and intransitive:  # X opened in 1999: X is what opened
+        intransitive = re.match(
+            r"\s*(?:(?:in|on|at|to|with|for|from|during|by|since|after)\b|[,.;]|$)",
+            masked[verb_end:],
+        )
+        if (
+            thing is None and agents and cls in INTRANSITIVE and intransitive
+        ):  # X opened in 1999: X is what opened
             thing, agents = agents[0], []
     for r in agents:
         roles.append(("agent", r))
@@ -984,33 +1584,86 @@ def _main_subject(v: SentenceView, clause_end: int) -> Ref | None:
 
 _ABBR = r"(?:\s*\([^()]*\))*"  # (PA), () after a name
 RELATIONS: list[tuple[str, re.Pattern[str], str, tuple[str, ...], tuple[str, ...]]] = [
-    ("under-leadership-en", expand(rf"(?P<a>{{E}}){_ABBR}[^.;{{EC}}]*?\bunder\s+the\s+(?:\w+\s+)?"
-                                   rf"(?:leadership|direction|guidance)\s+of\s+(?:the\s+)?(?P<b>{{E}})"),
-     "underLeadershipOf", ("org",), ("org",)),
-    ("subsidiary-en", expand(rf"(?P<a>{{E}}){_ABBR},?\s+(?:is\s+|was\s+|became\s+)?(?:now\s+)?(?:a|an|the)\s+"
-                             rf"(?:wholly[- ]owned\s+|\w+\s+)?(?:subsidiary|unit|arm|division|branch|department|"
-                             rf"affiliate|agency|board)\s+(?:of|under)\s+(?:the\s+)?(?P<b>{{E}})"),
-     "subOrganisationOf", ("org",), ("org",)),
-    ("under-en", expand(rf"(?P<a>{{E}}){_ABBR}\s+(?:is|was|are|were|operates)\s+(?:a|an|the)\s+[^,.;{{EC}}]*?"
-                        rf"\bunder\s+(?:the\s+)?(?P<b>{{E}})"),
-     "subOrganisationOf", ("org",), ("org",)),
-    ("of-government-en", expand(rf"(?P<a>{{E}}){_ABBR}\s+of\s+the\s+(?P<b>{{E}})"),
-     "subOrganisationOf", ("org",), ("org",)),
-    ("part-of-en", expand(rf"(?P<a>{{E}}){_ABBR}\s+(?:is|was|are|were|became)\s+(?:now\s+)?(?:a\s+|an\s+)?"
-                          rf"(?:integral\s+)?part\s+of\s+(?:the\s+)?(?P<b>{{E}})"),
-     "partOf", ("org", "site", "place", "programme", "plan"), ("org", "site", "place", "programme", "plan")),
-    ("located-in-en", expand(r"(?P<a>{E})[^.;{EC}]*?\blocated\s+in\s+(?:the\s+(?:[a-z]+\s+){1,2}of\s+)?"
-                             r"(?:the\s+)?(?P<b>{E})"),
-     "locatedIn", ("org", "site", "place"), ("place",)),
+    (
+        "under-leadership-en",
+        expand(
+            rf"(?P<a>{{E}}){_ABBR}[^.;{{EC}}]*?\bunder\s+the\s+(?:\w+\s+)?"
+            rf"(?:leadership|direction|guidance)\s+of\s+(?:the\s+)?(?P<b>{{E}})"
+        ),
+        "underLeadershipOf",
+        ("org",),
+        ("org",),
+    ),
+    (
+        "subsidiary-en",
+        expand(
+            rf"(?P<a>{{E}}){_ABBR},?\s+(?:is\s+|was\s+|became\s+)?(?:now\s+)?(?:a|an|the)\s+"
+            rf"(?:wholly[- ]owned\s+|\w+\s+)?(?:subsidiary|unit|arm|division|branch|department|"
+            rf"affiliate|agency|board)\s+(?:of|under)\s+(?:the\s+)?(?P<b>{{E}})"
+        ),
+        "subOrganisationOf",
+        ("org",),
+        ("org",),
+    ),
+    (
+        "under-en",
+        expand(
+            rf"(?P<a>{{E}}){_ABBR}\s+(?:is|was|are|were|operates)\s+(?:a|an|the)\s+[^,.;{{EC}}]*?"
+            rf"\bunder\s+(?:the\s+)?(?P<b>{{E}})"
+        ),
+        "subOrganisationOf",
+        ("org",),
+        ("org",),
+    ),
+    (
+        "of-government-en",
+        expand(rf"(?P<a>{{E}}){_ABBR}\s+of\s+the\s+(?P<b>{{E}})"),
+        "subOrganisationOf",
+        ("org",),
+        ("org",),
+    ),
+    (
+        "part-of-en",
+        expand(
+            rf"(?P<a>{{E}}){_ABBR}\s+(?:is|was|are|were|became)\s+(?:now\s+)?(?:a\s+|an\s+)?"
+            rf"(?:integral\s+)?part\s+of\s+(?:the\s+)?(?P<b>{{E}})"
+        ),
+        "partOf",
+        ("org", "site", "place", "programme", "plan"),
+        ("org", "site", "place", "programme", "plan"),
+    ),
+    (
+        "located-in-en",
+        expand(
+            r"(?P<a>{E})[^.;{EC}]*?\blocated\s+in\s+(?:the\s+(?:[a-z]+\s+){1,2}of\s+)?"
+            r"(?:the\s+)?(?P<b>{E})"
+        ),
+        "locatedIn",
+        ("org", "site", "place"),
+        ("place",),
+    ),
 ]
 # infobox fields about the page's subject (the topic): "Parent Agency: X", "Headquarters: X"
 TOPIC_FIELDS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
-    (expand(r"^\W*(?i:parent)(?i:\s+(?:agency|organi[sz]ation|company|department|body))?\s*:\s*(?:the\s+)?(?P<b>{E})"),
-     "subOrganisationOf", ("org",)),
-    (expand(r"^\W*(?i:headquarters|head office|seat)\s*:\s*[^{EC}]*?(?P<b>{E})"), "basedIn", ("place", "site")),
+    (
+        expand(
+            r"^\W*(?i:parent)(?i:\s+(?:agency|organi[sz]ation|company|department|body))?\s*:\s*(?:the\s+)?(?P<b>{E})"
+        ),
+        "subOrganisationOf",
+        ("org",),
+    ),
+    (
+        expand(r"^\W*(?i:headquarters|head office|seat)\s*:\s*[^{EC}]*?(?P<b>{E})"),
+        "basedIn",
+        ("place", "site"),
+    ),
 ]
-LEADER_OF_TOPIC = expand(r"^\W*(?i:chief|leader|head|director|chair\w*|president)\d*\s+(?i:name)\s*:\s*(?P<a>{E})\s*$")
-ADDRESS = expand(r"^\W*(?i:headquarters|head office|address|location)\s*:\s*[^{EC}]*?(?P<a>{E}),\s*(?P<b>{E})")
+LEADER_OF_TOPIC = expand(
+    r"^\W*(?i:chief|leader|head|director|chair\w*|president)\d*\s+(?i:name)\s*:\s*(?P<a>{E})\s*$"
+)
+ADDRESS = expand(
+    r"^\W*(?i:headquarters|head office|address|location)\s*:\s*[^{EC}]*?(?P<a>{E}),\s*(?P<b>{E})"
+)
 
 
 def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
@@ -1025,7 +1678,9 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
             a, b = v.mention(m.group("a")).ref, v.mention(m.group("b")).ref
             if a == b or a.type not in a_types or b.type not in b_types:
                 continue
-            if rule == "of-government-en" and (v.entities.get(b) is None or v.entities[b].cls != "Government"):
+            if rule == "of-government-en" and (
+                v.entities.get(b) is None or v.entities[b].cls != "Government"
+            ):
                 continue
             p = "locatedIn" if predicate == "partOf" and a.type == b.type == "place" else predicate
             if (a, p, b) in seen:
@@ -1039,16 +1694,34 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
         if m:
             b = v.mention(m.group("b")).ref
             if b != topic and b.type in b_types:
-                yield Fact(topic, predicate, b, v.evidence(m.start("b"), m.end("b"), "rule:field-en", 0.8))
+                yield Fact(
+                    topic, predicate, b, v.evidence(m.start("b"), m.end("b"), "rule:field-en", 0.8)
+                )
     m = LEADER_OF_TOPIC.match(masked)
     if m and v.mention(m.group("a")).ref.type == "person":
-        yield Fact(v.mention(m.group("a")).ref, "leads", topic, v.evidence(m.start("a"), m.end("a"), "rule:field-en", 0.8))
+        yield Fact(
+            v.mention(m.group("a")).ref,
+            "leads",
+            topic,
+            v.evidence(m.start("a"), m.end("a"), "rule:field-en", 0.8),
+        )
     m = ADDRESS.match(masked)
     if m:
         a, b = v.mention(m.group("a")).ref, v.mention(m.group("b")).ref
         if a.type in ("place", "site") and b.type == "place" and a != b:
-            yield Fact(a, "locatedIn", b, v.evidence(m.start("a"), m.end("b"), "rule:address-en", 0.8))
+            yield Fact(
+                a, "locatedIn", b, v.evidence(m.start("a"), m.end("b"), "rule:address-en", 0.8)
+            )
 
 
-__all__ = ["EnglishGazetteer", "EnglishRecogniser", "find_dates", "find_events", "find_quantities",
-           "iso_year", "observations", "relation_facts", "singular"]
+__all__ = [
+    "EnglishGazetteer",
+    "EnglishRecogniser",
+    "find_dates",
+    "find_events",
+    "find_quantities",
+    "iso_year",
+    "observations",
+    "relation_facts",
+    "singular",
+]

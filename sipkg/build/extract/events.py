@@ -28,8 +28,17 @@ def _words(cls: str, *words: str) -> dict[str, str]:
 ACTS: dict[str, str] = {
     **_words("Founding", "成立", "设立", "组建", "建立", "挂牌成立", "创建"),
     **_words("Abolition", "撤销", "撤并"),
-    **_words("Restructuring", "改为", "改设", "撤乡建镇", "撤镇设街道", "撤镇建街道", "撤县设区",
-             "撤县设市", "撤村建居"),
+    **_words(
+        "Restructuring",
+        "改为",
+        "改设",
+        "撤乡建镇",
+        "撤镇设街道",
+        "撤镇建街道",
+        "撤县设区",
+        "撤县设市",
+        "撤村建居",
+    ),
     **_words("Merger", "合并", "并入"),
     **_words("Transfer", "划归", "划入", "划出"),
     **_words("Renaming", "更名", "改名"),
@@ -42,15 +51,24 @@ ACTS: dict[str, str] = {
     **_words("Meeting", "召开", "举行", "举办", "主办"),
     **_words("Expansion", "扩大", "扩容"),
     **_words("Listing", "上市"),
-    **_words("Award", "获得", "荣获", "获评", "被评为", "蝉联", "评为", "入选", "跻身", "登上", "入围"),
+    **_words(
+        "Award", "获得", "荣获", "获评", "被评为", "蝉联", "评为", "入选", "跻身", "登上", "入围"
+    ),
 }
 
 # what may follow (or precede) an act word when it is part of another word: 开发区 is no
 # development, 上市公司 no listing, 建立健全 sets nothing up, 获得感 wins nothing
 NOT_AFTER = {
-    "开发": "区|商|者|利用", "开放": "式|型|性|日|包容|共享|合作", "上市": "公司|企业",
-    "主办": "方|单位", "举办": "方|单位|地", "建成": "区", "建立": "健全", "奠基": "人|石",
-    "获得": "感", "扩大": "会议|内需",
+    "开发": "区|商|者|利用",
+    "开放": "式|型|性|日|包容|共享|合作",
+    "上市": "公司|企业",
+    "主办": "方|单位",
+    "举办": "方|单位|地",
+    "建成": "区",
+    "建立": "健全",
+    "奠基": "人|石",
+    "获得": "感",
+    "扩大": "会议|内需",
 }
 NOT_BEFORE = {"开放": "改革"}
 # 获得/荣获 win a title or a prize only when one follows
@@ -60,8 +78,16 @@ WEAK_AWARD = {"获得", "荣获"}
 RANKING = re.compile(r"榜|名单|名录|行列|百强|十强|排行|前[一二三四五六七八九十百0-9]+")
 RANKED = {"入选", "跻身", "登上", "入围"}
 # classes whose act may stand with no named party (the sentence before named it: 于1994年成立)
-BARE = {"Founding", "Abolition", "Launch", "ConstructionStart", "Completion", "Inauguration",
-        "Listing", "Renaming"}
+BARE = {
+    "Founding",
+    "Abolition",
+    "Launch",
+    "ConstructionStart",
+    "Completion",
+    "Inauguration",
+    "Listing",
+    "Renaming",
+}
 AGENT_TYPES = ("org", "place", "person")
 PLACE_TYPES = ("place", "site")
 # dates that do not date the act: 截至2019年底建成 (a state by then), 2010年以前, 2010年以后
@@ -70,35 +96,57 @@ UNDATING = {"until", "before", "after"}
 # acts whose subject is what they are on whatever follows: 甲获批国家级开发区
 SUBJECT_UNDERGOES = {"获批", "被评为", "获评"}
 # a trend or a running total, not an act: 不断扩大, 逐步建立, 进一步扩大, 累计建成
-CONTINUOUS = re.compile(r"(?:不断|逐步|逐渐|日益|日渐|持续|稳步|进一步|正在|累计|共计|总共|合计)[^\ue000-\uf8ff]?$")
+CONTINUOUS = re.compile(
+    r"(?:不断|逐步|逐渐|日益|日渐|持续|稳步|进一步|正在|累计|共计|总共|合计)[^\ue000-\uf8ff]?$"
+)
 # a negator just before the act, or before a phrase that a preposition opens (未在甲举行)
 NEGATION = re.compile(
     r"(?:不(?![断仅久少同但光论管])|未(?!来)|没有?|无法|难以|尚未)"
     r"(?:[^\ue000-\uf8ff]{0,2}|(?:在|于|与|同|和|向|对|被|由|经)[^\ue000-\uf8ff]{0,3}"
-    r"[\ue000-\uf8ff][^\ue000-\uf8ff]{0,2})$")
+    r"[\ue000-\uf8ff][^\ue000-\uf8ff]{0,2})$"
+)
 
 # the markers that give the entity after them a role (the text before it ends with one):
 # before the act word, and after it
 BEFORE_MARKERS: list[tuple[str, str]] = [
-    ("位于", "place"), ("在", "place"), ("于", "place"),
-    ("被", "passive"), ("由", "by"), ("经", "approver"), ("获", "approver"),
-    ("将", "disposal"), ("把", "disposal"),
-    ("与", "partner"), ("同", "partner"), ("跟", "partner"),
-    ("从", "source"), ("自", "source"),
+    ("位于", "place"),
+    ("在", "place"),
+    ("于", "place"),
+    ("被", "passive"),
+    ("由", "by"),
+    ("经", "approver"),
+    ("获", "approver"),
+    ("将", "disposal"),
+    ("把", "disposal"),
+    ("与", "partner"),
+    ("同", "partner"),
+    ("跟", "partner"),
+    ("从", "source"),
+    ("自", "source"),
 ]
 AFTER_MARKERS: list[tuple[str, str]] = [
-    ("位于", "place"), ("在", "place"), ("于", "place"),
+    ("位于", "place"),
+    ("在", "place"),
+    ("于", "place"),
     ("由", "component"),  # 成立了由甲、乙组成的丙: 甲 and 乙 make it up
-    ("与", "partner"), ("同", "partner"), ("跟", "partner"),
+    ("与", "partner"),
+    ("同", "partner"),
+    ("跟", "partner"),
     ("从", "source"),
-    ("成为", "to"), ("为", "to"), ("成", "to"), ("入", "to"), ("到", "to"), ("至", "to"),
+    ("成为", "to"),
+    ("为", "to"),
+    ("成", "to"),
+    ("入", "to"),
+    ("到", "to"),
+    ("至", "to"),
 ]
 # what may stand between an act word and the end of its clause (or the next act) when the act
 # has no object: 于1994年成立, 正式开业了, 开工建设, 建成并投入使用
 INTRANSITIVE_TAIL = re.compile(
     r"(?:了|啦|的|以来|至今|之后|后|时|并|而|且|和|及|仪式|典礼|大会|活动|建设|运行|运营|使用|工作"
-    r"|于|公元前?|[0-9０-９〇零一二三四五六七八九十年月日号初底末])*")  # 成立于2001年, 建立2022年
-QUOTES = "“\"《「”》」"
+    r"|于|公元前?|[0-9０-９〇零一二三四五六七八九十年月日号初底末])*"
+)  # 成立于2001年, 建立2022年
+QUOTES = '“"《「”》」'
 LIST_JOINS = {"", "、", "和", "及", "以及", ",", "\uff0c"}
 STOPS = CLAUSE_STOPS + "\uff0c\uff1b\uff1a\uff01\uff1f"  # also in full-width forms
 
@@ -106,7 +154,8 @@ STOPS = CLAUSE_STOPS + "\uff0c\uff1b\uff1a\uff01\uff1f"  # also in full-width fo
 UNIT = "乡|镇|县|村|区|市|街道|社区|居"
 PAIR = expand(
     rf"撤(?:销|并)?了?(?P<o>{{ES}}|{UNIT})[,\uff0c、]?(?:并|同时)?(?:设立?|建立?|组建|成立|新设|建)"
-    rf"(?P<r>{{ES}}|{UNIT})")
+    rf"(?P<r>{{ES}}|{UNIT})"
+)
 # the act words, longest first, so that 挂牌成立 is not read as 成立
 ACT = re.compile("|".join(sorted(ACTS, key=len, reverse=True)))
 
@@ -164,8 +213,16 @@ def find_events(v: SentenceView, dates: list[DateMention], topic: Ref | None = N
                 continue
             confidence = 0.8 if near and not inherited else 0.7
             ev = v.evidence(a, b, f"rule:event-{cls.lower()}", confidence)
-            events.append(Event(cls, Value(date.value, date.datatype), v.original(s, e),
-                                tuple(roles), ev, _end(date)))
+            events.append(
+                Event(
+                    cls,
+                    Value(date.value, date.datatype),
+                    v.original(s, e),
+                    tuple(roles),
+                    ev,
+                    _end(date),
+                )
+            )
         subject = _parties(v, a, b, b, b).subject
         if subject:
             subjects.append((a, subject))
@@ -201,7 +258,7 @@ def _acts(masked: str, a: int, b: int) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     negated_end = -1
     for m in ACT.finditer(masked, a, b):
-        if m.start() == negated_end or NEGATION.search(masked[a:m.start()]):
+        if m.start() == negated_end or NEGATION.search(masked[a : m.start()]):
             negated_end = m.end()
         elif _is_act(masked, m, a, b):
             out.append(m)
@@ -227,8 +284,9 @@ def _names(fragment: str) -> bool:
     return any(FIRST <= ord(c) <= 0xF8FF for c in fragment)
 
 
-def _governing(v: SentenceView, dates: list[DateMention], a: int, b: int, s: int
-               ) -> tuple[DateMention | None, bool]:
+def _governing(
+    v: SentenceView, dates: list[DateMention], a: int, b: int, s: int
+) -> tuple[DateMention | None, bool]:
     """The clause's own date (the last before the act, else the first after it), or the last
     date stated before the clause in the sentence; and whether it is the clause's own."""
     lo, hi = v.span(a, b)
@@ -329,7 +387,9 @@ def _roles(cls: str, word: str, p: Parties, final: bool) -> list[tuple[str, Ref]
         elif after:
             add("agent", subject, AGENT_TYPES)
             add("object", after)
-        elif not final and not by and word not in SUBJECT_UNDERGOES:  # 甲召开会议, 甲成立了工作组: 甲 acts on something unnamed
+        elif (
+            not final and not by and word not in SUBJECT_UNDERGOES
+        ):  # 甲召开会议, 甲成立了工作组: 甲 acts on something unnamed
             add("agent", subject, AGENT_TYPES)
             add("object", [r for r in subject if r.type not in AGENT_TYPES])
         else:
@@ -343,12 +403,13 @@ def _roles(cls: str, word: str, p: Parties, final: bool) -> list[tuple[str, Ref]
     return roles
 
 
-def _pair_event(v: SentenceView, m: re.Match[str], dates: list[DateMention],
-                clauses: list[tuple[int, int]]) -> Event | None:
+def _pair_event(
+    v: SentenceView, m: re.Match[str], dates: list[DateMention], clauses: list[tuple[int, int]]
+) -> Event | None:
     """撤甲设乙 / 撤销甲,设立乙: a restructuring, 甲 the original, 乙 the result."""
     a = next(x for x, y in clauses if x <= m.start() < y or m.start() < x)
     b = next((y for x, y in clauses if x < m.end() <= y), len(v.masked))
-    if NEGATION.search(v.masked[a:m.start()]):
+    if NEGATION.search(v.masked[a : m.start()]):
         return None
     roles: list[tuple[str, Ref]] = [("original", r) for r in v.refs_in(m.group("o"))]
     roles += [("result", r) for r in v.refs_in(m.group("r"))]
@@ -359,5 +420,11 @@ def _pair_event(v: SentenceView, m: re.Match[str], dates: list[DateMention],
     if date is None or _undating(date):
         return None
     ev = v.evidence(a, b, "rule:event-restructuring", 0.85 if near else 0.75)
-    return Event("Restructuring", Value(date.value, date.datatype), v.original(m.start(), m.end()),
-                 tuple(roles), ev, _end(date))
+    return Event(
+        "Restructuring",
+        Value(date.value, date.datatype),
+        v.original(m.start(), m.end()),
+        tuple(roles),
+        ev,
+        _end(date),
+    )

@@ -8,8 +8,20 @@ import re
 import unicodedata
 from decimal import Decimal
 
-DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
-          "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS = {
+    "〇": 0,
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 SMALL_MULTIPLIERS = {"十": 10, "百": 100, "千": 1000}
 LARGE_MULTIPLIERS = {"万": 10**4, "亿": 10**8}
 CHINESE_NUMERAL_CHARS = "".join(DIGITS) + "".join(SMALL_MULTIPLIERS) + "".join(LARGE_MULTIPLIERS)

@@ -46,10 +46,18 @@ from sipkg.build.extract.statistics import observations
 class Extraction:
     facts: list[Fact] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
-    mentions: list[tuple[str, int, Ref]] = field(default_factory=list)  # (doc key, sentence index, entity)
-    dates: list[tuple[str, int, DateMention]] = field(default_factory=list)  # (doc key, sentence index, date)
-    minted: dict[str, Ref] = field(default_factory=dict)  # names found by the recogniser -> their keys
-    indicators: dict[str, tuple[str, str]] = field(default_factory=dict)  # minted indicator code -> (zh, en)
+    mentions: list[tuple[str, int, Ref]] = field(
+        default_factory=list
+    )  # (doc key, sentence index, entity)
+    dates: list[tuple[str, int, DateMention]] = field(
+        default_factory=list
+    )  # (doc key, sentence index, date)
+    minted: dict[str, Ref] = field(
+        default_factory=dict
+    )  # names found by the recogniser -> their keys
+    indicators: dict[str, tuple[str, str]] = field(
+        default_factory=dict
+    )  # minted indicator code -> (zh, en)
 
 
 class Extractor:
@@ -71,7 +79,11 @@ class Extractor:
         info = self.registry.entities.get(ref)
         if info is None:
             english_name = not any("\u4e00" <= c <= "\u9fff" for c in name)
-            self.registry.add(EntityInfo(ref, cls, name, name if english_name else pinyin_label(name), minted=True))
+            self.registry.add(
+                EntityInfo(
+                    ref, cls, name, name if english_name else pinyin_label(name), minted=True
+                )
+            )
         elif name != info.zh and name not in info.aliases:
             self.registry.entities[ref] = replace(info, aliases=(*info.aliases, name))
 
@@ -90,7 +102,10 @@ class Extractor:
         names, or a new one with a key minted from the name (then frozen)."""
         ref = self.minted.get(c.name)
         if ref is None:
-            ref = next((self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names), None)
+            ref = next(
+                (self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names),
+                None,
+            )
             if ref is None:
                 taken = {r.key for r in self.registry.entities if r.type == c.type}
                 ref = Ref(c.type, mint_key(c.name, taken))
@@ -145,7 +160,9 @@ class Extractor:
     def _document(self, doc: Document, out: Extraction, as_of: Value | None) -> None:
         entities = self.registry.entities
         if doc.language == "en":
-            recogniser = english.EnglishRecogniser(EnglishGazetteer(entities))  # learns the document's abbreviations
+            recogniser = english.EnglishRecogniser(
+                EnglishGazetteer(entities)
+            )  # learns the document's abbreviations
 
             def find(text: str) -> list[Mention]:
                 return recogniser.mentions(text, self._mint)
@@ -154,17 +171,26 @@ class Extractor:
         title_refs = [m.ref for m in find(simplified(doc.title))]
         ctx = Context(functions=self.registry.functions)
         ctx.topic_org = next((r for r in title_refs if r.type == "org"), None)
-        topic = title_refs[0] if title_refs else None  # what a clause without a named subject speaks of
-        reading = [replace(s, text=simplified(s.text)) for s in doc.content_sentences()]  # offsets unchanged
+        topic = (
+            title_refs[0] if title_refs else None
+        )  # what a clause without a named subject speaks of
+        reading = [
+            replace(s, text=simplified(s.text)) for s in doc.content_sentences()
+        ]  # offsets unchanged
         views = [SentenceView(doc, s, find(s.text), entities) for s in reading]
         places = Counter(m.ref for v in views for m in v.mentions if m.ref.type == "place")
         ctx.topic_place = next((r for r in title_refs if r.type == "place"), None) or (
-            places.most_common(1)[0][0] if places else None)
+            places.most_common(1)[0][0] if places else None
+        )
         # relative dates resolve at the precision of the publication date: with only its year known,
         # 去年 resolves and 昨天 does not
         reference = doc.published if doc.published_precision == "date" else None
         now = as_of or (Value(str(doc.published.year), "gYear") if doc.published else None)
-        written = int(as_of.lexical[:4]) if as_of else (doc.published.year if doc.published and reference is None else None)
+        written = (
+            int(as_of.lexical[:4])
+            if as_of
+            else (doc.published.year if doc.published and reference is None else None)
+        )
         typed: set[Ref] = set()
         context_year: int | None = None
         paragraph = 0
@@ -181,15 +207,28 @@ class Extractor:
                     ev = v.mention_evidence(m, method, 0.7 if info.minted else 1.0)
                     out.facts.append(Fact(m.ref, "rdf:type", Value(info.cls, "class"), ev))
             if doc.language == "en":  # names, figures, dated acts; the relation rules read Chinese
-                dates = english.find_dates(v.text, reference, year=doc.published.year if doc.published else None)
+                dates = english.find_dates(
+                    v.text, reference, year=doc.published.year if doc.published else None
+                )
                 out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
-                self._observations(out, english.observations(v, english.find_quantities(v.text), dates,
-                                                             ctx.topic_place, now, subject_default=topic))
+                self._observations(
+                    out,
+                    english.observations(
+                        v,
+                        english.find_quantities(v.text),
+                        dates,
+                        ctx.topic_place,
+                        now,
+                        subject_default=topic,
+                    ),
+                )
                 out.facts.extend(english.relation_facts(v, topic))
                 for e in english.find_events(v, dates, topic):
                     self._event(e, out)
                 continue
-            dates = find_dates(v.text, reference=reference, context_year=context_year, written=written)
+            dates = find_dates(
+                v.text, reference=reference, context_year=context_year, written=written
+            )
             out.dates.extend((doc.key, v.sentence.index, d) for d in dates)
             absolute = [d for d in dates if not d.relative]
             if absolute:
@@ -213,7 +252,10 @@ class Extractor:
                         self.registry.add(item)
                 else:
                     out.facts.append(item)
-            self._observations(out, observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, now))
+            self._observations(
+                out,
+                observations(v, quantities, dates, self.registry.indicators, ctx.topic_place, now),
+            )
 
     @staticmethod
     def _observations(out: Extraction, items) -> None:
@@ -227,12 +269,17 @@ class Extractor:
 
 
 # how an event's roles are written as properties (an object founded is `establishes`, see _event)
-ROLE_PREDICATES = {"agent": "agent", "object": "concerns", "place": "heldIn", "participant": "participant",
-                   "original": "org:originalOrganization", "result": "org:resultingOrganization"}
+ROLE_PREDICATES = {
+    "agent": "agent",
+    "object": "concerns",
+    "place": "heldIn",
+    "participant": "participant",
+    "original": "org:originalOrganization",
+    "result": "org:resultingOrganization",
+}
 
 
 def _class_for(name: str) -> str:
     """The class a recognised name's head word gives it."""
     head = next((h for h in HEADS_BY_LENGTH if name.endswith(h)), None)
     return HEADS[head][1] if head else "Organisation"
-

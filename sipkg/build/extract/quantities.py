@@ -70,8 +70,30 @@ UNITS: dict[str, tuple[str, Fraction]] = {
     **_units("percent", 1, "%", "％", "百分之"),
     **_units("cny", 1, "¥", "￥"),
     **_units("percentage-point", 1, "个百分点", "百分点"),
-    **_units("item", 1, "个", "项", "家", "支", "所", "座", "处", "套", "批", "张", "条", "件",
-             "种", "类", "台", "辆", "栋", "幢", "间", "对"),
+    **_units(
+        "item",
+        1,
+        "个",
+        "项",
+        "家",
+        "支",
+        "所",
+        "座",
+        "处",
+        "套",
+        "批",
+        "张",
+        "条",
+        "件",
+        "种",
+        "类",
+        "台",
+        "辆",
+        "栋",
+        "幢",
+        "间",
+        "对",
+    ),
     # administrative divisions counted without a measure word (5市辖区、4县级市), Arabic digits only
     **_units("item", 1, "市辖区", "县级市", "地级市", "自治县", "县", "镇", "乡"),
     **_units("person", 1, "名", "人", "人次", "位"),
@@ -93,29 +115,61 @@ COUNT_UNITS = {"item", "person", "household", "session", "occurrence"}
 WORD_FORMING_UNITS = {"元", "次"}
 # hedges written before the number (约76.2万, 超800亿美元) and after it (200余家, 30%左右)
 HEDGES_BEFORE = {
-    "约": "about", "大约": "about", "约为": "about",
-    "近": "nearly", "将近": "nearly", "接近": "nearly",
-    "超": "more-than", "超过": "more-than", "逾": "more-than",
-    "不少于": "at-least", "不低于": "at-least", "至少": "at-least",
-    "不超过": "at-most", "最多": "at-most",
-    "不足": "less-than", "不到": "less-than", "少于": "less-than",
+    "约": "about",
+    "大约": "about",
+    "约为": "about",
+    "近": "nearly",
+    "将近": "nearly",
+    "接近": "nearly",
+    "超": "more-than",
+    "超过": "more-than",
+    "逾": "more-than",
+    "不少于": "at-least",
+    "不低于": "at-least",
+    "至少": "at-least",
+    "不超过": "at-most",
+    "最多": "at-most",
+    "不足": "less-than",
+    "不到": "less-than",
+    "少于": "less-than",
 }
 HEDGES_AFTER = {
-    "左右": "about", "上下": "about",
-    "余": "more-than", "多": "more-than", "有余": "more-than", "以上": "more-than",
-    "以下": "at-most", "以内": "at-most", "之内": "at-most", "内": "at-most",
+    "左右": "about",
+    "上下": "about",
+    "余": "more-than",
+    "多": "more-than",
+    "有余": "more-than",
+    "以上": "more-than",
+    "以下": "at-most",
+    "以内": "at-most",
+    "之内": "at-most",
+    "内": "at-most",
 }
 
 PERCENT_PREFIX = "百分之"  # 百分之八十五: a unit written before its number
 CURRENCY_SIGNS = ("¥", "￥")  # ¥23,958.34亿: so is a currency sign
 PREFIX_UNITS = {PERCENT_PREFIX, *CURRENCY_SIGNS}
-NOUN_UNITS = {"市辖区", "县级市", "地级市", "自治县", "县", "镇", "乡"}  # the unit is what is counted
+NOUN_UNITS = {
+    "市辖区",
+    "县级市",
+    "地级市",
+    "自治县",
+    "县",
+    "镇",
+    "乡",
+}  # the unit is what is counted
 # 三年级, 90年代, 年龄, 年轻: 年 starting another word is not a unit; 对于, 对象, 1对1 are not pairs
-_NOT_AFTER_UNIT = {"年": "级代龄纪轻", "对": "于象话接外口应比待照称策标0-9一二三四五六七八九十",
-                   "县": "城委级域", "镇": "区街政", "乡": "镇村土亲"}
+_NOT_AFTER_UNIT = {
+    "年": "级代龄纪轻",
+    "对": "于象话接外口应比待照称策标0-9一二三四五六七八九十",
+    "县": "城委级域",
+    "镇": "区街政",
+    "乡": "镇村土亲",
+}
 _UNIT = "|".join(
     re.escape(u) + (f"(?![{_NOT_AFTER_UNIT[u]}])" if u in _NOT_AFTER_UNIT else "")
-    for u in sorted(UNITS, key=len, reverse=True) if u not in PREFIX_UNITS
+    for u in sorted(UNITS, key=len, reverse=True)
+    if u not in PREFIX_UNITS
 )
 # 1,472人/平方公里, 2,420人每平方公里: a density; its denominator is an area unit
 _PER = re.compile(r"\s?(?:/|每)\s?(?P<per>平方公里|平方千米|km²|平方米|㎡|公顷)")
@@ -135,7 +189,9 @@ _NUMERAL = re.compile(
 )
 # 10多项, 1000多万元, 8.1万余人, 1万多亿元: 余/多 before, inside or after the multiplier;
 # 663.7[1]万人: a citation marker between the number and its unit
-_TAIL = r"(?:\[\d{1,3}\])?(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?(?P<mult2>[万亿]*)"
+_TAIL = (
+    r"(?:\[\d{1,3}\])?(?P<more>[余多])?(?P<mult>[十百千万亿]*)(?P<more2>[余多])?(?P<mult2>[万亿]*)"
+)
 _TAIL_WITH_UNIT = re.compile(rf"{_TAIL}\s?(?P<unit>{_UNIT})")
 _TAIL_BARE = re.compile(_TAIL)
 _RANGE = re.compile(RANGE_SEPARATOR)
@@ -182,8 +238,11 @@ def find_quantities(sentence: str) -> list[Quantity]:
             found.append(q)
             conversion = _CONVERSION.match(sentence, q.end) if q.unit else None
             skip = conversion.end() if conversion else q.end
-    shares = [s for s in _shares(sentence, names)
-              if not any(q.start < s.end and s.start < q.end for q in found)]
+    shares = [
+        s
+        for s in _shares(sentence, names)
+        if not any(q.start < s.end and s.start < q.end for q in found)
+    ]
     return sorted(found + shares, key=lambda q: q.start)
 
 
@@ -202,8 +261,19 @@ def _shares(sentence: str, names: list[tuple[int, int]]) -> list[Quantity]:
         before = _BEFORE.search(sentence, max(0, start - _LONGEST_HEDGE), start)
         if before and _before_applies(sentence, before, "percent"):
             approximation, start = HEDGES_BEFORE[before.group()], before.start()
-        found.append(Quantity(start, end, sentence[start:end], value, None, "percent",
-                              m.group(), approximation, _kind(sentence[max(0, start - 5) : start], "percent")))
+        found.append(
+            Quantity(
+                start,
+                end,
+                sentence[start:end],
+                value,
+                None,
+                "percent",
+                m.group(),
+                approximation,
+                _kind(sentence[max(0, start - 5) : start], "percent"),
+            )
+        )
     return found
 
 
@@ -215,14 +285,18 @@ def _read(sentence: str, m: re.Match[str]) -> _Reading:
         multiplier = m.group()[len(numeral) :]
     tail = _TAIL_WITH_UNIT.match(sentence, m.end()) or _TAIL_BARE.match(sentence, m.end())
     return _Reading(
-        numeral=numeral, multiplier=multiplier + tail["mult"] + tail["mult2"],
-        more=tail["more"] or tail["more2"] or "", unit=tail.groupdict().get("unit"),
-        end=tail.end(), chinese=chinese,
+        numeral=numeral,
+        multiplier=multiplier + tail["mult"] + tail["mult2"],
+        more=tail["more"] or tail["more2"] or "",
+        unit=tail.groupdict().get("unit"),
+        end=tail.end(),
+        chinese=chinese,
     )
 
 
-def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
-                 floor: int) -> Quantity | None:
+def _quantity_at(
+    sentence: str, m: re.Match[str], names: list[tuple[int, int]], floor: int
+) -> Quantity | None:
     start = m.start()
     if inside(names, start) or _part_of_code_or_ordinal(sentence, m):
         return None
@@ -264,11 +338,17 @@ def _quantity_at(sentence: str, m: re.Match[str], names: list[tuple[int, int]],
     if value is None or (high and (upper is None or upper < value)):
         return None
     return Quantity(
-        start=start, end=end, text=sentence[start:end],
-        value=_to_base(value, factor), upper=_to_base(upper, factor) if upper is not None else None,
+        start=start,
+        end=end,
+        text=sentence[start:end],
+        value=_to_base(value, factor),
+        upper=_to_base(upper, factor) if upper is not None else None,
         unit=base,
-        stated_unit=unit + last.multiplier if unit in CURRENCY_SIGNS else last.multiplier + (unit or ""),
-        approximation=approximation, kind=_kind(sentence[max(0, start - 5) : start], base),
+        stated_unit=unit + last.multiplier
+        if unit in CURRENCY_SIGNS
+        else last.multiplier + (unit or ""),
+        approximation=approximation,
+        kind=_kind(sentence[max(0, start - 5) : start], base),
         per=per["per"] if per else None,
     )
 
@@ -293,12 +373,17 @@ def _part_of_code_or_ordinal(sentence: str, m: re.Match[str]) -> bool:
     if m.start() == 0:
         return False
     before = sentence[m.start() - 1]
-    return (continues_code(sentence, m.start()) or before == "第" or before in CHINESE_NUMERAL_CHARS
-            or (m.group("chinese") is not None and before in _VAGUE))
+    return (
+        continues_code(sentence, m.start())
+        or before == "第"
+        or before in CHINESE_NUMERAL_CHARS
+        or (m.group("chinese") is not None and before in _VAGUE)
+    )
 
 
-def _plausible(sentence: str, low: _Reading, high: _Reading | None, unit: str | None,
-               base: str) -> bool:
+def _plausible(
+    sentence: str, low: _Reading, high: _Reading | None, unit: str | None, base: str
+) -> bool:
     """Rejects readings that are years, days of a month, words or articles, not measurements."""
     readings = [low, high] if high else [low]
     if unit == "年" and any(_looks_like_year(r) for r in readings):
@@ -316,8 +401,13 @@ def _plausible(sentence: str, low: _Reading, high: _Reading | None, unit: str | 
 
 def _looks_like_year(r: _Reading) -> bool:
     value = parse_number(r.numeral)
-    return (not r.multiplier and len(r.numeral) == 4 and value is not None
-            and 1000 <= value <= 2999 and value == int(value))
+    return (
+        not r.multiplier
+        and len(r.numeral) == 4
+        and value is not None
+        and 1000 <= value <= 2999
+        and value == int(value)
+    )
 
 
 def _after_applies(word: str, base: str) -> bool:

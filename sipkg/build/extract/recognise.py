@@ -124,32 +124,193 @@ NOUNISH = SPECIFIC | {"n", "nz", "nrfg", "vn", "an", "ng", "s", "f", "b", "g"}
 # 新加坡政府): these need a proper name of their own (金鸡湖街道)
 WEAK_HEADS = {"社区", "学校", "政府", "街道", "区", "县", "市", "省", "乡", "村", "部"}
 # common words that end like a head word but are not one (布局, 格局, 城镇)
-NOT_HEADS = ("布局", "格局", "全局", "大局", "当局", "结局", "开局", "出局", "乡镇", "城镇", "村镇", "市镇", "中小学", "中小学校",
-             # 区 县 市 省 乡 村 部 end many common words
-             "地区", "辖区", "城区", "市区", "郊区", "小区", "片区", "街区", "校区", "厂区", "园区", "山区", "景区内",
-             "灾区", "禁区", "误区", "专区", "分区", "社区", "郡县", "州县", "城市", "都市", "超市", "股市", "上市",
-             "夜市", "集市", "门市", "楼市", "车市", "反省", "节省", "城乡", "家乡", "故乡", "下乡", "农村", "乡村",
-             "内部", "外部", "全部", "总部", "局部", "东部", "西部", "南部", "北部", "中部", "干部", "底部", "头部",
-             "上部", "下部", "前部", "后部", "本部", "面部", "基部", "各部", "该部", "首部", "一部", "这部")
+NOT_HEADS = (
+    "布局",
+    "格局",
+    "全局",
+    "大局",
+    "当局",
+    "结局",
+    "开局",
+    "出局",
+    "乡镇",
+    "城镇",
+    "村镇",
+    "市镇",
+    "中小学",
+    "中小学校",
+    # 区 县 市 省 乡 村 部 end many common words
+    "地区",
+    "辖区",
+    "城区",
+    "市区",
+    "郊区",
+    "小区",
+    "片区",
+    "街区",
+    "校区",
+    "厂区",
+    "园区",
+    "山区",
+    "景区内",
+    "灾区",
+    "禁区",
+    "误区",
+    "专区",
+    "分区",
+    "社区",
+    "郡县",
+    "州县",
+    "城市",
+    "都市",
+    "超市",
+    "股市",
+    "上市",
+    "夜市",
+    "集市",
+    "门市",
+    "楼市",
+    "车市",
+    "反省",
+    "节省",
+    "城乡",
+    "家乡",
+    "故乡",
+    "下乡",
+    "农村",
+    "乡村",
+    "内部",
+    "外部",
+    "全部",
+    "总部",
+    "局部",
+    "东部",
+    "西部",
+    "南部",
+    "北部",
+    "中部",
+    "干部",
+    "底部",
+    "头部",
+    "上部",
+    "下部",
+    "前部",
+    "后部",
+    "本部",
+    "面部",
+    "基部",
+    "各部",
+    "该部",
+    "首部",
+    "一部",
+    "这部",
+)
 # verbs jieba sometimes tags as place names (新建 is also a county): never part of a name
-VERBS = {"新建", "扩建", "改建", "筹建", "兴建", "组建", "建成", "成立", "设立", "开设", "举办", "联合", "依托",
-         "新设", "建设", "打造", "启用", "开业", "落成", "内设", "设有", "入驻", "配备"}
-GENERIC = {"各", "各类", "每个", "该", "本", "全区", "全市", "全省", "全国", "基层", "城市", "相关", "新型", "一批"}
+VERBS = {
+    "新建",
+    "扩建",
+    "改建",
+    "筹建",
+    "兴建",
+    "组建",
+    "建成",
+    "成立",
+    "设立",
+    "开设",
+    "举办",
+    "联合",
+    "依托",
+    "新设",
+    "建设",
+    "打造",
+    "启用",
+    "开业",
+    "落成",
+    "内设",
+    "设有",
+    "入驻",
+    "配备",
+}
+GENERIC = {
+    "各",
+    "各类",
+    "每个",
+    "该",
+    "本",
+    "全区",
+    "全市",
+    "全省",
+    "全国",
+    "基层",
+    "城市",
+    "相关",
+    "新型",
+    "一批",
+}
 MAX_TOKENS = 6
 # words of office that stand before or after a person's name
-TITLES = ("书记", "市长", "区长", "县长", "省长", "镇长", "主任", "主席", "总理", "部长", "局长", "院长", "校长",
-          "董事长", "总经理", "经理", "处长", "秘书长", "大使", "总裁", "行长", "会长", "社长", "台长", "教授",
-          "先生", "女士", "小姐", "议员", "委员长")
-TOPONYM = re.compile(r"(?P<stem>[\u4e00-\u9fff]{1,3}[湾湖港浦塘泾浜桥庄苑墩岛洲])(?P<head>社区|街道|镇|村)")
+TITLES = (
+    "书记",
+    "市长",
+    "区长",
+    "县长",
+    "省长",
+    "镇长",
+    "主任",
+    "主席",
+    "总理",
+    "部长",
+    "局长",
+    "院长",
+    "校长",
+    "董事长",
+    "总经理",
+    "经理",
+    "处长",
+    "秘书长",
+    "大使",
+    "总裁",
+    "行长",
+    "会长",
+    "社长",
+    "台长",
+    "教授",
+    "先生",
+    "女士",
+    "小姐",
+    "议员",
+    "委员长",
+)
+TOPONYM = re.compile(
+    r"(?P<stem>[\u4e00-\u9fff]{1,3}[湾湖港浦塘泾浜桥庄苑墩岛洲])(?P<head>社区|街道|镇|村)"
+)
 # nouns for groups of people: 治安义工、反扒志愿者大队 lists kinds of teams, not names sharing a head
-PEOPLE = ("义工", "志愿者", "人员", "居民", "群众", "民警", "干部", "职工", "员工", "党员", "学生", "专家")
+PEOPLE = (
+    "义工",
+    "志愿者",
+    "人员",
+    "居民",
+    "群众",
+    "民警",
+    "干部",
+    "职工",
+    "员工",
+    "党员",
+    "学生",
+    "专家",
+)
 # nouns that name a category of bodies; before a head word they make a description, not a name
 CATEGORIES = {"企业", "单位", "机构", "组织", "部门", "公司", "集团", "社团", "团体", "平台"}
 RARE = 1000  # jieba dictionary frequency below which a plain noun reads as a local proper name
 PROPER_NOUN_FLAGS = {"n", "nz"}
 # one character the segmenter split off a short name (胜|浦镇); never these function words
 NOT_NAME_CHARS = set("的了在于和与及或是为由对把被将让给从向往至到各每该本这那其有无等并")
-ABBREVIATIONS = {"社区工作委员会": "社工委", "管理委员会": "管委会", "居民委员会": "居委会", "党的工作委员会": "党工委"}
+ABBREVIATIONS = {
+    "社区工作委员会": "社工委",
+    "管理委员会": "管委会",
+    "居民委员会": "居委会",
+    "党的工作委员会": "党工委",
+}
 
 
 def equivalents(name: str) -> list[str]:
@@ -193,14 +354,24 @@ class Recogniser:
         found: list[Candidate] = []
         for i, (_, _, word, _) in enumerate(tokens):
             head = next((h for h in HEADS_BY_LENGTH if word.endswith(h)), None)
-            if head is None or (word != head and word.endswith(NOT_HEADS)) or (word != head and word in self.known):
+            if (
+                head is None
+                or (word != head and word.endswith(NOT_HEADS))
+                or (word != head and word in self.known)
+            ):
                 continue  # a known name (中新区) is a name of its own, not a head word for a longer one
             candidate = self._name_ending_at(tokens, i, head, text)
-            if candidate and candidate.name not in self.known and not _inside_mention(candidate, mentions):
+            if (
+                candidate
+                and candidate.name not in self.known
+                and not _inside_mention(candidate, mentions)
+            ):
                 found.append(candidate)
         found += [c for c in self._persons(tokens) if not _inside_mention(c, mentions)]
         starts = {a for a, _, _, _ in tokens}
-        found += [c for c in self._toponyms(text, mentions, starts) if not _inside_mention(c, mentions)]
+        found += [
+            c for c in self._toponyms(text, mentions, starts) if not _inside_mention(c, mentions)
+        ]
         return non_overlapping(found)
 
     def _toponyms(self, text: str, mentions=(), starts: set[int] = frozenset()) -> list[Candidate]:
@@ -208,13 +379,22 @@ class Recogniser:
         settlement character (湾 湖 港 浦 塘 桥 苑 …) before a community, subdistrict or town head."""
         found = []
         for m in TOPONYM.finditer(text):
-            start = max([m.start()] + [k.end for k in mentions if m.start() < k.end < m.start("head")])
+            start = max(
+                [m.start()] + [k.end for k in mentions if m.start() < k.end < m.start("head")]
+            )
             while starts and start not in starts and start < m.start("head"):
                 start += 1  # 联合|白鹭洲街道: a name begins where a word does
-            name, head = text[start:m.end()], m.group("head")  # 园区|玲珑湾社区: not into a known name
+            name, head = (
+                text[start : m.end()],
+                m.group("head"),
+            )  # 园区|玲珑湾社区: not into a known name
             if len(name) - len(head) < 2:
                 continue
-            if name in self.known or m.group("stem")[0] in NOT_NAME_CHARS or m.group("stem") in self.known:
+            if (
+                name in self.known
+                or m.group("stem")[0] in NOT_NAME_CHARS
+                or m.group("stem") in self.known
+            ):
                 continue
             type_, cls = HEADS[head]
             found.append(Candidate(start, m.end(), name, type_, cls))
@@ -225,17 +405,25 @@ class Recogniser:
         name the segmenter tags as one, or a short word it does not know, next to a title word."""
         found = []
         for i, (start, end, word, flag) in enumerate(tokens):
-            if not 2 <= len(word) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in word) or word in self.known:
+            if (
+                not 2 <= len(word) <= 4
+                or not all("\u4e00" <= c <= "\u9fff" for c in word)
+                or word in self.known
+            ):
                 continue
             j, k = i - 1, i + 1
-            while j >= 0 and tokens[j][2].strip(" |:：") == "":  # 区委书记 | 方文浜: separators between
+            while (
+                j >= 0 and tokens[j][2].strip(" |:：") == ""
+            ):  # 区委书记 | 方文浜: separators between
                 j -= 1
             while k < len(tokens) and tokens[k][2].strip(" |:：") == "":
                 k += 1
             before = tokens[j][2] if j >= 0 else ""
             after = tokens[k][2] if k < len(tokens) else ""
             titled = before.endswith(TITLES) or after.startswith(TITLES)
-            person_like = flag in ("nr", "nrfg", "nrt") or (flag in ("n", "nz", "x") and self.frequency.get(word, 0) < 1)
+            person_like = flag in ("nr", "nrfg", "nrt") or (
+                flag in ("n", "nz", "x") and self.frequency.get(word, 0) < 1
+            )
             if titled and person_like and word not in GENERIC and not word.endswith(TITLES):
                 found.append(Candidate(start, end, word, "person", "Person"))
         return found
@@ -246,7 +434,10 @@ class Recogniser:
         found: list[Candidate] = []
         for m in COORDINATION.finditer(text):
             head = m.group("head")
-            parts = [(p.start() + m.start("items"), p.group()) for p in re.finditer(r"[^、和与及]+", m.group("items"))]
+            parts = [
+                (p.start() + m.start("items"), p.group())
+                for p in re.finditer(r"[^、和与及]+", m.group("items"))
+            ]
             parts = [(a, w.removeprefix("以")) if w.startswith("以") else (a, w) for a, w in parts]
             first_at, first = parts[0]
             trimmed = self._trim_leading(first)
@@ -259,26 +450,46 @@ class Recogniser:
                 parts[-1] = (last_at, last)
             if m.group("count") is not None and _count(m.group("count")) != len(parts):
                 continue
-            counted = m.group("count") is not None  # a stated count that matches vouches for the names
+            counted = (
+                m.group("count") is not None
+            )  # a stated count that matches vouches for the names
             bare = head[2:] if head.startswith("社区") and len(head) > 2 else head
-            whole = all(w.endswith(bare) for _, w in parts[:-1])  # 姑苏区、相城区和吴中区: full names listed
+            whole = all(
+                w.endswith(bare) for _, w in parts[:-1]
+            )  # 姑苏区、相城区和吴中区: full names listed
             if (last + head).endswith(NOT_HEADS) or (len(head) < 2 and not counted and not whole):
                 continue  # 空间布局: 局 ends a common word; a one-character head needs a count (教育、卫生2个局)
             kind = next(h for h in HEADS_BY_LENGTH if bare.endswith(h))
             type_, cls = HEADS[kind]
-            weak = bare.endswith(tuple(WEAK_HEADS)) or head.startswith("社区")  # 城市、农村社区: no names
+            weak = bare.endswith(tuple(WEAK_HEADS)) or head.startswith(
+                "社区"
+            )  # 城市、农村社区: no names
             if type_ == "site" and not counted and not whole:
                 continue  # 甲、乙、丙大桥: a list of sights ends with one bridge; facilities need a count
             for at, word in parts:
-                if len(word) < 2 or word in GENERIC or word in self.known or len(word) > 8 or "的" in word or (
-                        word.endswith(PEOPLE)) or (
-                        weak and not counted and not self._local_name(word)):
+                if (
+                    len(word) < 2
+                    or word in GENERIC
+                    or word in self.known
+                    or len(word) > 8
+                    or "的" in word
+                    or (word.endswith(PEOPLE))
+                    or (weak and not counted and not self._local_name(word))
+                ):
                     break
             else:
                 for i, (at, word) in enumerate(parts):
-                    end = m.end() if i == len(parts) - 1 and m.group("count") is None else at + len(word)
-                    own_head = not counted and word.endswith(tuple(HEADS_BY_LENGTH))  # 甲艺术中心、乙文化中心
-                    name = word if word.endswith(bare) or own_head else word + head  # 甲大学、乙大学等: whole names
+                    end = (
+                        m.end()
+                        if i == len(parts) - 1 and m.group("count") is None
+                        else at + len(word)
+                    )
+                    own_head = not counted and word.endswith(
+                        tuple(HEADS_BY_LENGTH)
+                    )  # 甲艺术中心、乙文化中心
+                    name = (
+                        word if word.endswith(bare) or own_head else word + head
+                    )  # 甲大学、乙大学等: whole names
                     c = Candidate(at, end, name, type_, cls)
                     if not _inside_mention(c, mentions):
                         found.append(c)
@@ -290,13 +501,21 @@ class Recogniser:
         tokens = list(self.segment.cut(word))
         if any(t.flag.startswith(DESCRIPTIVE) or t.word in CATEGORIES for t in tokens):
             return False
-        return any(t.flag in PERSON_OR_PLACE or self.frequency.get(t.word, 0) < RARE for t in tokens)
+        return any(
+            t.flag in PERSON_OR_PLACE or self.frequency.get(t.word, 0) < RARE for t in tokens
+        )
 
     def _trim_leading(self, word: str) -> str:
         """The first conjunct without the verb or function words before it (管理新城 -> 新城)."""
         tokens = list(self.segment.cut(word))
-        cut = max((i + 1 for i, t in enumerate(tokens[:-1]) if t.flag.startswith(NOT_NAME_START)
-                   or t.word in GENERIC or t.word in VERBS), default=0)
+        cut = max(
+            (
+                i + 1
+                for i, t in enumerate(tokens[:-1])
+                if t.flag.startswith(NOT_NAME_START) or t.word in GENERIC or t.word in VERBS
+            ),
+            default=0,
+        )
         return "".join(t.word for t in tokens[cut:])
 
     def _proper(self, word: str, flag: str, wanted: set[str]) -> bool:
@@ -305,7 +524,9 @@ class Recogniser:
             return False
         # after a weak head (…社区, …学校) only a word the dictionary lacks: 唯亭街道, not 商品房社区
         threshold = 1 if wanted is not SPECIFIC else RARE
-        rare = flag in PROPER_NOUN_FLAGS and len(word) >= 2 and self.frequency.get(word, 0) < threshold
+        rare = (
+            flag in PROPER_NOUN_FLAGS and len(word) >= 2 and self.frequency.get(word, 0) < threshold
+        )
         return flag in wanted or rare
 
     def _name_ending_at(self, tokens, i: int, head: str, text: str) -> Candidate | None:
@@ -315,9 +536,18 @@ class Recogniser:
             generic_known = word in self.known and word not in self.specific_names
             # 唯亭街道党政办公室, 苏州邻里中心发展有限公司: a generic name after a proper one is part of an
             # organisation's name; before a facility (唯亭街道青剑湖邻里中心) it only says where it is
-            inside_name = (generic_known and HEADS[head][0] == "org" and start_i > 1
-                           and self._proper(*tokens[start_i - 2][2:], SPECIFIC))
-            if flag not in NOUNISH or word in GENERIC or word in VERBS or (generic_known and not inside_name):
+            inside_name = (
+                generic_known
+                and HEADS[head][0] == "org"
+                and start_i > 1
+                and self._proper(*tokens[start_i - 2][2:], SPECIFIC)
+            )
+            if (
+                flag not in NOUNISH
+                or word in GENERIC
+                or word in VERBS
+                or (generic_known and not inside_name)
+            ):
                 break
             start_i -= 1
         parts = tokens[start_i : i + 1]
@@ -330,8 +560,12 @@ class Recogniser:
             prefix = [(w, f) for w, f in prefix if w not in self.known]
             wanted = PERSON_OR_PLACE
         specific = any(self._proper(word, flag, wanted) for word, flag in prefix)
-        own_name = (head_token != head and head_token not in self.known and tokens[i][3] in wanted
-                    and (tokens[i][3] in PERSON_OR_PLACE or self.frequency.get(head_token, 0) < RARE))  # not 上市公司
+        own_name = (
+            head_token != head
+            and head_token not in self.known
+            and tokens[i][3] in wanted
+            and (tokens[i][3] in PERSON_OR_PLACE or self.frequency.get(head_token, 0) < RARE)
+        )  # not 上市公司
         specific = specific or own_name
         if not specific:
             return None
@@ -365,10 +599,23 @@ _CONJUNCT = r"[\u4e00-\u9fff]{1,8}"
 _SEPARATOR = r"(?:、|和|与|及|以及)"
 _COUNT = r"(?P<count>[0-9]+|[一二两三四五六七八九十]{1,3})[个座家所]"
 _HEAD = "(?P<head>(?:社区)?(?:" + "|".join(re.escape(h) for h in HEADS_BY_LENGTH) + "))"
-COORDINATION = re.compile(rf"(?P<items>{_CONJUNCT}(?:{_SEPARATOR}{_CONJUNCT})+?)(?:{_COUNT})?{_HEAD}")
+COORDINATION = re.compile(
+    rf"(?P<items>{_CONJUNCT}(?:{_SEPARATOR}{_CONJUNCT})+?)(?:{_COUNT})?{_HEAD}"
+)
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 NOT_NAME_START = ("v", "vn", "vd", "p", "c", "d", "r", "m", "q", "u", "f")
-DESCRIPTIVE = ("u", "a", "v", "d", "b", "m", "q", "r", "c", "p")  # 的, adjectives, verbs, numerals …
+DESCRIPTIVE = (
+    "u",
+    "a",
+    "v",
+    "d",
+    "b",
+    "m",
+    "q",
+    "r",
+    "c",
+    "p",
+)  # 的, adjectives, verbs, numerals …
 
 
 def _count(text: str) -> int | None:
@@ -378,5 +625,7 @@ def _count(text: str) -> int | None:
         return 10
     if "十" in text:
         tens, _, units = text.partition("十")
-        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (_NUMERALS.get(units, 0) if units else 0)
+        return (_NUMERALS.get(tens, 1) if tens else 1) * 10 + (
+            _NUMERALS.get(units, 0) if units else 0
+        )
     return _NUMERALS.get(text)

@@ -9,7 +9,17 @@ from pypinyin import lazy_pinyin
 
 from sipkg.build.extract.model import EntityInfo, Ref
 
-TYPES = {"org", "site", "place", "programme", "plan", "publication", "designation", "event", "person"}
+TYPES = {
+    "org",
+    "site",
+    "place",
+    "programme",
+    "plan",
+    "publication",
+    "designation",
+    "event",
+    "person",
+}
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LINE = "__line__"  # where a loader that tracks lines put an entry's line number
 
@@ -35,7 +45,12 @@ class Registry:
     def by_name(self, name: str) -> EntityInfo | None:
         """The entity whose label or alias is exactly `name`."""
         for info in self.entities.values():
-            if name == info.zh or name in info.aliases or name == info.en or name in info.aliases_en:
+            if (
+                name == info.zh
+                or name in info.aliases
+                or name == info.en
+                or name in info.aliases_en
+            ):
                 return info
         return None
 
@@ -45,7 +60,9 @@ class Registry:
         for info in self.entities.values():
             for name in (info.zh, *info.aliases):
                 if name in table and table[name] != info.ref:
-                    raise RegistryError(f"name {name!r} is used by both {table[name]} and {info.ref}")
+                    raise RegistryError(
+                        f"name {name!r} is used by both {table[name]} and {info.ref}"
+                    )
                 table[name] = info.ref
         return table
 
@@ -70,7 +87,9 @@ def parse_registry(data: dict) -> Registry:
         if e["type"] not in TYPES:
             raise _entry_error(i, e, f"type {e['type']!r} is not one of {sorted(TYPES)}")
         if e.get("kind") and e["type"] not in ("designation", "programme"):
-            raise _entry_error(i, e, "only designations and programmes take a 'kind' (organisations have a class)")
+            raise _entry_error(
+                i, e, "only designations and programmes take a 'kind' (organisations have a class)"
+            )
         if not KEY.fullmatch(str(e["key"])):
             raise _entry_error(i, e, "key must be lowercase ASCII words joined by hyphens")
         ref = Ref(e["type"], str(e["key"]))
@@ -89,6 +108,7 @@ def parse_registry(data: dict) -> Registry:
             kind=e.get("kind"),
             minted=bool(e.get("minted", False)),
         )
+
     def phrases(section: str) -> dict[str, list[str]]:
         return {k: [str(n) for n in v] for k, v in (data.get(section) or {}).items() if k != LINE}
 

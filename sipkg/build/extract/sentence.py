@@ -17,14 +17,16 @@ from sipkg.build.extract.registry import Mention
 FIRST = 0xE000  # mentions become private-use characters U+E000, U+E001, …
 EC = "\ue000-\uf8ff"  # the mention symbols, for use inside a character class: [^{EC}]
 E = f"[{EC}]"
-QE = f"[“\"《「]?{E}[”\"》」]?"
+QE = f'[“"《「]?{E}[”"》」]?'
 CLAUSE_STOPS = ",,;;::。!?!?"  # what ends a clause, in the masked and in the plain text
 ES = f"{QE}(?:(?:、|和|与|及|以及|,){QE})*"
 
 
 def expand(pattern: str) -> re.Pattern[str]:
     """Compile a rule pattern written with {E} (a mention), {QE} (quoted), {ES} (a list), {EC} (in a class)."""
-    return re.compile(pattern.replace("{ES}", ES).replace("{QE}", QE).replace("{E}", E).replace("{EC}", EC))
+    return re.compile(
+        pattern.replace("{ES}", ES).replace("{QE}", QE).replace("{E}", E).replace("{EC}", EC)
+    )
 
 
 @dataclass
@@ -61,7 +63,11 @@ class SentenceView:
 
     def refs_in(self, masked_fragment: str) -> list[Ref]:
         """The entities named in a fragment of the masked text, in order."""
-        return [self.mention(c).ref for c in masked_fragment if FIRST <= ord(c) < FIRST + len(self.mentions)]
+        return [
+            self.mention(c).ref
+            for c in masked_fragment
+            if FIRST <= ord(c) < FIRST + len(self.mentions)
+        ]
 
     def original(self, start: int, end: int) -> str:
         """The sentence text behind masked[start:end]."""

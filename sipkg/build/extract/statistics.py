@@ -31,9 +31,15 @@ from sipkg.build.extract.sentence import CLAUSE_STOPS, SentenceView
 
 COUNT_UNITS = {"item", "person", "household", "session"}
 NEEDS_INDICATOR = {"year", "month", "day", "minute", "times", "percent", ""}
-COUNT_INDICATOR = {"org": "organisation-count", "site": "facility-count", "programme": "programme-count",
-                   "place": "place-count"}
-LEAD_WORDS = re.compile(r"^(?:目前|全区|区内|已|共有|共|建成|累计|成立|各类|达到|达|约|近|超过?|有|其中|平均|每个|投用|的|了)+")
+COUNT_INDICATOR = {
+    "org": "organisation-count",
+    "site": "facility-count",
+    "programme": "programme-count",
+    "place": "place-count",
+}
+LEAD_WORDS = re.compile(
+    r"^(?:目前|全区|区内|已|共有|共|建成|累计|成立|各类|达到|达|约|近|超过?|有|其中|平均|每个|投用|的|了)+"
+)
 NOUN_BEFORE = re.compile(r"([\u4e00-\u9fff]{2,12})$")
 NOUN_AFTER = re.compile(r"^(?:各类|的)?([\u4e00-\u9fff]{2,8}?)(?=[的,,、。;;]|$|等|和|与)")
 ARABIC = re.compile(r"[0-9０-９]")
@@ -43,7 +49,9 @@ CONJUNCTIONS = "和与、及的"
 STATE_AS_OF = {"end-of", "until"}  # 2010年底 / 截至2013年底: the state at that date
 PER_UNIT = re.compile(r"每(?![年月天日周])")  # a ratio per institution; 每年 (yearly) is not
 AREA_INDICATORS = {"area", "floor-area"}
-AVERAGE = re.compile(r"^(?:平均|人均|每个)")  # a clause about the institution the sentence just named
+AVERAGE = re.compile(
+    r"^(?:平均|人均|每个)"
+)  # a clause about the institution the sentence just named
 NOW = re.compile(r"目前|当前|现在|现有|截至目前|如今")  # the state when the document was published
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 BULLET = "•·▪"
@@ -53,107 +61,281 @@ HEADING_MAX = 12  # an infobox heading (面积, 人口(2023)) is short
 
 # Counted nouns (the head word of what a count counts) -> (slug of the indicator, English plural).
 COUNTED: dict[str, tuple[str, str]] = {
-    "户": ("household", "households"), "人次": ("visit", "visits"), "家庭": ("family", "families"),
-    "人": ("person", "people"), "人员": ("person", "people"), "人口": ("person", "people"),
-    "居民": ("resident", "residents"), "村民": ("villager", "villagers"),
+    "户": ("household", "households"),
+    "人次": ("visit", "visits"),
+    "家庭": ("family", "families"),
+    "人": ("person", "people"),
+    "人员": ("person", "people"),
+    "人口": ("person", "people"),
+    "居民": ("resident", "residents"),
+    "村民": ("villager", "villagers"),
     "居委会": ("residents-committee", "residents' committees"),
     "居民委员会": ("residents-committee", "residents' committees"),
     "村委会": ("village-committee", "village committees"),
-    "企业": ("company", "companies"), "公司": ("company", "companies"), "厂": ("factory", "factories"),
-    "项目": ("project", "projects"), "社区": ("community", "communities"), "小区": ("estate", "housing estates"),
-    "高校": ("university", "universities"), "大学": ("university", "universities"),
-    "学校": ("school", "schools"), "中学": ("secondary-school", "secondary schools"),
-    "小学": ("primary-school", "primary schools"), "幼儿园": ("kindergarten", "kindergartens"),
-    "院所": ("institute", "institutes"), "科研院所": ("research-institute", "research institutes"),
+    "企业": ("company", "companies"),
+    "公司": ("company", "companies"),
+    "厂": ("factory", "factories"),
+    "项目": ("project", "projects"),
+    "社区": ("community", "communities"),
+    "小区": ("estate", "housing estates"),
+    "高校": ("university", "universities"),
+    "大学": ("university", "universities"),
+    "学校": ("school", "schools"),
+    "中学": ("secondary-school", "secondary schools"),
+    "小学": ("primary-school", "primary schools"),
+    "幼儿园": ("kindergarten", "kindergartens"),
+    "院所": ("institute", "institutes"),
+    "科研院所": ("research-institute", "research institutes"),
     "研究院": ("research-institute", "research institutes"),
-    "研究所": ("research-institute", "research institutes"), "实验室": ("laboratory", "laboratories"),
-    "医院": ("hospital", "hospitals"), "床位": ("bed", "beds"), "机构": ("institution", "institutions"),
-    "组织": ("organisation", "organisations"), "协会": ("association", "associations"),
-    "合作社": ("cooperative", "cooperatives"), "基地": ("base", "bases"), "平台": ("platform", "platforms"),
-    "中心": ("centre", "centres"), "工作站": ("workstation", "workstations"),
-    "设施": ("facility", "facilities"), "场馆": ("venue", "venues"), "图书馆": ("library", "libraries"),
-    "国家": ("country", "countries"), "地区": ("region", "regions"), "城市": ("city", "cities"),
-    "街道": ("subdistrict", "subdistricts"), "镇": ("town", "towns"), "乡": ("township", "townships"),
-    "村": ("village", "villages"), "县": ("county", "counties"),
-    "县级市": ("county-level-city", "county-level cities"), "地级市": ("prefecture-level-city", "prefecture-level cities"),
-    "市辖区": ("district", "districts"), "自治县": ("autonomous-county", "autonomous counties"),
-    "委员": ("committee-member", "committee members"), "成员": ("member", "members"),
-    "会员": ("member", "members"), "代表": ("representative", "representatives"),
-    "新生儿": ("newborn", "newborns"), "双胞胎": ("twin-pair", "pairs of twins"),
-    "游客": ("visitor", "visitors"), "人才": ("talent", "talents"), "专家": ("expert", "experts"),
-    "志愿者": ("volunteer", "volunteers"), "员工": ("employee", "employees"),
-    "职工": ("employee", "employees"), "学生": ("student", "students"), "教师": ("teacher", "teachers"),
-    "官员": ("official", "officials"), "干部": ("cadre", "cadres"), "党员": ("party-member", "Party members"),
-    "岗位": ("job", "jobs"), "楼宇": ("building", "buildings"), "住房": ("dwelling", "dwellings"),
-    "住宅": ("dwelling", "dwellings"), "活动": ("activity", "activities"), "会议": ("meeting", "meetings"),
-    "课程": ("course", "courses"), "专利": ("patent", "patents"), "基站": ("base-station", "base stations"),
-    "线路": ("route", "routes"), "车位": ("parking-space", "parking spaces"), "景点": ("sight", "sights"),
-    "景观": ("landmark", "landmarks"), "园区": ("park", "parks"), "产业园": ("industrial-park", "industrial parks"),
-    "集群": ("cluster", "clusters"), "政策": ("policy", "policies"), "协议": ("agreement", "agreements"),
+    "研究所": ("research-institute", "research institutes"),
+    "实验室": ("laboratory", "laboratories"),
+    "医院": ("hospital", "hospitals"),
+    "床位": ("bed", "beds"),
+    "机构": ("institution", "institutions"),
+    "组织": ("organisation", "organisations"),
+    "协会": ("association", "associations"),
+    "合作社": ("cooperative", "cooperatives"),
+    "基地": ("base", "bases"),
+    "平台": ("platform", "platforms"),
+    "中心": ("centre", "centres"),
+    "工作站": ("workstation", "workstations"),
+    "设施": ("facility", "facilities"),
+    "场馆": ("venue", "venues"),
+    "图书馆": ("library", "libraries"),
+    "国家": ("country", "countries"),
+    "地区": ("region", "regions"),
+    "城市": ("city", "cities"),
+    "街道": ("subdistrict", "subdistricts"),
+    "镇": ("town", "towns"),
+    "乡": ("township", "townships"),
+    "村": ("village", "villages"),
+    "县": ("county", "counties"),
+    "县级市": ("county-level-city", "county-level cities"),
+    "地级市": ("prefecture-level-city", "prefecture-level cities"),
+    "市辖区": ("district", "districts"),
+    "自治县": ("autonomous-county", "autonomous counties"),
+    "委员": ("committee-member", "committee members"),
+    "成员": ("member", "members"),
+    "会员": ("member", "members"),
+    "代表": ("representative", "representatives"),
+    "新生儿": ("newborn", "newborns"),
+    "双胞胎": ("twin-pair", "pairs of twins"),
+    "游客": ("visitor", "visitors"),
+    "人才": ("talent", "talents"),
+    "专家": ("expert", "experts"),
+    "志愿者": ("volunteer", "volunteers"),
+    "员工": ("employee", "employees"),
+    "职工": ("employee", "employees"),
+    "学生": ("student", "students"),
+    "教师": ("teacher", "teachers"),
+    "官员": ("official", "officials"),
+    "干部": ("cadre", "cadres"),
+    "党员": ("party-member", "Party members"),
+    "岗位": ("job", "jobs"),
+    "楼宇": ("building", "buildings"),
+    "住房": ("dwelling", "dwellings"),
+    "住宅": ("dwelling", "dwellings"),
+    "活动": ("activity", "activities"),
+    "会议": ("meeting", "meetings"),
+    "课程": ("course", "courses"),
+    "专利": ("patent", "patents"),
+    "基站": ("base-station", "base stations"),
+    "线路": ("route", "routes"),
+    "车位": ("parking-space", "parking spaces"),
+    "景点": ("sight", "sights"),
+    "景观": ("landmark", "landmarks"),
+    "园区": ("park", "parks"),
+    "产业园": ("industrial-park", "industrial parks"),
+    "集群": ("cluster", "clusters"),
+    "政策": ("policy", "policies"),
+    "协议": ("agreement", "agreements"),
 }
 # words before a counted noun that qualify it -> (slug, English); an empty slug is dropped
 MODIFIERS: dict[str, tuple[str, str]] = {
-    "科创": ("sci-tech", "sci-tech"), "科技": ("technology", "technology"), "高新技术": ("high-tech", "high-tech"),
-    "高科技": ("high-tech", "high-tech"), "生物医药": ("biomedical", "biomedical"), "上市": ("listed", "listed"),
-    "外资": ("foreign-funded", "foreign-funded"), "外商投资": ("foreign-funded", "foreign-funded"),
-    "外籍": ("foreign", "foreign"), "境外": ("overseas", "overseas"), "外来": ("migrant", "migrant"),
-    "重点": ("key", "key"), "新增": ("new", "new"), "新建": ("new", "new"), "规划": ("planned", "planned"),
-    "计划": ("planned", "planned"), "在校": ("enrolled", "enrolled"), "常住": ("resident", "resident"),
-    "户籍": ("registered", "registered"), "国家级": ("national-level", "national-level"),
-    "省级": ("provincial-level", "provincial-level"), "市级": ("municipal-level", "municipal-level"),
-    "动迁": ("relocated", "relocated"), "安置": ("resettlement", "resettlement"),
-    "专业": ("professional", "professional"), "国际": ("international", "international"),
-    "社会": ("social", "social"), "民办": ("private", "private"), "公办": ("public", "public"),
-    "研发": ("research", "research"), "总部": ("headquarters", "headquarters"),
-    "知名": ("", ""), "国内外": ("", ""), "国内": ("", ""), "各类": ("", ""), "各": ("", ""),
-    "市民": ("", ""), "社区": ("", ""), "优秀": ("", ""), "高端": ("", ""), "一流": ("", ""),
+    "科创": ("sci-tech", "sci-tech"),
+    "科技": ("technology", "technology"),
+    "高新技术": ("high-tech", "high-tech"),
+    "高科技": ("high-tech", "high-tech"),
+    "生物医药": ("biomedical", "biomedical"),
+    "上市": ("listed", "listed"),
+    "外资": ("foreign-funded", "foreign-funded"),
+    "外商投资": ("foreign-funded", "foreign-funded"),
+    "外籍": ("foreign", "foreign"),
+    "境外": ("overseas", "overseas"),
+    "外来": ("migrant", "migrant"),
+    "重点": ("key", "key"),
+    "新增": ("new", "new"),
+    "新建": ("new", "new"),
+    "规划": ("planned", "planned"),
+    "计划": ("planned", "planned"),
+    "在校": ("enrolled", "enrolled"),
+    "常住": ("resident", "resident"),
+    "户籍": ("registered", "registered"),
+    "国家级": ("national-level", "national-level"),
+    "省级": ("provincial-level", "provincial-level"),
+    "市级": ("municipal-level", "municipal-level"),
+    "动迁": ("relocated", "relocated"),
+    "安置": ("resettlement", "resettlement"),
+    "专业": ("professional", "professional"),
+    "国际": ("international", "international"),
+    "社会": ("social", "social"),
+    "民办": ("private", "private"),
+    "公办": ("public", "public"),
+    "研发": ("research", "research"),
+    "总部": ("headquarters", "headquarters"),
+    "知名": ("", ""),
+    "国内外": ("", ""),
+    "国内": ("", ""),
+    "各类": ("", ""),
+    "各": ("", ""),
+    "市民": ("", ""),
+    "社区": ("", ""),
+    "优秀": ("", ""),
+    "高端": ("", ""),
+    "一流": ("", ""),
 }
 # verbs that end the phrase naming what is counted (接待市民游客 -> 市民游客)
-VERBS = ("来自", "接待", "居住", "引进", "引来", "迎来", "集聚", "聚集", "吸引", "建成", "建有", "设有",
-         "拥有", "共有", "管理", "下辖", "包括", "成立", "培训", "服务", "覆盖", "入驻", "落户", "参加",
-         "参与", "招收", "录取", "培养", "新建", "举办", "开展", "发放", "中有", "有", "辖")
+VERBS = (
+    "来自",
+    "接待",
+    "居住",
+    "引进",
+    "引来",
+    "迎来",
+    "集聚",
+    "聚集",
+    "吸引",
+    "建成",
+    "建有",
+    "设有",
+    "拥有",
+    "共有",
+    "管理",
+    "下辖",
+    "包括",
+    "成立",
+    "培训",
+    "服务",
+    "覆盖",
+    "入驻",
+    "落户",
+    "参加",
+    "参与",
+    "招收",
+    "录取",
+    "培养",
+    "新建",
+    "举办",
+    "开展",
+    "发放",
+    "中有",
+    "有",
+    "辖",
+)
 
 # Measures (the head word of what a figure measures) -> (code, English); with person units,
 # 密度 is a population density
 MEASURES: dict[str, tuple[str, str]] = {
-    "面积": ("area", "area"), "占地": ("area", "area"), "总计": ("area", "area"),
-    "人口": ("population", "population"), "常住人口": ("resident-population", "resident population"),
+    "面积": ("area", "area"),
+    "占地": ("area", "area"),
+    "总计": ("area", "area"),
+    "人口": ("population", "population"),
+    "常住人口": ("resident-population", "resident population"),
     "户籍人口": ("registered-population", "registered population"),
     "外来人口": ("migrant-population", "migrant population"),
     "流动人口": ("floating-population", "floating population"),
     "密度": ("population-density", "population density"),
-    "长": ("length", "length"), "长度": ("length", "length"), "全长": ("length", "length"),
-    "总长": ("length", "length"), "宽": ("width", "width"), "宽度": ("width", "width"),
-    "深": ("depth", "depth"), "水深": ("depth", "water depth"), "高": ("height", "height"),
-    "高度": ("height", "height"), "海拔": ("elevation", "elevation"),
-    "投资": ("investment", "investment"), "总投资": ("investment", "investment"),
-    "收入": ("income", "income"), "产值": ("output-value", "output value"),
-    "营业收入": ("operating-revenue", "operating revenue"), "税收": ("tax-revenue", "tax revenue"),
-    "预算": ("budget", "budget"), "经费": ("funding", "funding"), "销售额": ("sales", "sales"),
+    "长": ("length", "length"),
+    "长度": ("length", "length"),
+    "全长": ("length", "length"),
+    "总长": ("length", "length"),
+    "宽": ("width", "width"),
+    "宽度": ("width", "width"),
+    "深": ("depth", "depth"),
+    "水深": ("depth", "water depth"),
+    "高": ("height", "height"),
+    "高度": ("height", "height"),
+    "海拔": ("elevation", "elevation"),
+    "投资": ("investment", "investment"),
+    "总投资": ("investment", "investment"),
+    "收入": ("income", "income"),
+    "产值": ("output-value", "output value"),
+    "营业收入": ("operating-revenue", "operating revenue"),
+    "税收": ("tax-revenue", "tax revenue"),
+    "预算": ("budget", "budget"),
+    "经费": ("funding", "funding"),
+    "销售额": ("sales", "sales"),
 }
 MEASURE_MODIFIERS: dict[str, tuple[str, str]] = {
-    "水域": ("water", "water"), "陆地": ("land", "land"), "绿地": ("green-space", "green space"),
-    "市区": ("urban-district", "urban district"), "城区": ("urban-area", "urban area"),
-    "建成区": ("built-up", "built-up"), "建筑": ("floor", "floor"), "平均": ("average", "average"),
-    "最大": ("maximum", "maximum"), "最小": ("minimum", "minimum"), "常住": ("resident", "resident"),
-    "户籍": ("registered", "registered"), "人均": ("per-capita", "per-capita"),
-    "总": ("", ""), "总计": ("", ""), "合计": ("", ""), "占地": ("", ""), "行政区划": ("", ""),
-    "南北": ("", ""), "东西": ("", ""), "全": ("", ""),
+    "水域": ("water", "water"),
+    "陆地": ("land", "land"),
+    "绿地": ("green-space", "green space"),
+    "市区": ("urban-district", "urban district"),
+    "城区": ("urban-area", "urban area"),
+    "建成区": ("built-up", "built-up"),
+    "建筑": ("floor", "floor"),
+    "平均": ("average", "average"),
+    "最大": ("maximum", "maximum"),
+    "最小": ("minimum", "minimum"),
+    "常住": ("resident", "resident"),
+    "户籍": ("registered", "registered"),
+    "人均": ("per-capita", "per-capita"),
+    "总": ("", ""),
+    "总计": ("", ""),
+    "合计": ("", ""),
+    "占地": ("", ""),
+    "行政区划": ("", ""),
+    "南北": ("", ""),
+    "东西": ("", ""),
+    "全": ("", ""),
 }
 CURRENCIES = {"cny", "usd", "eur", "hkd", "jpy", "sgd", "gbp"}
 POPULATION = {"person", ""}
 MEASURE_UNITS: dict[str, set[str]] = {  # the units each measure is stated in
-    "area": {"square-metre"}, "length": {"metre"}, "width": {"metre"}, "depth": {"metre"},
-    "height": {"metre"}, "elevation": {"metre"}, "population-density": {"person"},
-    **{code: POPULATION for code in ("population", "resident-population", "registered-population",
-                                     "migrant-population", "floating-population")},
-    **{code: CURRENCIES for code in ("investment", "income", "output-value", "operating-revenue",
-                                     "tax-revenue", "budget", "funding", "sales")},
+    "area": {"square-metre"},
+    "length": {"metre"},
+    "width": {"metre"},
+    "depth": {"metre"},
+    "height": {"metre"},
+    "elevation": {"metre"},
+    "population-density": {"person"},
+    **{
+        code: POPULATION
+        for code in (
+            "population",
+            "resident-population",
+            "registered-population",
+            "migrant-population",
+            "floating-population",
+        )
+    },
+    **{
+        code: CURRENCIES
+        for code in (
+            "investment",
+            "income",
+            "output-value",
+            "operating-revenue",
+            "tax-revenue",
+            "budget",
+            "funding",
+            "sales",
+        )
+    },
 }
 SHARE_BEFORE = re.compile(r"(?P<what>[\u4e00-\u9fff]{2,12}?)的?占(?:比)?(?:为|达到|达|约)?$")
-HEAD_LABELS = {"密度": "人口密度", "长": "长度", "宽": "宽度", "深": "深度", "高": "高度", "占地": "占地面积",
-               "总计": "面积", "人": "人员",
-               "全长": "长度", "总长": "长度"}
+HEAD_LABELS = {
+    "密度": "人口密度",
+    "长": "长度",
+    "宽": "宽度",
+    "深": "深度",
+    "高": "高度",
+    "占地": "占地面积",
+    "总计": "面积",
+    "人": "人员",
+    "全长": "长度",
+    "总长": "长度",
+}
 # a figure with nothing naming it, by its unit (14千米的环湖步道, 在58平方公里内)
 UNIT_DEFAULT = {"square-metre": "area", "metre": "length"}
 # what a bare count of people or households counts
@@ -184,8 +366,12 @@ def indicator_near(v: SentenceView, indicators: dict[str, list[str]], q: Quantit
     """The indicator named right after the number (7000万元专项资金, 3.4%的土地), else the one
     named last before it in its clause (地区生产总值1910亿元); only indicators that fit the unit."""
     after = v.text[q.end :].removeprefix("的")
-    following = [(len(n), code) for code, names in indicators.items() for n in names
-                 if after.startswith(n) and fits(code, q.unit)]
+    following = [
+        (len(n), code)
+        for code, names in indicators.items()
+        for n in names
+        if after.startswith(n) and fits(code, q.unit)
+    ]
     if following:
         return max(following)[1]
     start = clause_start(v.text, q.start)
@@ -200,8 +386,12 @@ def indicator_near(v: SentenceView, indicators: dict[str, list[str]], q: Quantit
     return best[2] if best else None
 
 
-def _compose(phrase: str, heads: dict[str, tuple[str, str]], modifiers: dict[str, tuple[str, str]],
-             suffix: str) -> tuple[int, str, str, str] | None:
+def _compose(
+    phrase: str,
+    heads: dict[str, tuple[str, str]],
+    modifiers: dict[str, tuple[str, str]],
+    suffix: str,
+) -> tuple[int, str, str, str] | None:
     """The longest head word ending the phrase, with the known modifiers right before it:
     (length read, code, zh, en). 城区常住人口 -> urban-area-resident-population."""
     head = max((h for h in heads if phrase.endswith(h)), key=len, default=None)
@@ -228,13 +418,21 @@ def _head(phrase: str) -> str:
     return max((h for h in MEASURES if phrase.endswith(h)), key=len)
 
 
-def _registry_suffix(phrase: str, indicators: dict[str, list[str]], unit: str) -> tuple[int, str] | None:
-    found = [(len(n), code) for code, names in indicators.items() for n in names
-             if phrase.endswith(n) and fits(code, unit)]
+def _registry_suffix(
+    phrase: str, indicators: dict[str, list[str]], unit: str
+) -> tuple[int, str] | None:
+    found = [
+        (len(n), code)
+        for code, names in indicators.items()
+        for n in names
+        if phrase.endswith(n) and fits(code, unit)
+    ]
     return max(found) if found else None
 
 
-def measure(phrase: str, indicators: dict[str, list[str]], unit: str) -> tuple[str, str, str] | None:
+def measure(
+    phrase: str, indicators: dict[str, list[str]], unit: str
+) -> tuple[str, str, str] | None:
     """The indicator a phrase ending in a measure word names: (code, zh, en); a registry
     indicator when its name is as long as what the measure lexicon reads."""
     phrase = TRAILING.sub("", BRACKETED.sub("", phrase).strip())
@@ -267,7 +465,9 @@ def heading(v: SentenceView) -> str | None:
     return None
 
 
-def counted_words(text: str, indicators: dict[str, list[str]], unit: str, at_end: bool) -> str | None:
+def counted_words(
+    text: str, indicators: dict[str, list[str]], unit: str, at_end: bool
+) -> str | None:
     """The words naming a counted thing: at the start of `text` (N家科创企业 -> 科创企业), or at
     its end (外籍居民2200余人 -> 外籍居民), ending in a counted noun or a registry name."""
     if at_end:
@@ -280,8 +480,9 @@ def counted_words(text: str, indicators: dict[str, list[str]], unit: str, at_end
             if i >= 0 and i + len(verb) < len(run):
                 run = run[i + len(verb) :]
         run = LEAD_WORDS.sub("", run)
-        ends = [h for h in COUNTED if run.endswith(h)] + [n for c, ns in indicators.items() for n in ns
-                                                         if run.endswith(n) and fits(c, unit)]
+        ends = [h for h in COUNTED if run.endswith(h)] + [
+            n for c, ns in indicators.items() for n in ns if run.endswith(n) and fits(c, unit)
+        ]
         return run if ends else None
     m = HAN.match(text.removeprefix("的").removeprefix("各类"))
     if not m:
@@ -294,13 +495,18 @@ def counted_words(text: str, indicators: dict[str, list[str]], unit: str, at_end
 
 def count_indicator(thing: str, indicators: dict[str, list[str]], unit: str = "item") -> str | None:
     """The registry indicator whose name is the counted noun (社区工作者 -> social-worker-count)."""
-    matches = [(len(n), code) for code, names in indicators.items() for n in names
-               if thing.endswith(n) and fits(code, unit)]
+    matches = [
+        (len(n), code)
+        for code, names in indicators.items()
+        for n in names
+        if thing.endswith(n) and fits(code, unit)
+    ]
     return max(matches)[1] if matches else None
 
 
-def _named_count(thing: str, indicators: dict[str, list[str]], unit: str, pinyin: bool,
-                 suffix: str = "-count") -> tuple[str, str, str] | None:
+def _named_count(
+    thing: str, indicators: dict[str, list[str]], unit: str, pinyin: bool, suffix: str = "-count"
+) -> tuple[str, str, str] | None:
     """(code, zh, en) for a count of `thing`: a registry indicator (zh, en empty), one composed
     from the lexicons, or (when `pinyin`) one minted from the words' pinyin."""
     if suffix == "-count":
@@ -311,7 +517,9 @@ def _named_count(thing: str, indicators: dict[str, list[str]], unit: str, pinyin
     if read:
         length, code, zh, en = read
         unknown = thing[: len(thing) - length]
-        if unknown and pinyin and len(unknown) <= 4:  # a qualifier the lexicon lacks: keep it, in pinyin
+        if (
+            unknown and pinyin and len(unknown) <= 4
+        ):  # a qualifier the lexicon lacks: keep it, in pinyin
             code = f"{mint_key(unknown, set())}-{code}"
             en = f"{pinyin_label(unknown)} {en}"
             zh = unknown + zh
@@ -335,11 +543,19 @@ def _adjacent(v: SentenceView, q: Quantity) -> Mention | None:
     for m in v.mentions:
         if m.ref.type not in COUNT_INDICATOR:
             continue
-        if m.end <= q.start and q.start - m.end <= 2 and m.ref.type != "place":  # 全区1300名: a place
+        if (
+            m.end <= q.start and q.start - m.end <= 2 and m.ref.type != "place"
+        ):  # 全区1300名: a place
             gap, previous = v.text[m.end : q.start], v.text[m.start - 1] if m.start else ""
-            if not set(gap) & set(CLAUSE_STOPS + "、等和与及") and previous not in tuple("、和与及"):
+            if not set(gap) & set(CLAUSE_STOPS + "、等和与及") and previous not in tuple(
+                "、和与及"
+            ):
                 return m
-        if m.start >= q.end and m.start - q.end <= 2 and not set(v.text[q.end : m.start]) & set(CLAUSE_STOPS):
+        if (
+            m.start >= q.end
+            and m.start - q.end <= 2
+            and not set(v.text[q.end : m.start]) & set(CLAUSE_STOPS)
+        ):
             return m
     return None
 
@@ -367,7 +583,7 @@ _OPENING = re.compile(
     r"^(?:\s|•|·|\[\d{1,3}\]|据统计|其中|目前|当前|同时|此外|另外|截至|截止|到|至|"
     r"(?:[0-9]{4}年(?:[0-9]{1,2}月)?(?:[0-9]{1,2}日)?(?:底|初|末|以来)?)|去年|今年|上年|同年|当年)*"
 )
-_QUOTE = "“\"「《"
+_QUOTE = '“"「《'
 
 
 def _clause_subject(v: SentenceView, a: int, b: int, before: int) -> Ref | None:
@@ -383,7 +599,7 @@ def _clause_subject(v: SentenceView, a: int, b: int, before: int) -> Ref | None:
     symbol = rest[0]
     if not 0xE000 <= ord(symbol) < 0xE000 + len(v.mentions) or a + clause.index(symbol) >= before:
         return None
-    after = rest[1:].lstrip("”\"」》")
+    after = rest[1:].lstrip('”"」》')
     if after[:1] in tuple("、和与及"):
         return None
     ref = v.mention(symbol).ref
@@ -392,9 +608,14 @@ def _clause_subject(v: SentenceView, a: int, b: int, before: int) -> Ref | None:
     return ref if ref.type in ("place", "org", "site", "event") else None
 
 
-def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMention],
-                 indicators: dict[str, list[str]], area_default: Ref | None,
-                 period_default: Value | None) -> Iterator[Observation | tuple[str, str, str]]:
+def observations(
+    v: SentenceView,
+    quantities: list[Quantity],
+    dates: list[DateMention],
+    indicators: dict[str, list[str]],
+    area_default: Ref | None,
+    period_default: Value | None,
+) -> Iterator[Observation | tuple[str, str, str]]:
     """Observations of the sentence; also yields (code, zh, en) for indicators it had to mint."""
     last: tuple[str, str] | None = None  # (indicator, unit) of the previous quantity
     head = heading(v)
@@ -409,22 +630,45 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
             named = measure(label + BRACKETED.sub("", head), indicators, q.unit)
         if q.per and q.unit == "person" and not (named and named[0].endswith("population-density")):
             named = ("population-density", "人口密度", "population density")
-        if q.unit in ("person", "household") and q.kind == "amount" and named and not named[0].endswith("-count"):
+        if (
+            q.unit in ("person", "household")
+            and q.kind == "amount"
+            and named
+            and not named[0].endswith("-count")
+        ):
             code, zh, en = named  # 常住人口27.7万人, 户籍人口21.9万人: a population, not a count
             mint = (code, zh, en) if zh else None
-        elif q.unit in COUNT_UNITS and q.kind == "amount" and not label.strip() and last and last[1] == q.unit \
-                and not last[0].endswith("-count") and _adjacent(v, q) is None:
+        elif (
+            q.unit in COUNT_UNITS
+            and q.kind == "amount"
+            and not label.strip()
+            and last
+            and last[1] == q.unit
+            and not last[0].endswith("-count")
+            and _adjacent(v, q) is None
+        ):
             code, confidence = last[0], 0.75  # 常住人口12.3万人,其中,甲社区2.4万人
         elif q.unit in COUNT_UNITS and q.kind == "amount":
             code, subject, mint = _count(v, q, indicators)
             confidence = 0.75
             if per_unit and code:  # 每个工作站辐射4~6个社区: so many for each institution
-                subject = next((m.ref for m in v.mentions if m.start >= clause_start(v.text, q.start) + per_unit.end()
-                                and m.end <= q.start), None)
+                subject = next(
+                    (
+                        m.ref
+                        for m in v.mentions
+                        if m.start >= clause_start(v.text, q.start) + per_unit.end()
+                        and m.end <= q.start
+                    ),
+                    None,
+                )
                 if subject is None:
                     continue
                 zh = mint[1] if mint else f"{(indicators.get(code) or [''])[0]}数量"
-                en = mint[2] if mint else f"number of {code.removesuffix('-count').replace('-', ' ')}s"
+                en = (
+                    mint[2]
+                    if mint
+                    else f"number of {code.removesuffix('-count').replace('-', ' ')}s"
+                )
                 code, mint = f"{code}-each", (f"{code}-each", f"{zh}(每个)", f"{en} each")
         elif q.unit not in COUNT_UNITS:
             code = _after_code(v, q, indicators)
@@ -433,7 +677,9 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
                 mint = (code, zh, en) if zh else None
             if code is None:
                 code = indicator_near(v, indicators, q)
-            if q.unit == "percent" and code in AREA_INDICATORS:  # 每个邻里中心45%的面积: a share of its area
+            if (
+                q.unit == "percent" and code in AREA_INDICATORS
+            ):  # 每个邻里中心45%的面积: a share of its area
                 code, subject = "share-of-area", _last_institution(v, q.start)
             if code is None and q.unit == "percent" and q.kind == "percent":
                 code, mint = _share_of(v, q, indicators)
@@ -457,10 +703,16 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
             minted.add(code)
             yield mint
         if subject is None and AVERAGE.match(v.text[clause_start(v.text, q.start) :]):
-            subject = _last_institution(v, clause_start(v.text, q.start))  # 邻里中心12个,平均建筑面积约2.5万平方米
+            subject = _last_institution(
+                v, clause_start(v.text, q.start)
+            )  # 邻里中心12个,平均建筑面积约2.5万平方米
         area = _area(v, q) or area_default
-        period = (_period(v, q, dates) or (_bracketed_year(label) if head else None)
-                  or _heading_period(head) or period_default)
+        period = (
+            _period(v, q, dates)
+            or (_bracketed_year(label) if head else None)
+            or _heading_period(head)
+            or period_default
+        )
         if area is None or period is None:
             continue
         if subject is None:
@@ -475,37 +727,55 @@ def observations(v: SentenceView, quantities: list[Quantity], dates: list[DateMe
         lead = v.sentence.start + clause_start(v.text, q.start)
         evidence = Evidence(v.doc.key, lead, v.sentence.start + q.end, "rule:statistic", confidence)
         yield Observation(
-            area=area, period=period, indicator=Concept("indicator", code),
+            area=area,
+            period=period,
+            indicator=Concept("indicator", code),
             value=-q.value if q.kind == "decline" else q.value,
-            unit=q.unit or ("person" if "人口" in v.text[lead - v.sentence.start : q.start] else "item"),
-            stated=q.text, evidence=evidence, approximation=q.approximation, subject=subject, upper=q.upper,
+            unit=q.unit
+            or ("person" if "人口" in v.text[lead - v.sentence.start : q.start] else "item"),
+            stated=q.text,
+            evidence=evidence,
+            approximation=q.approximation,
+            subject=subject,
+            upper=q.upper,
         )
 
 
 def _after_code(v: SentenceView, q: Quantity, indicators: dict[str, list[str]]) -> str | None:
     """A registry indicator named right after the number (7000万元专项资金, 3.4%的土地)."""
     after = v.text[q.end :].removeprefix("的")
-    following = [(len(n), code) for code, names in indicators.items() for n in names
-                 if after.startswith(n) and fits(code, q.unit)]
+    following = [
+        (len(n), code)
+        for code, names in indicators.items()
+        for n in names
+        if after.startswith(n) and fits(code, q.unit)
+    ]
     return max(following)[1] if following else None
 
 
-def _count(v: SentenceView, q: Quantity, indicators: dict[str, list[str]]
-           ) -> tuple[str | None, Ref | None, tuple[str, str, str] | None]:
+def _count(
+    v: SentenceView, q: Quantity, indicators: dict[str, list[str]]
+) -> tuple[str | None, Ref | None, tuple[str, str, str] | None]:
     """(indicator, subject, minted indicator) of a count."""
     if q.unit == "session":
         return "event-count", None, None
     listed = _list_before(v, q)
     m = _adjacent(v, q)
-    word_numeral = not ARABIC.search(q.text)  # 五个方面, 两种类型: enumerations, unless of known things
-    collective = m is not None and v.entities.get(m.ref) is not None and v.entities[m.ref].collective
+    word_numeral = not ARABIC.search(
+        q.text
+    )  # 五个方面, 两种类型: enumerations, unless of known things
+    collective = (
+        m is not None and v.entities.get(m.ref) is not None and v.entities[m.ref].collective
+    )
     if collective and not (listed and m.start >= q.end):
         return COUNT_INDICATOR[m.ref.type], m.ref, None
     # 甲、乙、丙55个社区居委会: a count of the list, about the body of the clause; 上市公司41家:
     # a name read for a kind of thing (one named institution is not counted)
     thing: str | None = m.text if m is not None else None
     if thing is None:
-        thing = counted_words(v.text[q.end : clause_end(v.text, q.end)], indicators, q.unit, at_end=False)
+        thing = counted_words(
+            v.text[q.end : clause_end(v.text, q.end)], indicators, q.unit, at_end=False
+        )
     if thing is None:
         after = NOUN_AFTER.match(v.text[q.end : clause_end(v.text, q.end)])
         if after and not word_numeral:
@@ -532,10 +802,13 @@ def _verb_modifier(v: SentenceView, q: Quantity) -> str:
     return next((w for w in ("规划", "计划", "新增") if before.endswith(w)), "")
 
 
-def _share_of(v: SentenceView, q: Quantity, indicators: dict[str, list[str]]
-              ) -> tuple[str | None, tuple[str, str, str] | None]:
+def _share_of(
+    v: SentenceView, q: Quantity, indicators: dict[str, list[str]]
+) -> tuple[str | None, tuple[str, str, str] | None]:
     """超一半的科创企业, 近六成上市公司, 30%的居民: a share of the things named after it."""
-    thing = counted_words(v.text[q.end : clause_end(v.text, q.end)], indicators, "percent", at_end=False)
+    thing = counted_words(
+        v.text[q.end : clause_end(v.text, q.end)], indicators, "percent", at_end=False
+    )
     if thing is None:  # 大专以上学历的占85%: the share of those named before 占
         before = SHARE_BEFORE.search(v.text[clause_start(v.text, q.start) : q.start])
         thing = before["what"] if before else None
@@ -565,10 +838,14 @@ def _last_institution(v: SentenceView, before: int) -> Ref | None:
 def _topic_place(v: SentenceView, start: int, end: int) -> Ref | None:
     """The place a clause is about: its first entity, if a place standing as the subject."""
     clause = v.text[start:end]
-    if clause.lstrip("“\"").startswith(PREPOSITIONS):
+    if clause.lstrip('“"').startswith(PREPOSITIONS):
         return None
     first = next((m for m in v.mentions if start <= m.start < end), None)
-    if first is None or first.ref.type != "place" or v.text[first.end : first.end + 1] in CONJUNCTIONS:
+    if (
+        first is None
+        or first.ref.type != "place"
+        or v.text[first.end : first.end + 1] in CONJUNCTIONS
+    ):
         return None
     return first.ref
 
@@ -603,10 +880,19 @@ def _period(v: SentenceView, q: Quantity, dates: list[DateMention]) -> Value | N
     start = clause_start(v.text, q.start)
     if NOW.search(v.text[clause_start(v.text, max(start - 1, 0)) : q.start]):  # 目前,全区共有…
         return None
-    usable = [d for d in dates if d.end_value is None and d.end <= q.start
-              and v.text[d.start - 1 : d.start] not in ("比", "较")  # 比上年增长: the base, not the period
-              and "since" not in (d.qualifier or "")]  # 自1994年以来年均增长: a span up to the document's date
-    governing = [d for d in usable if start <= d.start or d.start <= 3
-                 or STATE_AS_OF & set((d.qualifier or "").split())]
+    usable = [
+        d
+        for d in dates
+        if d.end_value is None
+        and d.end <= q.start
+        and v.text[d.start - 1 : d.start]
+        not in ("比", "较")  # 比上年增长: the base, not the period
+        and "since" not in (d.qualifier or "")
+    ]  # 自1994年以来年均增长: a span up to the document's date
+    governing = [
+        d
+        for d in usable
+        if start <= d.start or d.start <= 3 or STATE_AS_OF & set((d.qualifier or "").split())
+    ]
     chosen = governing[-1] if governing else None
     return Value(chosen.value, chosen.datatype) if chosen else None

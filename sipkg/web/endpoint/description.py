@@ -9,13 +9,23 @@ from sipkg.namespaces import DCT_NS, FORMATS_NS, PREFIXES, SD_NS, VOID_NS
 from sipkg.store import results
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
-FORMAT_IRIS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-               "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+FORMAT_IRIS = [
+    "SPARQL_Results_JSON",
+    "SPARQL_Results_XML",
+    "SPARQL_Results_CSV",
+    "SPARQL_Results_TSV",
+    "Turtle",
+    "N-Triples",
+    "JSON-LD",
+    "RDF_XML",
+]
 GRAPH_SIZES = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
 TOTAL = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 
-def triples(endpoint: str, sizes: dict[str, int], total: int, *, writable: bool, federated: bool) -> list[ox.Triple]:
+def triples(
+    endpoint: str, sizes: dict[str, int], total: int, *, writable: bool, federated: bool
+) -> list[ox.Triple]:
     def n(iri: str) -> ox.NamedNode:
         return ox.NamedNode(iri)
 
@@ -26,9 +36,16 @@ def triples(endpoint: str, sizes: dict[str, int], total: int, *, writable: bool,
     out = [
         ox.Triple(service, RDF_TYPE, n(SD_NS + "Service")),
         ox.Triple(service, n(SD_NS + "endpoint"), service),
-        ox.Triple(service, n(DCT_NS + "title"), ox.Literal("苏州工业园区知识图谱 SPARQL 端点", language="zh-Hans")),
-        ox.Triple(service, n(DCT_NS + "title"), ox.Literal("Suzhou Industrial Park knowledge graph SPARQL endpoint",
-                                                        language="en")),
+        ox.Triple(
+            service,
+            n(DCT_NS + "title"),
+            ox.Literal("苏州工业园区知识图谱 SPARQL 端点", language="zh-Hans"),
+        ),
+        ox.Triple(
+            service,
+            n(DCT_NS + "title"),
+            ox.Literal("Suzhou Industrial Park knowledge graph SPARQL endpoint", language="en"),
+        ),
         ox.Triple(service, n(SD_NS + "supportedLanguage"), n(SD_NS + "SPARQL11Query")),
         ox.Triple(service, n(SD_NS + "feature"), n(SD_NS + "UnionDefaultGraph")),
         ox.Triple(service, n(SD_NS + "defaultDataset"), dataset),
@@ -44,12 +61,14 @@ def triples(endpoint: str, sizes: dict[str, int], total: int, *, writable: bool,
         out.append(ox.Triple(service, n(SD_NS + "feature"), n(SD_NS + "BasicFederatedQuery")))
     for i, (graph, size) in enumerate(sorted(sizes.items())):
         named, described = ox.BlankNode(f"named{i}"), ox.BlankNode(f"graph{i}")
-        out += [ox.Triple(dataset, n(SD_NS + "namedGraph"), named),
-                ox.Triple(named, RDF_TYPE, n(SD_NS + "NamedGraph")),
-                ox.Triple(named, n(SD_NS + "name"), n(graph)),
-                ox.Triple(named, n(SD_NS + "graph"), described),
-                ox.Triple(described, RDF_TYPE, n(SD_NS + "Graph")),
-                ox.Triple(described, n(VOID_NS + "triples"), count(size))]
+        out += [
+            ox.Triple(dataset, n(SD_NS + "namedGraph"), named),
+            ox.Triple(named, RDF_TYPE, n(SD_NS + "NamedGraph")),
+            ox.Triple(named, n(SD_NS + "name"), n(graph)),
+            ox.Triple(named, n(SD_NS + "graph"), described),
+            ox.Triple(described, RDF_TYPE, n(SD_NS + "Graph")),
+            ox.Triple(described, n(VOID_NS + "triples"), count(size)),
+        ]
     return out
 
 
@@ -65,9 +84,17 @@ def response(media: str) -> Response:
         cache[version] = ({r["g"].value: int(r["n"].value) for r in rows}, int(total[0]["n"].value))
     sizes, total = cache[version]
     config = current_app.config
-    body = ox.serialize(triples(request.base_url, sizes, total, writable=config["WRITABLE"] is not None,
-                                federated=bool(config["SERVICE_ALLOW"])),
-                        format=results.GRAPH_FORMATS[media], prefixes={**PREFIXES, "sd": SD_NS})
+    body = ox.serialize(
+        triples(
+            request.base_url,
+            sizes,
+            total,
+            writable=config["WRITABLE"] is not None,
+            federated=bool(config["SERVICE_ALLOW"]),
+        ),
+        format=results.GRAPH_FORMATS[media],
+        prefixes={**PREFIXES, "sd": SD_NS},
+    )
     out = Response(body, mimetype=media)
     out.headers["Access-Control-Allow-Origin"] = "*"
     out.headers["X-Dataset-Version"] = version

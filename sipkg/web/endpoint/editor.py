@@ -9,12 +9,15 @@ from sipkg.namespaces import PREFIXES, sparql_prologue
 
 bp = Blueprint("editor", __name__)
 
-STARTER = sparql_prologue() + """
+STARTER = (
+    sparql_prologue()
+    + """
 SELECT ?organisation ?label WHERE {
   ?organisation a sip:Organisation ; rdfs:label ?label .
   FILTER(langMatches(lang(?label), "zh-Hans"))
 } ORDER BY ?label LIMIT 20
 """
+)
 
 
 @bp.get("/sparql/examples.json")
@@ -24,7 +27,13 @@ def examples_json() -> Response:
 
 def editor_page(query: str | None = None) -> Response:
     """The editor page, prefilled with `query` when given (the /sparql handler calls this for browsers)."""
-    html = render_template("sparql.html", sparql_query=query or "", starter=STARTER, prefixes=PREFIXES,
-                           endpoint=url_for("sparql.sparql"), examples=examples(),
-                           json_url=url_for("editor.examples_json"))
+    html = render_template(
+        "sparql.html",
+        sparql_query=query or "",
+        starter=STARTER,
+        prefixes=PREFIXES,
+        endpoint=url_for("sparql.sparql"),
+        examples=examples(),
+        json_url=url_for("editor.examples_json"),
+    )
     return Response(html, mimetype="text/html")

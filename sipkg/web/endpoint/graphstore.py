@@ -25,15 +25,20 @@ def _protocol_error(e: ProtocolError) -> Response:
 @bp.route("/store", methods=["GET", "HEAD", "PUT", "POST", "DELETE"])
 def graph_store() -> Response:
     if current_app.config["WRITABLE"] is None:
-        raise ProtocolError(403, "the Graph Store Protocol is enabled only in the local writable mode "
-                                 "(sipkg serve --writable DIR, with a token); read the data through /sparql")
+        raise ProtocolError(
+            403,
+            "the Graph Store Protocol is enabled only in the local writable mode "
+            "(sipkg serve --writable DIR, with a token); read the data through /sparql",
+        )
     graph = target()
     backend = current_app.extensions["sipkg"].backend
     if request.method in ("GET", "HEAD"):
         if not backend.graph_exists(graph):
             raise ProtocolError(404, f"no graph <{graph}> in this store")
         media = negotiate("graph")
-        return Response(b"" if request.method == "HEAD" else backend.graph_get(graph, media), mimetype=media)
+        return Response(
+            b"" if request.method == "HEAD" else backend.graph_get(graph, media), mimetype=media
+        )
     authorise()
     if request.method == "DELETE":
         if not backend.graph_exists(graph):
@@ -41,10 +46,15 @@ def graph_store() -> Response:
         backend.graph_delete(graph)
         return Response(status=204)
     if request.mimetype not in BODY_TYPES:
-        raise ProtocolError(415, f"send the graph as one of {', '.join(BODY_TYPES)} "
-                                 f"(got {request.mimetype or '(none)'!r})")
+        raise ProtocolError(
+            415,
+            f"send the graph as one of {', '.join(BODY_TYPES)} "
+            f"(got {request.mimetype or '(none)'!r})",
+        )
     try:
-        created = backend.graph_load(graph, request.get_data(), request.mimetype, replace=request.method == "PUT")
+        created = backend.graph_load(
+            graph, request.get_data(), request.mimetype, replace=request.method == "PUT"
+        )
     except QuerySyntaxError as e:
         raise ProtocolError(400, str(e)) from None
     return Response(status=201 if created else 204)

@@ -35,19 +35,41 @@ from sipkg.web.throttle import holds_token
 bp = Blueprint("sparql", __name__)
 
 FORMAT_ALIASES = {
-    "json": results.JSON, "srj": results.JSON, "xml": results.XML, "srx": results.XML,
-    "csv": results.CSV, "tsv": results.TSV, "turtle": "text/turtle", "ttl": "text/turtle",
-    "nt": "application/n-triples", "ntriples": "application/n-triples", "n-triples": "application/n-triples",
-    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "jsonld": "application/ld+json",
+    "json": results.JSON,
+    "srj": results.JSON,
+    "xml": results.XML,
+    "srx": results.XML,
+    "csv": results.CSV,
+    "tsv": results.TSV,
+    "turtle": "text/turtle",
+    "ttl": "text/turtle",
+    "nt": "application/n-triples",
+    "ntriples": "application/n-triples",
+    "n-triples": "application/n-triples",
+    "rdfxml": "application/rdf+xml",
+    "rdf": "application/rdf+xml",
+    "jsonld": "application/ld+json",
     "json-ld": "application/ld+json",
 }
 # Media types clients send that mean one we write.
 ACCEPT_ALIASES = {
-    "solutions": {"application/json": results.JSON, "application/xml": results.XML, "text/xml": results.XML},
-    "boolean": {"application/json": results.JSON, "application/xml": results.XML, "text/xml": results.XML},
-    "graph": {"application/json": "application/ld+json", "application/xml": "application/rdf+xml",
-              "text/xml": "application/rdf+xml", "text/plain": "application/n-triples",
-              "application/x-turtle": "text/turtle"},
+    "solutions": {
+        "application/json": results.JSON,
+        "application/xml": results.XML,
+        "text/xml": results.XML,
+    },
+    "boolean": {
+        "application/json": results.JSON,
+        "application/xml": results.XML,
+        "text/xml": results.XML,
+    },
+    "graph": {
+        "application/json": "application/ld+json",
+        "application/xml": "application/rdf+xml",
+        "text/xml": "application/rdf+xml",
+        "text/plain": "application/n-triples",
+        "application/x-turtle": "text/turtle",
+    },
 }
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 CORS_EXPOSE = "ETag, X-Dataset-Version, X-Result-Truncated, X-Result-Limit, X-Result-Count"
@@ -67,7 +89,9 @@ def _protocol_error(e: ProtocolError) -> Response:
 
 
 def plain(status: int, message: str, headers: dict | None = None) -> Response:
-    response = Response(message.rstrip("\n") + "\n", status=status, mimetype="text/plain", headers=headers or {})
+    response = Response(
+        message.rstrip("\n") + "\n", status=status, mimetype="text/plain", headers=headers or {}
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     return response
 
@@ -79,8 +103,11 @@ def negotiate(kind: str) -> str:
     if wanted:
         media = FORMAT_ALIASES.get(wanted.lower(), wanted.lower())
         if media not in formats:
-            raise ProtocolError(406, f"format {wanted!r} is not available for this query; "
-                                     f"available: {', '.join(formats)}")
+            raise ProtocolError(
+                406,
+                f"format {wanted!r} is not available for this query; "
+                f"available: {', '.join(formats)}",
+            )
         return media
     aliases = ACCEPT_ALIASES[kind]
     accept = request.headers.get("Accept", "")
@@ -101,7 +128,9 @@ def parse_accept(header: str) -> MIMEAccept:
 
 def result_kind(query: str) -> str:
     """What the query will answer with, read from its form, so the format is settled before it runs."""
-    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(query_form(query), "solutions")
+    return {"ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}.get(
+        query_form(query), "solutions"
+    )
 
 
 def wants_html() -> bool:
@@ -114,14 +143,20 @@ def wants_html() -> bool:
 def _prefers_html(header: str) -> bool:
     accept = parse_accept(header)
     named = any(media == "text/html" and q > 0 for media, q in accept)
-    return named and accept.best_match([*results.RESULT_FORMATS, *results.GRAPH_FORMATS, "text/html"]) == "text/html"
+    return (
+        named
+        and accept.best_match([*results.RESULT_FORMATS, *results.GRAPH_FORMATS, "text/html"])
+        == "text/html"
+    )
 
 
 def read_operation() -> tuple[str | None, str | None]:
     """(query, update) from the request, or a ProtocolError for what the protocol forbids."""
     if request.method == "GET":
         if "update" in request.args:
-            raise ProtocolError(400, "an update must be sent by POST (application/sparql-update or a form)")
+            raise ProtocolError(
+                400, "an update must be sent by POST (application/sparql-update or a form)"
+            )
         return _single(request.args, "query"), None
     mimetype = request.mimetype
     if mimetype in ("application/sparql-query", "application/sparql-update"):
@@ -140,16 +175,23 @@ def read_operation() -> tuple[str | None, str | None]:
         if query and update:
             raise ProtocolError(400, "a request carries a query or an update, not both")
         if "query" in request.args or "update" in request.args:
-            raise ProtocolError(400, "a POST form carries the operation in its body, not in the URL")
+            raise ProtocolError(
+                400, "a POST form carries the operation in its body, not in the URL"
+            )
         return query, update
-    raise ProtocolError(415, f"unsupported content type {mimetype or '(none)'!r}: send application/sparql-query, "
-                             "application/sparql-update or application/x-www-form-urlencoded")
+    raise ProtocolError(
+        415,
+        f"unsupported content type {mimetype or '(none)'!r}: send application/sparql-query, "
+        "application/sparql-update or application/x-www-form-urlencoded",
+    )
 
 
 def _single(values, name: str) -> str | None:
     given = values.getlist(name)
     if len(given) > 1:
-        raise ProtocolError(400, f"more than one {name!r} parameter: send one operation per request")
+        raise ProtocolError(
+            400, f"more than one {name!r} parameter: send one operation per request"
+        )
     return given[0] if given else None
 
 
@@ -185,18 +227,23 @@ def sparql() -> Response:
 
 @bp.route("/sparql", methods=["PUT", "DELETE", "PATCH"])
 def wrong_method() -> Response:
-    raise ProtocolError(405, f"{request.method} is not a SPARQL protocol operation: use GET or POST",
-                        {"Allow": "GET, POST, OPTIONS"})
+    raise ProtocolError(
+        405,
+        f"{request.method} is not a SPARQL protocol operation: use GET or POST",
+        {"Allow": "GET, POST, OPTIONS"},
+    )
 
 
 def preflight() -> Response:
     response = Response(status=204)
-    response.headers.update({
-        "Access-Control-Allow-Origin": "*",
-        "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
-        "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
-        "Access-Control-Max-Age": "86400",
-    })
+    response.headers.update(
+        {
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Methods": "GET, POST, OPTIONS",
+            "Access-Control-Allow-Headers": "Accept, Content-Type, Authorization",
+            "Access-Control-Max-Age": "86400",
+        }
+    )
     return response
 
 
@@ -209,14 +256,27 @@ def run_query(query: str) -> Response:
         version = service.version
     except StoreError as e:
         raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
-    tag = etag(version, query, default_graphs, named_graphs, request.headers.get("Accept", ""),
-               request.values.get("format", ""), config["RESULT_LIMIT"])
+    tag = etag(
+        version,
+        query,
+        default_graphs,
+        named_graphs,
+        request.headers.get("Accept", ""),
+        request.values.get("format", ""),
+        config["RESULT_LIMIT"],
+    )
     if config["WRITABLE"] is None and request.if_none_match.contains_weak(tag):
         return cached(Response(status=304), tag, version)
     media = negotiate(result_kind(query))
     try:
-        answer = service.execute(query, media=media, limit=config["RESULT_LIMIT"], default_graphs=default_graphs,
-                                 named_graphs=named_graphs, base_iri=request.base_url)
+        answer = service.execute(
+            query,
+            media=media,
+            limit=config["RESULT_LIMIT"],
+            default_graphs=default_graphs,
+            named_graphs=named_graphs,
+            base_iri=request.base_url,
+        )
     except QueryTooDeep as e:
         raise ProtocolError(400, str(e)) from None
     except QuerySyntaxError as e:
@@ -224,12 +284,17 @@ def run_query(query: str) -> Response:
     except QueryRefused as e:
         raise ProtocolError(403, str(e)) from None
     except QueryTimeout as e:
-        raise ProtocolError(503, f"{e}. Narrow the query: a LIMIT, or patterns that share variables "
-                                 "(a pattern that shares none multiplies the answer).",
-                            {"Retry-After": "5"}) from None  # like the pages' 503: a busy server may answer later
+        raise ProtocolError(
+            503,
+            f"{e}. Narrow the query: a LIMIT, or patterns that share variables "
+            "(a pattern that shares none multiplies the answer).",
+            {"Retry-After": "5"},
+        ) from None  # like the pages' 503: a busy server may answer later
     except (PoolBusy, WorkerDied, StoreError) as e:
         raise ProtocolError(503, str(e), {"Retry-After": "5"}) from None
-    except QueryFailed as e:  # a SERVICE endpoint that failed is a bad gateway; anything else is ours
+    except (
+        QueryFailed
+    ) as e:  # a SERVICE endpoint that failed is a bad gateway; anything else is ours
         raise ProtocolError(502 if remote_targets(query) else 500, str(e)) from None
     response = Response(answer.body, mimetype=answer.media)
     response.headers["X-Result-Count"] = str(answer.count)
@@ -248,8 +313,11 @@ def cached(response: Response, tag: str, version: str) -> Response:
     response.set_etag(tag, weak=True)
     response.headers["X-Dataset-Version"] = version
     response.headers["Vary"] = "Accept"
-    response.headers["Cache-Control"] = ("no-store" if current_app.config["WRITABLE"] is not None
-                                         else "public, max-age=60, must-revalidate")
+    response.headers["Cache-Control"] = (
+        "no-store"
+        if current_app.config["WRITABLE"] is not None
+        else "public, max-age=60, must-revalidate"
+    )
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Access-Control-Expose-Headers"] = CORS_EXPOSE
     return response
@@ -258,13 +326,18 @@ def cached(response: Response, tag: str, version: str) -> Response:
 def run_update(update: str) -> Response:
     config = current_app.config
     if config["WRITABLE"] is None:
-        raise ProtocolError(403, "this endpoint is read-only: SPARQL Update is enabled only in the local "
-                                 "writable mode (sipkg serve --writable DIR, with a token)")
+        raise ProtocolError(
+            403,
+            "this endpoint is read-only: SPARQL Update is enabled only in the local "
+            "writable mode (sipkg serve --writable DIR, with a token)",
+        )
     authorise()
     try:
         refuse_deep(update)
         refuse_remote(update, config["SERVICE_ALLOW"])
-        text = with_using(update, graph_iris("using-graph-uri"), graph_iris("using-named-graph-uri"))
+        text = with_using(
+            update, graph_iris("using-graph-uri"), graph_iris("using-named-graph-uri")
+        )
         current_app.extensions["sipkg"].backend.update(text, base_iri=request.base_url)
     except (QueryRefused, DatasetConflict, QueryTooDeep) as e:
         raise ProtocolError(403 if isinstance(e, QueryRefused) else 400, str(e)) from None
@@ -276,5 +349,8 @@ def run_update(update: str) -> Response:
 def authorise() -> None:
     """Writes need `Authorization: Bearer <token>` matching the configured token."""
     if not holds_token(current_app.config["TOKEN"]):
-        raise ProtocolError(401, "writing needs the bearer token given to `sipkg serve --writable`",
-                            {"WWW-Authenticate": 'Bearer realm="sipkg"'})
+        raise ProtocolError(
+            401,
+            "writing needs the bearer token given to `sipkg serve --writable`",
+            {"WWW-Authenticate": 'Bearer realm="sipkg"'},
+        )
