@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run test validate clean system vendor audit partner bench fuzz load
+.PHONY: install build run test lint validate clean system vendor audit partner bench fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,12 @@ run: build
 audit: install
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
-test: install audit
+## lint: ruff's checks and its formatting, as make test runs them
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: install audit lint
 	$(BIN)/pytest -q
 
 ## load: LOAD_CLIENTS users (default 64), each from its own loopback address, for LOAD_SECONDS (default 120)
