@@ -359,8 +359,10 @@ def test_the_temporal_coverage_spans_the_dates_the_documents_give(stored, select
     (row,) = (
         select(f"""SELECT (MIN(SUBSTR(STR(?d), 1, 4)) AS ?start) (MAX(SUBSTR(STR(?d), 1, 4)) AS ?end) WHERE {{
         GRAPH ?g {{ ?s dct:date|sip:refPeriod|sip:startDate|sip:endDate ?d }}
-        FILTER(STRSTARTS(STR(?g), "{BASE}/graph/source/")) }}""")
+        FILTER(STRSTARTS(STR(?g), "{BASE}/graph/source/") && REGEX(STR(?d), "^[0-9]{{4}}")) }}""")
     )
     (period,) = values(stored, DATASET, DCT + "temporal")
-    assert values(stored, period, DCAT + "startDate")[0].value == row["start"] == "1994"
+    assert (
+        values(stored, period, DCAT + "startDate")[0].value == row["start"] <= "1994"
+    )  # years BCE aside
     assert values(stored, period, DCAT + "endDate")[0].value == row["end"]

@@ -45,7 +45,11 @@ def test_new_names_get_keys_that_are_frozen(grown):
     minted = load_minted(paths.minted)
     assert minted["湖东社工委"] == Ref("org", "hu-dong-she-gong-wei")
     assert minted["青剑湖邻里中心"] == Ref("site", "qing-jian-hu-lin-li-zhong-xin")
-    assert {"湖东社工委", "金鸡湖街道", "青剑湖邻里中心", "金鸡湖志愿者协会"} <= set(
+    assert {
+        "湖东社工委",
+        "青剑湖邻里中心",
+        "金鸡湖志愿者协会",
+    } <= set(  # 金鸡湖街道 is in the registry now
         report.new_entities
     )
     assert build(paths).new_entities == []  # a second build finds them registered

@@ -173,8 +173,8 @@ def community_system_graph(outcome: Outcome) -> None:
         for s, p, o in g
         if p != RDFS.label
     }
-    assert links == COMMUNITY_SYSTEM
-    for node in {n for s, _, o in links for n in (s, o)}:
+    assert COMMUNITY_SYSTEM <= links  # the corpus adds other bodies' leadership; the park's stays
+    for node in {n for s, _, o in COMMUNITY_SYSTEM for n in (s, o)}:
         names = [str(o) for o in g.objects(rdflib.URIRef(f"{BASE}/id/{node}"), RDFS.label)]
         assert names and all(re.search(r"[\u4e00-\u9fff]", n) for n in names), node
 
@@ -227,7 +227,7 @@ def facts_per_method(outcome: Outcome) -> None:
 def facts_per_document(outcome: Outcome) -> None:
     # new rules add facts, so the counts are lower bounds; the documents themselves are fixed
     rows = {short(r["document"]): r for r in outcome.rows}
-    assert set(rows) == {DOC_A, DOC_B}
+    assert {DOC_A, DOC_B} <= set(rows) and len(rows) == 18  # the seeds and the 16 corpus documents
     assert rows[DOC_A]["title"] == "苏州工业园区区域一体化发展历程和社会管理创新之路"
     assert rows[DOC_A]["issued"] == "2014-07-25"
     assert rows[DOC_B]["issued"] == "2016-03-04"
@@ -321,7 +321,7 @@ EXPECTED = {
     # the city government; the reasoner adds the indirect link
     "06-sub-organisations-inferred.rq": Rows(
         ("sub", "parent"),
-        exact={
+        at_least={  # the seeds' rows; the corpus adds its own
             (SIP_AC, "org/suzhou-municipal-government"),
             ("org/sip-social-management-bureau", SIP_AC),
             ("org/sip-social-management-bureau", "org/suzhou-municipal-government"),
@@ -343,7 +343,7 @@ EXPECTED = {
     "09-facilities-and-hosted-units.rq": all_of(
         Rows(
             ("facility", "hosted"),
-            exact={
+            at_least={  # the seeds' rows; the corpus adds its own
                 ("site/community-centres", None),
                 ("site/community-health-stations", None),
                 ("site/community-service-centres", None),
@@ -559,7 +559,7 @@ EXPECTED = {
     ),
     "27-facility-counts.rq": Rows(
         ("facility", "count", "document"),
-        exact={
+        at_least={  # the seeds' rows; the corpus adds its own
             ("site/neighbourhood-centres", "12", DOC_A),
             ("site/community-centres", "8", DOC_A),
             ("site/community-centres", "8", DOC_B),

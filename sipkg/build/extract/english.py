@@ -1725,3 +1725,12 @@ __all__ = [
     "relation_facts",
     "singular",
 ]
+
+
+def head_class(name: str) -> str | None:
+    """The class an English name's last head word gives it (… Ministry of X is a Ministry), or None."""
+    words = name.replace(",", " ").split()
+    for word in reversed(words):
+        if word in HEADS:
+            return HEADS[word][1]
+    return None

@@ -67,7 +67,7 @@ class Extractor:
         self.registry = registry
         self.minted = dict(minted or {})
         for name, ref in self.minted.items():
-            self._register(name, ref, _class_for(name))
+            self._register(name, ref, _class_for(name, ref))
         names = registry.names()
         self.gazetteer = Gazetteer(names, registry.ignore)
         specific = {n for n, r in names.items() if not registry.entities[r].collective}
@@ -279,7 +279,24 @@ ROLE_PREDICATES = {
 }
 
 
-def _class_for(name: str) -> str:
-    """The class a recognised name's head word gives it."""
+DEFAULT_CLASS = {
+    "person": "Person",
+    "place": "Place",
+    "site": "Facility",
+    "publication": "Publication",
+    "programme": "Programme",
+    "plan": "Plan",
+    "designation": "Designation",
+    "event": "Event",
+}
+
+
+def _class_for(name: str, ref: Ref) -> str:
+    """The class a frozen name's head word gives it (Chinese or English), else its type's."""
+    if ref.type == "person":
+        return "Person"
     head = next((h for h in HEADS_BY_LENGTH if name.endswith(h)), None)
-    return HEADS[head][1] if head else "Organisation"
+    if head and HEADS[head][0] == ref.type:
+        return HEADS[head][1]
+    english_head = english.head_class(name)
+    return english_head or DEFAULT_CLASS.get(ref.type, "Organisation")

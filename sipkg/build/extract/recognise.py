@@ -357,9 +357,9 @@ class Recogniser:
             if (
                 head is None
                 or (word != head and word.endswith(NOT_HEADS))
-                or (word != head and word in self.known)
+                or (word != head and word in self.specific_names)
             ):
-                continue  # a known name (中新区) is a name of its own, not a head word for a longer one
+                continue  # a specific known name (中新区) is a name of its own, not a head word
             candidate = self._name_ending_at(tokens, i, head, text)
             if (
                 candidate
