@@ -127,6 +127,7 @@ def test_a_dump_is_served_whole_with_its_type_length_etag_and_name(client, manif
     f = file_of(manifest, ext)
     r = client.get(f"/download/{manifest['version']}/{f['name']}")
     body = r.get_data()
+    r.close()  # a file response holds its file until closed, as a WSGI server closes it
     assert r.status_code == 200 and r.mimetype == f["media_type"]
     assert int(r.headers["Content-Length"]) == f["bytes"] == len(body)
     assert hashlib.sha256(body).hexdigest() == f["sha256"]
@@ -135,6 +136,7 @@ def test_a_dump_is_served_whole_with_its_type_length_etag_and_name(client, manif
     again = client.get(
         f"/download/{manifest['version']}/{f['name']}", headers={"If-None-Match": r.headers["ETag"]}
     )
+    again.close()
     assert again.status_code == 304
 
 
