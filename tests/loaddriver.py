@@ -65,6 +65,11 @@ Check = Callable[
 ]  # (status, headers, body) -> what is wrong, or None
 
 
+# integrity checks over every piece of evidence and its document's whole text, not what users send:
+# 34 takes about 30 s on the 18-document graph (SUBSTR over each document's text; issue 18)
+AUDITS = {"34-quote-offset-check.rq"}
+
+
 @dataclass(frozen=True)
 class Request:
     kind: str
@@ -132,6 +137,7 @@ class Workload:
         queries = [
             (p.name, p.read_text(encoding="utf-8"))
             for p in sorted((PROJECT / "queries").glob("*.rq"))
+            if p.name not in AUDITS
         ]
         return cls(entities, queries)
 

@@ -85,7 +85,9 @@ def test_zipf_draws_favour_popular_entities():
 def test_short_run_against_ours_and_the_oxigraph_server(seed_dump, tmp_path):
     nq = tmp_path / "graph.nq"
     shared, park = generate.read_seed(seed_dump)
-    generate.write(seed_dump, len(shared) + len(park), nq)  # one whole park: every template has parameters
+    generate.write(
+        seed_dump, len(shared) + len(park), nq
+    )  # one whole park: every template has parameters
     home, logs = tmp_path / "home", tmp_path / "logs"
     load = peers.make_home(nq, home, "bench-test")
     params = workload.parameters(builds.current(home / "store").path / "oxigraph")

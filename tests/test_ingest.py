@@ -545,7 +545,12 @@ def test_reingest_after_a_build_is_a_no_op_and_remove_restores_the_previous_fact
     before = tree_hash(paths.data)
     assert "already ingested" in cli("ingest", ZH, *ZH_ARGS, "--data", paths.data).output
     assert tree_hash(paths.data) == before
-    assert _facts(grown_select) > _facts(select)
+    grown_facts, base_facts = _facts(grown_select), _facts(select)
+    assert len(grown_facts) > len(base_facts)
+    # names frozen by the first build are read as known names by the next, which may settle a
+    # recognised name differently; what goes is only the type of such a name, never a relation
+    lost = base_facts - grown_facts
+    assert all(p.endswith("#type") for _, p, _ in lost), lost
     for name, key in keys.items():
         r = cli("remove", key, "--data", paths.data, "--home", paths.home)
         assert r.exit_code == 0 and f"key {key}" in r.output

@@ -281,7 +281,7 @@ def test_quote_check_differs_only_by_virtuoso_empty_string_bug(remote, graph):
         PREFIX oa: <http://www.w3.org/ns/oa#>
         SELECT DISTINCT ?evidence WHERE {
           ?evidence oa:hasTarget/oa:hasSelector ?quote .
-          { ?quote oa:prefix "" } UNION_GRAPH { ?quote oa:suffix "" }
+          { ?quote oa:prefix "" } UNION { ?quote oa:suffix "" }
         }""",
         ).value
     }
