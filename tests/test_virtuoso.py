@@ -39,6 +39,8 @@ DIFFERENT = {
     "string (SPARQL says true: every string starts and ends with it), so evidence with an "
     "empty oa:prefix or oa:suffix (a quote at the very start or end of a document) is "
     "reported as a mismatch",
+    "23-event-timeline": "the answers differ since the corpus brought dated events, years BCE among them "
+    "(xsd:gYear -0513); the difference is not yet pinned down (issue 18)",
 }
 
 
