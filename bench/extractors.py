@@ -55,6 +55,7 @@ import opencc
 import yaml
 
 from sipkg.build.documents import Document, read_sources
+from sipkg.build.evaluate import Score
 from sipkg.build.extract.dates import find_dates
 from sipkg.build.extract.quantities import find_quantities
 from sipkg.paths import PROJECT
@@ -254,17 +255,9 @@ class Tally:
         self.fn += len(gold - found)
 
     @property
-    def precision(self) -> float:
-        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-
-    @property
-    def recall(self) -> float:
-        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
+    def score(self) -> Score:
+        """The tally as `sipkg eval` scores it (precision, recall, F1)."""
+        return Score(self.tp, self.fp, self.fn)
 
 
 def load_gold(path: Path) -> dict[int, dict]:
@@ -423,7 +416,8 @@ def examples(items: list[Item], kind: str, extractor: str, limit: int = 5) -> li
 
 
 def _cell(t: Tally) -> str:
-    return f"{t.precision:.3f} | {t.recall:.3f} | **{t.f1:.3f}** | {t.tp}/{t.fp}/{t.fn}"
+    s = t.score
+    return f"{s.precision:.3f} | {s.recall:.3f} | **{s.f1:.3f}** | {t.tp}/{t.fp}/{t.fn}"
 
 
 def render(r: Run, version: str) -> str:
@@ -520,12 +514,14 @@ def _verdict(r: Run) -> list[str]:
         parts = []
         for split in ("dev", "seeds", "test"):
             t = tallies(r.items[split][kind])
-            best = max(EXTRACTORS, key=lambda e: t[e].f1)
+            best = max(EXTRACTORS, key=lambda e: t[e].score.f1)
             other = next(e for e in EXTRACTORS if e != best)
-            if t[best].f1 == t[other].f1:
-                parts.append(f"{split}: a tie at F1 {t[best].f1:.3f}")
+            if t[best].score.f1 == t[other].score.f1:
+                parts.append(f"{split}: a tie at F1 {t[best].score.f1:.3f}")
             else:
-                parts.append(f"{split}: {best} {t[best].f1:.3f} vs {other} {t[other].f1:.3f}")
+                parts.append(
+                    f"{split}: {best} {t[best].score.f1:.3f} vs {other} {t[other].score.f1:.3f}"
+                )
         out.append(f"- {kind}: " + "; ".join(parts) + ".")
     out += ["", _FINDINGS]
     return out
