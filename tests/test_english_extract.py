@@ -194,6 +194,17 @@ def test_a_document_defines_abbreviations_and_short_names_for_later_sentences():
     assert [m.text for m in r.view("XQ met again.").mentions] == []
 
 
+def test_a_definite_head_word_names_the_last_entity_named_with_it():
+    r = Reader()
+    r.view("The Kestrel Rowing Association was set up in 1961.")
+    later = r.view("Under its rules, the Association elects a board; the association is small.")
+    assert [(later.text[m.start : m.end], m.ref) for m in later.mentions] == [
+        ("Association", r.ref("Kestrel Rowing Association"))
+    ]  # "the association" in lower case is a common noun
+    # a head word followed by more of a name is that longer name, not the earlier one
+    assert [m.text for m in r.view("The Association Act was passed.").mentions] != ["Association"]
+
+
 # ---------------------------------------------------------------------------------------- dates
 
 

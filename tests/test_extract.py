@@ -162,6 +162,53 @@ def test_relation_rules_read_constructions_not_sentences(text, expected):
     assert expected in triples(extract(text))
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # an address written largest first: each place lies in the one before it
+        ("枫溪公园位于江苏省苏州市松岭区,占地不大。", {("suzhou", "locatedIn", "jiangsu")}),
+        # a district named after its city is the district, in the city
+        (
+            "苏州市松岭区下辖三个街道。",
+            {("song-ling-qu", "locatedIn", "suzhou")},
+        ),
+        # what an area holds within it
+        (
+            "松岭区境内还有鹭鸶塔、望星桥等景点。",
+            {
+                ("lu-si-ta", "locatedIn", "song-ling-qu"),
+                ("wang-xing-qiao", "locatedIn", "song-ling-qu"),
+            },
+        ),
+    ],
+)
+def test_where_places_are_read_from_addresses_and_location_verbs(text, expected):
+    assert expected <= triples(extract(text))
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("公园内拥有“观鹭亭”“听松阁”“百花坞”三大景观。", ["观鹭亭", "听松阁", "百花坞"]),
+        ("湖畔还有鹭鸶塔、望星桥等景点。", ["鹭鸶塔", "望星桥"]),
+    ],
+)
+def test_names_listed_before_a_class_noun_are_entities(text, names):
+    found = [m.text for m in Extractor(registry()).mentions(text)]
+    assert all(n in found for n in names)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "公园内拥有“观鹭亭”“听松阁”三大景观。",  # the count does not match the names
+        "教育、医疗等领域发展较快。",  # a list of activities, not of places
+    ],
+)
+def test_a_list_before_a_class_noun_needs_its_count_and_a_noun_of_places(text):
+    assert [m.text for m in Extractor(registry()).mentions(text) if m.ref.type == "site"] == []
+
+
 def test_designation_date_is_the_date_the_sentence_states():
     facts = triples(extract("2015年,园区企业社会责任联盟被评为“江苏省和谐社区建设示范区”。"))
     assert ("jiangsu-harmonious-community-demonstration-zone", "dct:date", "2015") in facts

@@ -595,6 +595,10 @@ LEADER_FIELD = re.compile(
     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,4}})\s*$",
     re.IGNORECASE,
 )
+# "the Association" not followed by more of a name ("the Association of …", "the Association Act")
+DEFINITE = re.compile(
+    r"(?<![\w-])[Tt]he\s+(?P<head>" + "|".join(HEADS) + r")(?![\w-])(?!\s+(?:of\b|[A-Z0-9]))"
+)
 ABBREVIATION = re.compile(r"\s*\((?P<abbr>[A-Z][A-Za-z&]*[A-Z])\)")
 
 
@@ -606,6 +610,7 @@ class EnglishRecogniser:
     def __init__(self, gazetteer: EnglishGazetteer | None = None):
         self.gazetteer = gazetteer
         self.learned: dict[str, tuple[str, str, str]] = {}  # short form -> (name, type, class)
+        self.last_of_head: dict[str, tuple[str, str, str]] = {}  # head word -> the last so named
 
     def known(self, name: str) -> Ref | None:
         return self.gazetteer.ref_for(name) if self.gazetteer else None
@@ -632,6 +637,7 @@ class EnglishRecogniser:
         # what the document defined comes first: on an equal span it names the entity (… Act -> … Act 1960)
         found = [
             *self._learned(text),
+            *self._definite(text),
             *self._headed(text),
             *self._countries(text),
             *self._persons(text),
@@ -680,6 +686,14 @@ class EnglishRecogniser:
             for m in re.finditer(rf"(?<![\w-]){re.escape(short)}(?![\w-])", text):
                 yield Candidate(m.start(), m.end(), name, type_, cls)
 
+    def _definite(self, text: str) -> Iterator[Candidate]:
+        """"the Association", "the Park": a definite head word alone names the last entity the
+        document named with that head (the People's Association … the Association)."""
+        for m in DEFINITE.finditer(text):
+            named = self.last_of_head.get(m.group("head"))
+            if named:
+                yield Candidate(m.start("head"), m.end(), *named)
+
     def _regions(self, text: str, places: list[Mention | Candidate]) -> list[Candidate]:
         """Eastern China: a compass word before a country or a known place names a region."""
         out = []
@@ -708,6 +722,10 @@ class EnglishRecogniser:
                 self.learned.setdefault(dated.group("short"), (c.name, c.type, c.cls))
         named = [(c.end, c.name, c.type, c.cls) for c in kept if c.type != "person"]
         named += [(m.end, m.text, m.ref.type, "") for m in known]
+        for _end, name, type_, cls in named:
+            head = name.split()[-1] if name.split() else ""
+            if head in HEADS and head != name:
+                self.last_of_head[head] = (name, type_, cls or HEADS[head][1])
         for end, name, type_, cls in named:
             m = ABBREVIATION.match(text, end)
             if m and _abbreviates(m.group("abbr"), name):

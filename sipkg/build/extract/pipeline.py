@@ -20,6 +20,7 @@ from sipkg.build.extract.recognise import (
     Candidate,
     Recogniser,
     equivalents,
+    listed,
     non_overlapping,
 )
 from sipkg.build.extract.registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
@@ -31,6 +32,7 @@ from sipkg.build.extract.rules import (
     founding_facts,
     function_facts,
     hosting_facts,
+    location_facts,
     named_after_facts,
     period_facts,
     plan_facts,
@@ -91,7 +93,11 @@ class Extractor:
         """Registry names, then names the recogniser finds (minting keys for new ones)."""
         known = self.gazetteer.find(text)
         found = []
-        candidates = self.recogniser.coordinated(text, known) + self.recogniser.find(text, known)
+        candidates = (
+            self.recogniser.coordinated(text, known)
+            + listed(text, self.recogniser.known, known)
+            + self.recogniser.find(text, known)
+        )
         for c in non_overlapping(candidates):
             found.append(Mention(c.start, c.end, c.name, self._mint(c)))
         kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
@@ -234,7 +240,9 @@ class Extractor:
             if absolute:
                 context_year = int(absolute[-1].value[:4])
             quantities = find_quantities(v.text)
-            out.facts.extend(binary_facts(v))
+            structure = list(binary_facts(v))
+            out.facts.extend(structure)
+            out.facts.extend(location_facts(v, structure))
             out.facts.extend(designation_facts(v, dates))
             out.facts.extend(plan_facts(v, ctx))
             out.facts.extend(named_after_facts(v))

@@ -372,7 +372,7 @@ class Recogniser:
         found += [
             c for c in self._toponyms(text, mentions, starts) if not _inside_mention(c, mentions)
         ]
-        return non_overlapping(found)
+        return non_overlapping([_without_parent(c, mentions) for c in found])
 
     def _toponyms(self, text: str, mentions=(), starts: set[int] = frozenset()) -> list[Candidate]:
         """Local names the segmenter cuts apart (玲珑|湾|社区): a short name ending in a landform or
@@ -581,6 +581,26 @@ class Recogniser:
         return Candidate(start, end, name, type_, cls)
 
 
+ADMINISTRATIVE = {"Province", "City", "District", "County", "Town", "Subdistrict", "Community"}
+
+
+def _without_parent(c: Candidate | None, mentions) -> Candidate | None:
+    """苏州市虎丘区, 虎丘区虎丘镇: a place named after the known place it lies in is the name that
+    follows (Chinese writes the larger unit first); the address rule relates the two. A zone or
+    park keeps the city in its name (苏州生物医药产业园)."""
+    if c is None or c.cls not in ADMINISTRATIVE:
+        return c
+    head = next(h for h in HEADS_BY_LENGTH if c.name.endswith(h))
+    while True:  # 江苏省苏州市松岭区: every larger unit written first
+        parent = next(
+            (m for m in mentions if m.start == c.start and m.end < c.end and m.ref.type == "place"),
+            None,
+        )
+        if parent is None or c.end - parent.end < len(head) + 2:
+            return c
+        c = Candidate(parent.end, c.end, c.name[parent.end - c.start :], c.type, c.cls)
+
+
 def _inside_mention(c: Candidate, mentions) -> bool:
     return any(m.start <= c.start and c.end <= m.end for m in mentions)
 
@@ -629,3 +649,50 @@ def _count(text: str) -> int | None:
             _NUMERALS.get(units, 0) if units else 0
         )
     return _NUMERALS.get(text)
+
+
+# “甲”“乙”…十大景观 / 甲、乙、丙等景点 / 甲、乙等3处景点: names listed before a class noun that says
+# what they are (the nouns of the lexicon name kinds of place, not kinds of activity: 等领域 is no list
+# of names). Quoted items need no 等; a stated count must match them (等 allows more).
+CLASS_NOUNS: dict[str, tuple[str, str]] = {
+    **dict.fromkeys(("景观", "景点", "地标", "名胜", "景致", "场馆"), ("site", "Facility")),
+    **dict.fromkeys(("商圈", "片区", "板块"), ("place", "Place")),
+}
+_LISTED_COUNT = r"(?P<count>[0-9]+|[一二两三四五六七八九十]{1,3})(?:大|个|处|座|家)?"
+_CLASS = "(?P<noun>" + "|".join(CLASS_NOUNS) + ")"
+_ITEM = (
+    "(?:(?![" + "".join(sorted(NOT_NAME_CHARS)) + r"])[\u4e00-\u9fffA-Za-z0-9]){2,10}"
+)  # no function word inside: 境内还有甲 lists 甲
+QUOTED_LIST = re.compile(
+    rf"(?P<items>(?:[“\"「]{_ITEM}[”\"」][、,]?){{2,}})(?P<etc>等)?(?:{_LISTED_COUNT})?{_CLASS}"
+)
+PLAIN_LIST = re.compile(rf"(?P<items>{_ITEM}(?:、{_ITEM})+)等(?:{_LISTED_COUNT})?{_CLASS}")
+
+
+def listed(text: str, known: set[str], mentions=()) -> list[Candidate]:
+    """The names of a list that a class noun closes (see CLASS_NOUNS); an item that ends in a head
+    word of its own (文化艺术中心) takes that head's type."""
+    found: list[Candidate] = []
+    for pattern in (QUOTED_LIST, PLAIN_LIST):
+        for m in pattern.finditer(text):
+            items = [
+                (m.start("items") + i.start(), i.group())
+                for i in re.finditer(_ITEM, m.group("items"))
+            ]
+            count = _count(m.group("count")) if m.group("count") else None
+            if count is not None and (
+                count < len(items)
+                if m.group("etc") or pattern is PLAIN_LIST
+                else count != len(items)
+            ):
+                continue
+            if any(w in GENERIC for _, w in items):
+                continue
+            type_, cls = CLASS_NOUNS[m.group("noun")]
+            for at, word in items:
+                own = next((h for h in HEADS_BY_LENGTH if word.endswith(h) and word != h), None)
+                t, c = HEADS[own] if own else (type_, cls)
+                candidate = Candidate(at, at + len(word), word, t, c)
+                if word not in known and not _inside_mention(candidate, mentions):
+                    found.append(candidate)
+    return found

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 
 from sipkg.build.extract.dates import DateMention
 from sipkg.build.extract.model import Concept, EntityInfo, Evidence, Fact, Ref, Value
@@ -595,6 +596,53 @@ def event_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fact]:
                 place,
                 v.evidence(0, masked_index + 1, "rule:reform-affected", 0.8),
             )
+
+
+# 中国江苏省苏州市工业园区: place names written one after another, each inside the one before (the
+# Chinese address order, largest first); 甲位于乙丙丁: 甲 is in the last of them
+ADDRESS = expand(r"{E}{E}+")
+SITUATED = expand(
+    r"(?P<a>{QE})[^。;,\uff0c{EC}]{0,4}?(?:位于|地处|坐落于|坐落在|座落于|地处于|处于)(?P<b>{E}+)"
+)
+SITUATED_TYPES = (PLACE, SITE, ORG)
+# 景区内拥有甲、乙…, 甲境内还有乙、丙等景点: what an area holds within it
+CONTAINS = expand(
+    r"(?P<b>{E})(?:境内|区内|之内|内|中)[^。;,\uff0c{EC}]{0,3}?(?:拥有|还有|有|坐落着|分布着|建有)"
+    r"(?P<a>(?:{QE}(?:、|和|及|与)?)+)"
+)
+
+
+def location_facts(v: SentenceView, stated: list[Fact]) -> Iterator[Fact]:
+    """甲乙 (an address written largest first), 甲位于乙 and 乙内有甲: where places and sites are. A pair a
+    structure rule already relates (乙 partOf 甲) is not said again."""
+    said = {(f.subject, f.object) for f in stated}
+    found: list[Fact] = []
+    for m in ADDRESS.finditer(v.masked):
+        refs = v.refs_in(m.group())
+        for outer, inner in pairwise(refs):
+            if outer.type == PLACE and inner.type in (PLACE, SITE) and outer != inner:
+                ev = v.evidence(m.start(), m.end(), "rule:address", 0.8)
+                found.append(Fact(inner, "locatedIn", outer, ev))
+    for m in SITUATED.finditer(v.masked):
+        refs = v.refs_in(m.group("b"))
+        a, b = v.refs_in(m.group("a"))[0], refs[-1]
+        if a.type in SITUATED_TYPES and b.type in (PLACE, SITE) and a != b:
+            ev = v.evidence(m.start(), m.end(), "rule:situated", 0.85)
+            found.append(Fact(a, "locatedIn", b, ev))
+    for m in CONTAINS.finditer(v.masked):
+        b = v.refs_in(m.group("b"))[0]
+        if b.type not in (PLACE, SITE):
+            continue
+        ev = v.evidence(m.start(), m.end(), "rule:contains", 0.8)
+        found.extend(
+            Fact(a, "locatedIn", b, ev)
+            for a in v.refs_in(m.group("a"))
+            if a.type in SITUATED_TYPES and a != b
+        )
+    for f in found:
+        if (f.subject, f.object) not in said:
+            said.add((f.subject, f.object))
+            yield f
 
 
 def topic_of(v: SentenceView) -> Ref | None:
