@@ -687,7 +687,7 @@ class EnglishRecogniser:
                 yield Candidate(m.start(), m.end(), name, type_, cls)
 
     def _definite(self, text: str) -> Iterator[Candidate]:
-        """"the Association", "the Park": a definite head word alone names the last entity the
+        """A definite head word alone ("the Association", "the Park") names the last entity the
         document named with that head (the People's Association … the Association)."""
         for m in DEFINITE.finditer(text):
             named = self.last_of_head.get(m.group("head"))
