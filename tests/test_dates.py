@@ -110,6 +110,9 @@ INVENTED = [
         [d("7月上旬", "2020-07", qualifier="early", relative=True)],
     ),
     ("昨天,园区召开安全生产工作会议。", JULY_2020, [d("昨天", "2020-07-19", relative=True)]),
+    # an infobox label with the year its figure is for
+    ("• 常住人口(2021)58.6万人", None, [d("2021", "2021")]),
+    ("人均GDP(2018)¥19.1万", None, [d("2018", "2018")]),
     (
         "今年上半年,园区进出口总额增长5%。",
         JULY_2020,
@@ -186,6 +189,8 @@ NOT_DATES = [
     ("去年以来,一批项目获评优秀项目", None, []),
     ("同年,园区将“幸福社区建设三年行动计划”列为九大战略规划之一。", None, []),
     ("5月,园区召开大会。", None, []),
+    ("电话(0512)6666 8888", None, []),  # a bracketed area code is no year
+    ("(2019)第3号", None, []),  # nor a bracketed number that follows no label
     ("津B2-20080229-1苏州工业园区管理委员会", JULY_2014, []),
     ("电话:+86-22-66211566 Copyright © 2007 - 2023", JULY_2014, []),
     ("提出了用3年时间建设六个园区,争取用5~8年时间全面融合", JULY_2014, []),

@@ -49,6 +49,8 @@ _DAY = re.compile(rf"({_D}{{1,2}}|{_CN_DAY})[日号]")
 _DAY_RANGE = re.compile(rf"({_D}{{1,2}}){RANGE_SEPARATOR}({_D}{{1,2}})[日号]")
 _BARE_DAY = re.compile(rf"({_D}{{1,2}})日(?!内|以内|之内|游)")
 _RANGE = re.compile(RANGE_SEPARATOR)
+# a year in brackets after a label, the year a figure is for: 建成区(2019)477.63平方公里, HDI(2016)
+_BRACKETED_YEAR = re.compile(r"(?<=[\u4e00-\u9fffA-Za-z])[(\uff08]((?:1[5-9]|20)[0-9]{2})[)\uff09]")
 
 YEAR_PARTS = {
     "年底": "end-of",
@@ -177,7 +179,16 @@ def find_dates(
             i = end
         else:
             i += 1
-    return found
+    for m in _BRACKETED_YEAR.finditer(sentence):  # 建成区(2019), 人口(2023): an infobox's year
+        if not inside(names, m.start()) and not any(
+            d.start < m.end() and m.start() < d.end for d in found
+        ):
+            found.append(
+                DateMention(
+                    m.start(1), m.end(1), m.group(1), m.group(1), "gYear", None, None, False
+                )
+            )
+    return sorted(found, key=lambda d: d.start)
 
 
 def _mention_at(scan: _Scan, i: int) -> tuple[DateMention | None, int]:
