@@ -186,6 +186,14 @@ def test_where_places_are_read_from_addresses_and_location_verbs(text, expected)
     assert expected <= triples(extract(text))
 
 
+def test_a_head_word_of_two_words_ends_a_name():
+    """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
+    found = [
+        (m.text, m.ref.type) for m in Extractor(registry()).mentions("松岭文化艺术中心于去年建成。")
+    ]
+    assert found == [("松岭文化艺术中心", "site")]
+
+
 @pytest.mark.parametrize(
     "text, names",
     [

@@ -340,6 +340,9 @@ class Recogniser:
         tokenizer = jieba.Tokenizer()
         for name in known_names:
             tokenizer.add_word(name, freq=20000, tag="nt")
+        for head in HEADS:  # 文化|艺术中心, not 文化艺术|中心: a head word is one token
+            if len(head) > 1 and head not in tokenizer.FREQ:
+                tokenizer.add_word(head, freq=2000, tag="n")
         self.segment = jieba.posseg.POSTokenizer(tokenizer)
         self.frequency = tokenizer.FREQ
         self.known = set(known_names)
