@@ -10,8 +10,9 @@ import datetime as dt
 import hashlib
 import json
 import time
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from rdflib import Dataset, Graph, URIRef
@@ -40,6 +41,20 @@ class BuildError(RuntimeError):
 
 
 @dataclass
+class DocumentCounts:
+    """What one source document gave the graph."""
+
+    key: str
+    title: str
+    language: str
+    sentences: int
+    entities: int  # distinct entities mentioned
+    facts: int  # relations and attributes, entity types left out
+    events: int  # dated acts
+    observations: int
+
+
+@dataclass
 class BuildReport:
     version: str = ""
     documents: int = 0
@@ -60,10 +75,12 @@ class BuildReport:
     validation: ValidationReport | None = None
     seconds: dict[str, float] = field(default_factory=dict)
     store: str = ""
+    by_document: list[DocumentCounts] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         d = {k: v for k, v in self.__dict__.items() if k != "validation"}
         d["validation"] = self.validation.to_dict() if self.validation else None
+        d["by_document"] = [asdict(x) for x in self.by_document]
         return d
 
     def to_text(self) -> str:
@@ -81,6 +98,12 @@ class BuildReport:
                 f" {self.facts_from_registry} entity types from the registry and recogniser"
             ),
             f"  statistics (Data Cube observations) {self.observations}",
+            "  by document:                      lang sentences entities facts events figures",
+            *(
+                f"    {d.key[:8]} {_cut(d.title, 22)} {d.language:>4} {d.sentences:>9}"
+                f" {d.entities:>8} {d.facts:>5} {d.events:>6} {d.observations:>7}"
+                for d in self.by_document
+            ),
             f"  evidence annotations {self.evidence}, quotes verified against the source {self.evidence_verified}",
             f"  curation entries: {self.curation}",
             f"  new entities found by the recogniser: {len(self.new_entities)} {self.new_entities[:10]}",
@@ -92,6 +115,46 @@ class BuildReport:
         lines.append("  seconds: " + ", ".join(f"{k} {v:.2f}" for k, v in self.seconds.items()))
         lines.append(f"  store: {self.store}")
         return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    """Text cut and padded to a width in terminal columns (a Chinese character takes two)."""
+    out, used = "", 0
+    for c in text:
+        w = 2 if unicodedata.east_asian_width(c) in "WF" else 1
+        if used + w > width:
+            break
+        out, used = out + c, used + w
+    return out + " " * (width - used)
+
+
+def document_counts(docs, extraction, facts) -> list[DocumentCounts]:
+    """Per source document: its entities, facts, events and figures."""
+    mentioned: dict[str, set[Ref]] = {}
+    for key, _, ref in extraction.mentions:
+        mentioned.setdefault(key, set()).add(ref)
+    said = Counter(
+        f.evidence.doc
+        for f in {(f.subject, f.predicate, f.object, f.evidence.doc): f for f in facts}.values()
+        if f.predicate != "rdf:type"
+    )
+    events = Counter(
+        f.evidence.doc for f in facts if f.subject.type == "event" and f.predicate == "dct:date"
+    )
+    figures = Counter(o.evidence.doc for o in extraction.observations)
+    return [
+        DocumentCounts(
+            d.key,
+            d.title,
+            d.language,
+            len(d.sentences),
+            len(mentioned.get(d.key, ())),
+            said[d.key],
+            events[d.key],
+            figures[d.key],
+        )
+        for d in docs
+    ]
 
 
 class Timer:
@@ -211,6 +274,7 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
         extraction.observations
     )
     report.observations = len(extraction.observations)
+    report.by_document = document_counts(docs, extraction, facts)
     mentioned = (
         {ref for _, _, ref in extraction.mentions}
         | {f.subject for f in facts}
