@@ -18,8 +18,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    jsonify,
-    render_template,
     request,
     url_for,
 )
@@ -29,6 +27,7 @@ from sipkg.namespaces import DEF, ID, XSD_NS
 from sipkg.web.browse import page_url
 from sipkg.web.catalogue import catalogue
 from sipkg.web.i18n import current_lang, pick, tr
+from sipkg.web.twin import answer, fail, wants_json
 
 bp = Blueprint("explore", __name__)
 
@@ -78,39 +77,6 @@ def rows(query: str) -> list[dict[str, str]]:
 
 def relation_graph() -> nx.MultiDiGraph:
     return cached("graph", lambda: network.build_graph(network.edges(rows), rows(network.NODES)))
-
-
-# ---------------------------------------------------------------- answering HTML or JSON
-
-
-def wants_json() -> bool:
-    if request.path.endswith(".json"):
-        return True
-    return (
-        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-    )
-
-
-def json_url() -> str:
-    path = request.path if request.path.endswith(".json") else request.path + ".json"
-    query = request.query_string.decode()
-    return path + ("?" + query if query else "")
-
-
-def respond(template: str, data: dict, status: int = 200, **context) -> Response:
-    """The same view as HTML or JSON; the HTML page advertises its JSON twin."""
-    if wants_json():
-        response = jsonify(data)
-    else:
-        response = Response(render_template(template, data=data, json_url=json_url(), **context))
-    response.status_code = status
-    response.vary.add("Accept")
-    return response
-
-
-def fail(status: int, message: str, template: str, **context) -> Response:
-    """A client's mistake, explained on the page (HTML) or as {"error": …} (JSON)."""
-    return respond(template, {"error": message}, status, error=message, **context)
 
 
 def page(rule: str):
@@ -242,12 +208,12 @@ def explorer() -> Response:
             {**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
             for r in cached("centrality", lambda: network.centrality(g))
         ]
-        return respond("explore.html", {"key_institutions": key}, picker=picker_names())
+        return answer("explore.html", {"key_institutions": key}, picker=picker_names())
     centre, candidates, error = choose(g, text, tr("实体", "entity"))
     if error:
         return fail(404, error, "explore.html", picker=picker_names(), entity=text)
     if candidates:
-        return respond(
+        return answer(
             "explore.html",
             {"query": text, "candidates": candidates},
             picker=picker_names(),
@@ -267,7 +233,7 @@ def explorer() -> Response:
     graph_url = url_for(
         "explore.explorer_json", entity=short(centre), depth=depth, lang=current_lang()
     )
-    return respond(
+    return answer(
         "explore.html", data, picker=picker_names(), entity=text, labels=labels, graph_url=graph_url
     )
 
@@ -277,7 +243,7 @@ def path() -> Response:
     start_text, end_text = text_param("from", "path.html"), text_param("to", "path.html")
     context = {"picker": picker_names(), "start": start_text, "end": end_text}
     if not start_text and not end_text and not wants_json():
-        return respond("path.html", {}, **context)
+        return answer("path.html", {}, **context)
     if not start_text or not end_text:
         return fail(
             400,
@@ -291,7 +257,7 @@ def path() -> Response:
     if start_error or end_error:
         return fail(404, " ".join(filter(None, [start_error, end_error])), "path.html", **context)
     if start_choices or end_choices:
-        return respond(
+        return answer(
             "path.html", {"from_candidates": start_choices, "to_candidates": end_choices}, **context
         )
     paths = network.shortest_paths(g, start, end)
@@ -322,7 +288,7 @@ def path() -> Response:
             for p in paths
         ],
     }
-    return respond("path.html", data, **context)
+    return answer("path.html", data, **context)
 
 
 # ---------------------------------------------------------------- timeline
@@ -422,7 +388,7 @@ def timeline() -> Response:
     entries = timeline_entries(
         relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang()
     )
-    return respond("timeline.html", {"entries": entries})
+    return answer("timeline.html", {"entries": entries})
 
 
 # ---------------------------------------------------------------- statistics
@@ -543,7 +509,7 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
 
 @page("/statistics")
 def statistics() -> Response:
-    return respond(
+    return answer(
         "statistics.html",
         statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))),
     )
@@ -595,7 +561,7 @@ def practices_data(g: nx.MultiDiGraph, definitions: list[dict[str, str]]) -> dic
 
 @page("/practices")
 def practices() -> Response:
-    return respond(
+    return answer(
         "practices.html",
         practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))),
     )
