@@ -17,9 +17,7 @@ from flask import (
     Response,
     abort,
     current_app,
-    jsonify,
     redirect,
-    render_template,
     request,
 )
 
@@ -28,7 +26,7 @@ from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
 from sipkg.web.i18n import pick
-from sipkg.web.twin import PAGE_MEDIA, answer, json_suffix, negotiate
+from sipkg.web.twin import HTML, PAGE_MEDIA, answer, json_suffix, negotiate
 
 bp = Blueprint("browse", __name__)
 
@@ -405,22 +403,15 @@ def rdf(iri: str, media: str) -> Response:
 
 
 def not_found(iri: str) -> Response:
+    """404 as the page (for browsers and */*), its JSON, or plain text when Accept wants neither."""
     accept = request.accept_mimetypes
-    media = (
-        "text/html"
-        if accept.best in (None, "*/*")
-        else accept.best_match(PAGE_MEDIA) or "text/plain"
-    )
-    if media == "application/json":
-        response = jsonify({"error": "not found", "iri": iri})
-    elif media == "text/html":
-        response = Response(render_template("notfound.html", iri=iri, json_url=None))
-    else:
-        response = Response(
-            f"404 Not Found: the graph says nothing about <{iri}>\n", mimetype="text/plain"
+    media = HTML if accept.best in (None, "*/*") else accept.best_match(PAGE_MEDIA)
+    if media is None:
+        return Response(
+            f"404 Not Found: the graph says nothing about <{iri}>\n", 404, mimetype="text/plain"
         )
-    response.status_code = 404
-    return response
+    data = {"error": "not found", "iri": iri}
+    return answer("notfound.html", data, media=media, json_url="", status=404, iri=iri)
 
 
 # ---------------------------------------------------------------- documents
