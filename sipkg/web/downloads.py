@@ -92,14 +92,14 @@ def build_of(version: str) -> dict | None:
 def description() -> list[ox.Triple]:
     """The served description of the dataset in service, made once per dataset version."""
     svc = current_app.extensions["sipkg"]
-    cache = current_app.extensions.setdefault("sipkg.void", {})
-    version = svc.version
-    if version not in cache:
-        stored = svc.graph(STORED)
-        build = build_of(version)
-        cache.clear()
-        cache[version] = dumps.served(stored, dumps.read_manifest(build["path"]) if build else None)
-    return cache[version]
+
+    def make() -> list[ox.Triple]:
+        build = build_of(svc.version)
+        return dumps.served(
+            svc.graph(STORED), dumps.read_manifest(build["path"]) if build else None
+        )
+
+    return svc.per_version("void", make)
 
 
 @bp.route("/.well-known/void")

@@ -8,7 +8,6 @@ relation graph, the rows of each view) is cached per dataset version.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 
 import networkx as nx
@@ -42,29 +41,9 @@ PRECISION = {
 ROLES = {"date": ("", ""), "startDate": ("开始", "starts"), "endDate": ("结束", "ends")}
 
 
-class Cache:
-    """Values derived from the data, each rebuilt when the dataset version changes."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.values: dict[str, tuple[str, object]] = {}
-
-    def get(self, name: str, make: Callable[[], object]) -> object:
-        version = current_app.extensions["sipkg"].version
-        with self.lock:
-            held = self.values.get(name)
-            if held is None or held[0] != version:
-                held = self.values[name] = (version, make())
-            return held[1]
-
-
-@bp.record_once
-def _init(state) -> None:
-    state.app.extensions["sipkg.explore"] = Cache()
-
-
 def cached(name: str, make: Callable[[], object]):
-    return current_app.extensions["sipkg.explore"].get(name, make)
+    """A value derived from the data, made once per dataset version."""
+    return current_app.extensions["sipkg"].per_version("explore." + name, make)
 
 
 def rows(query: str) -> list[dict[str, str]]:
