@@ -17,7 +17,7 @@ from sipkg.namespaces import sparql_prologue
 from sipkg.store import results
 from sipkg.store.cache import Key, PerVersion, ResultCache, cacheable
 from sipkg.store.embedded import LocalBackend
-from sipkg.store.query import StoreError
+from sipkg.store.query import StoreError, plain
 from sipkg.store.remote import RemoteBackend
 from sipkg.store.sparqltext import refuse_deep, refuse_remote
 
@@ -118,6 +118,10 @@ class Service:
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Rows of a SELECT (our prefixes preloaded) as {variable: term}; unbound variables are absent."""
         return results.rows_of(self._run(query, results.JSON))
+
+    def rows(self, query: str) -> list[dict[str, str]]:
+        """Rows of a SELECT as plain strings (see `query.plain`), for pages and pure functions."""
+        return [plain(row) for row in self.select(query)]
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query, results.JSON))

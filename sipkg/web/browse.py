@@ -22,6 +22,7 @@ from flask import (
 )
 
 from sipkg.namespaces import BASE, ID, PREFIXES
+from sipkg.store.query import plain
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
@@ -164,7 +165,7 @@ def _latest_per_indicator(rows: list[dict]) -> list[dict]:
     """The most recent figure of each headline indicator."""
     seen: dict[str, dict] = {}
     for r in rows:
-        seen.setdefault(r["indicator"].value, {k: v.value for k, v in r.items()})
+        seen.setdefault(r["indicator"].value, plain(r))
     return list(seen.values())
 
 

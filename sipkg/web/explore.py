@@ -48,10 +48,7 @@ def cached(name: str, make: Callable[[], object]):
 
 def rows(query: str) -> list[dict[str, str]]:
     """A SELECT's rows as plain strings, for the pure functions of `network` and the views below."""
-    return [
-        {k: v.value for k, v in row.items()}
-        for row in current_app.extensions["sipkg"].select(query)
-    ]
+    return current_app.extensions["sipkg"].rows(query)
 
 
 def relation_graph() -> nx.MultiDiGraph:

@@ -13,10 +13,7 @@ bp = Blueprint("review", __name__)
 
 
 def _select(query: str) -> list[dict[str, str]]:
-    return [
-        {k: v.value for k, v in row.items()}
-        for row in current_app.extensions["sipkg"].select(query)
-    ]
+    return current_app.extensions["sipkg"].rows(query)
 
 
 def _local(iri: str) -> str:
