@@ -271,6 +271,6 @@ def test_data_in_pages_is_escaped(app):
     }
     with app.test_request_context("/timeline"):
         html = render_template(
-            "timeline.html", data={"entries": [entry]}, json_url="/timeline.json"
+            "explore/timeline.html", data={"entries": [entry]}, json_url="/timeline.json"
         )
     assert HOSTILE not in html and html.count("&lt;script&gt;") >= 4

@@ -158,7 +158,7 @@ def home() -> Response:
         "documents": documents,
         "park": cat.entities.get(PARK),
     }
-    return answer("home.html", data, media=media, json_url="/index.json", **context)
+    return answer("browse/home.html", data, media=media, json_url="/index.json", **context)
 
 
 def _latest_per_indicator(rows: list[dict]) -> list[dict]:
@@ -200,7 +200,7 @@ def kind(type_: str) -> Response:
         "entities": [entity_json(cat, e.iri) for e in entities],
     }
     context = {"type_": type_, "title": KINDS[type_], "entities": entities, "cat": cat}
-    return answer("kind.html", data, media=media, json_url=f"/kind/{type_}.json", **context)
+    return answer("browse/kind.html", data, media=media, json_url=f"/kind/{type_}.json", **context)
 
 
 # ---------------------------------------------------------------- search
@@ -223,7 +223,7 @@ def search() -> Response:
     data = {"query": query, "count": len(results), "results": results}
     context = {"query": query, "hits": hits, "results": results, "cat": cat}
     json_url = "/search.json?" + request.query_string.decode("utf-8", "replace")
-    return answer("search.html", data, media=media, json_url=json_url, **context)
+    return answer("browse/search.html", data, media=media, json_url=json_url, **context)
 
 
 def _hit_json(cat: Catalogue, h) -> dict:
@@ -328,7 +328,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "path": path,
         "sentences": cat.sentences,
     }
-    return answer("entity.html", data, media=media, json_url=path + ".json", **context)
+    return answer("browse/entity.html", data, media=media, json_url=path + ".json", **context)
 
 
 def _fact_json(cat: Catalogue, f: facts.Fact) -> dict:
@@ -412,7 +412,7 @@ def not_found(iri: str) -> Response:
             f"404 Not Found: the graph says nothing about <{iri}>\n", 404, mimetype="text/plain"
         )
     data = {"error": "not found", "iri": iri}
-    return answer("notfound.html", data, media=media, json_url="", status=404, iri=iri)
+    return answer("browse/notfound.html", data, media=media, json_url="", status=404, iri=iri)
 
 
 # ---------------------------------------------------------------- documents
@@ -457,4 +457,4 @@ def source_document(iri: str, path: str, suffix: str | None) -> Response:
         if media_type != "text/html"
     ]
     context = {"view": view, "iri": iri, "alternates": alternates, "cat": cat, "Text": Text}
-    return answer("document.html", data, media=media, json_url=path + ".json", **context)
+    return answer("browse/document.html", data, media=media, json_url=path + ".json", **context)

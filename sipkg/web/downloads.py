@@ -134,7 +134,7 @@ def void(suffix: str | None = None) -> Response:
     data = summary(triples)
     alternates = [(m, f"/void.{ext}") for ext, m in SUFFIXES.items() if m in RDF_MEDIA]
     return answer(
-        "void.html",
+        "downloads/void.html",
         data,
         media=media,
         json_url="/void.json",
@@ -278,7 +278,7 @@ def downloads() -> Response:
     }
     formats = {f.ext: f for f in dumps.DUMP_FORMATS}
     return answer(
-        "downloads.html",
+        "downloads/downloads.html",
         data,
         media=media,
         json_url="/download.json",

@@ -161,7 +161,7 @@ def depth_param() -> int:
                     f"depth 必须是 1 到 {MAX_DEPTH} 之间的整数。",
                     f"depth must be a whole number from 1 to {MAX_DEPTH}.",
                 ),
-                "explore.html",
+                "explore/explore.html",
                 picker=picker_names(),
             )
         )
@@ -177,20 +177,20 @@ def picker_names() -> list[str]:
 @page("/explore")
 def explorer() -> Response:
     g = relation_graph()
-    text = text_param("entity", "explore.html")
+    text = text_param("entity", "explore/explore.html")
     depth = depth_param()
     if not text:
         key = [
             {**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
             for r in cached("centrality", lambda: network.centrality(g))
         ]
-        return answer("explore.html", {"key_institutions": key}, picker=picker_names())
+        return answer("explore/explore.html", {"key_institutions": key}, picker=picker_names())
     centre, candidates, error = choose(g, text, tr("实体", "entity"))
     if error:
-        return fail(404, error, "explore.html", picker=picker_names(), entity=text)
+        return fail(404, error, "explore/explore.html", picker=picker_names(), entity=text)
     if candidates:
         return answer(
-            "explore.html",
+            "explore/explore.html",
             {"query": text, "candidates": candidates},
             picker=picker_names(),
             entity=text,
@@ -210,31 +210,43 @@ def explorer() -> Response:
         "explore.explorer_json", entity=short(centre), depth=depth, lang=current_lang()
     )
     return answer(
-        "explore.html", data, picker=picker_names(), entity=text, labels=labels, graph_url=graph_url
+        "explore/explore.html",
+        data,
+        picker=picker_names(),
+        entity=text,
+        labels=labels,
+        graph_url=graph_url,
     )
 
 
 @page("/explore/path")
 def path() -> Response:
-    start_text, end_text = text_param("from", "path.html"), text_param("to", "path.html")
+    start_text, end_text = (
+        text_param("from", "explore/path.html"),
+        text_param("to", "explore/path.html"),
+    )
     context = {"picker": picker_names(), "start": start_text, "end": end_text}
     if not start_text and not end_text and not wants_json():
-        return answer("path.html", {}, **context)
+        return answer("explore/path.html", {}, **context)
     if not start_text or not end_text:
         return fail(
             400,
             tr("请同时给出“从”和“到”两个实体。", "Give both entities: 'from' and 'to'."),
-            "path.html",
+            "explore/path.html",
             **context,
         )
     g = relation_graph()
     start, start_choices, start_error = choose(g, start_text, tr("实体", "entity"))
     end, end_choices, end_error = choose(g, end_text, tr("实体", "entity"))
     if start_error or end_error:
-        return fail(404, " ".join(filter(None, [start_error, end_error])), "path.html", **context)
+        return fail(
+            404, " ".join(filter(None, [start_error, end_error])), "explore/path.html", **context
+        )
     if start_choices or end_choices:
         return answer(
-            "path.html", {"from_candidates": start_choices, "to_candidates": end_choices}, **context
+            "explore/path.html",
+            {"from_candidates": start_choices, "to_candidates": end_choices},
+            **context,
         )
     paths = network.shortest_paths(g, start, end)
     data = {
@@ -264,7 +276,7 @@ def path() -> Response:
             for p in paths
         ],
     }
-    return answer("path.html", data, **context)
+    return answer("explore/path.html", data, **context)
 
 
 # ---------------------------------------------------------------- timeline
@@ -364,7 +376,7 @@ def timeline() -> Response:
     entries = timeline_entries(
         relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang()
     )
-    return answer("timeline.html", {"entries": entries})
+    return answer("explore/timeline.html", {"entries": entries})
 
 
 # ---------------------------------------------------------------- statistics
@@ -486,7 +498,7 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
 @page("/statistics")
 def statistics() -> Response:
     return answer(
-        "statistics.html",
+        "explore/statistics.html",
         statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))),
     )
 
@@ -538,6 +550,6 @@ def practices_data(g: nx.MultiDiGraph, definitions: list[dict[str, str]]) -> dic
 @page("/practices")
 def practices() -> Response:
     return answer(
-        "practices.html",
+        "explore/practices.html",
         practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))),
     )

@@ -412,7 +412,7 @@ def preview() -> Response:
     iri = srv.known.entity_iri(id_) if id_ else ""
     entity = srv.cat.entities.get(iri)
     if entity is None:
-        body = render_template("reconcile_preview.html", style=PREVIEW_STYLE, entity=None, id=id_)
+        body = render_template("reconcile/preview.html", style=PREVIEW_STYLE, entity=None, id=id_)
         return _framable(body, status=404 if id_ else 400)
     facts = srv.known.facts.get(iri, {})
     shown = [
@@ -422,7 +422,7 @@ def preview() -> Response:
     ]
     return _framable(
         render_template(
-            "reconcile_preview.html",
+            "reconcile/preview.html",
             style=PREVIEW_STYLE,
             entity=entity,
             id=id_,

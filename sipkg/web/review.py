@@ -25,7 +25,7 @@ def _local(iri: str) -> str:
 @bp.get("/review<any('.json'):suffix>")
 def index(suffix):
     docs = reports.documents(_select)
-    return answer("review.html", {"documents": docs}, docs=docs, report=None, local=_local)
+    return answer("review/review.html", {"documents": docs}, docs=docs, report=None, local=_local)
 
 
 @bp.get("/review/<key>", defaults={"suffix": None})
@@ -35,5 +35,5 @@ def document(key: str, suffix):
         report = reports.review(_select, key)
     except reports.UnknownDocument:
         message = f"no document with key {key!r} in the graph"
-        return fail(404, message, "review.html", docs=None, report=None, local=_local)
-    return answer("review.html", report.to_dict(), report=report, docs=None, local=_local)
+        return fail(404, message, "review/review.html", docs=None, report=None, local=_local)
+    return answer("review/review.html", report.to_dict(), report=report, docs=None, local=_local)

@@ -65,7 +65,7 @@ def index() -> Response:
         ],
     }
     return answer(
-        "vocabularies.html",
+        "vocabulary/vocabularies.html",
         data,
         media=media,
         json_url="/def.json",
@@ -121,7 +121,7 @@ def ontology(text: str, path: str, suffix: str | None) -> Response:
         graph = ontodocs.ontology_graph(text)
         response = Response(
             render_template(
-                "ontology.html",
+                "vocabulary/ontology.html",
                 doc=doc,
                 iri=ontodocs.ontology_iri(),
                 version_iri=ontodocs.version_iri(graph),
@@ -162,7 +162,7 @@ def scheme(name: str, suffix: str | None) -> Response:
         ],
     }
     response = answer(
-        "scheme.html",
+        "vocabulary/scheme.html",
         data,
         media=media,
         json_url=path + ".json",
