@@ -68,7 +68,7 @@ LOAD_CLIENTS ?= 64
 LOAD_SECONDS ?= 120
 load: install
 	@[ -e var/store/current ] || $(BIN)/sipkg build
-	$(BIN)/python tests/loaddriver.py --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
+	$(BIN)/python -m bench.loaddriver --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
 
 ## fuzz: atheris on the app for FUZZ_SECONDS (default 600) from the seed corpus; new inputs and findings in var/fuzz
 FUZZ_SECONDS ?= 600

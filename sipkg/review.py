@@ -371,7 +371,6 @@ def local_select(store_root: Path) -> Select:
     handle, _ = builds.open_read_only(store_root)
 
     def select(query: str) -> list[dict[str, str]]:
-        variables, rows = run_query(handle, sparql_prologue() + query).rows()
-        return [{v: c for v, c in zip(variables, row) if c is not None} for row in rows]
+        return run_query(handle, sparql_prologue() + query).records()
 
     return select

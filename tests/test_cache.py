@@ -1,10 +1,14 @@
-"""The result cache: repeated queries answered from memory, never across dataset versions."""
+"""The result cache: repeated queries answered from memory, never across dataset versions; and
+values derived from the data, made once per version."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
-from sipkg.store.cache import ENTRY_OVERHEAD, Key, ResultCache, cacheable
+from sipkg.store.cache import ENTRY_OVERHEAD, Key, PerVersion, ResultCache, cacheable
 from sipkg.store.query import QuerySyntaxError
 from sipkg.store.results import JSON, Answer
 from sipkg.store.service import Service
@@ -154,3 +158,53 @@ def test_a_refused_query_stays_refused_when_repeated(service):
         with pytest.raises(QueryRefused):
             run(service, query)
     assert service.backend.calls == 0
+
+
+def test_a_derived_value_is_made_once_per_dataset_version(service):
+    made = []
+
+    def make():
+        made.append(service.version)
+        return object()
+
+    first, again = service.per_version("x", make), service.per_version("x", make)
+    service.backend.version = "v2"
+    new = service.per_version("x", make)
+    assert first is again and new is not first
+    assert made == ["v1", "v2"]
+
+
+def test_threads_asking_at_once_wait_for_one_maker():
+    derived, made, values = PerVersion(), [], []
+
+    def make():
+        made.append(1)
+        time.sleep(0.05)
+        return object()
+
+    threads = [
+        threading.Thread(target=lambda: values.append(derived.get("x", "v1", make)))
+        for _ in range(8)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(made) == 1 and len({id(v) for v in values}) == 1
+
+
+def test_one_value_being_made_does_not_hold_up_another():
+    derived, started, release = PerVersion(), threading.Event(), threading.Event()
+
+    def slow():
+        started.set()
+        release.wait(5)
+        return "slow"
+
+    maker = threading.Thread(target=lambda: derived.get("slow", "v1", slow))
+    maker.start()
+    started.wait(5)
+    assert derived.get("quick", "v1", lambda: "quick") == "quick"
+    release.set()
+    maker.join()
+    assert derived.get("slow", "v1", slow) == "slow"

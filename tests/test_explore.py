@@ -154,7 +154,7 @@ def test_the_relation_graph_is_cached_per_dataset_version(client):
     first, second = explore_graph(client), explore_graph(client)
     assert first is second
     version = client.application.extensions["sipkg"].version
-    assert client.application.extensions["sipkg.explore"].values["graph"][0] == version
+    assert client.application.extensions["sipkg"].derived.values["explore.graph"][0] == version
 
 
 def test_timeline_is_in_date_order_with_evidence(client):
@@ -271,6 +271,6 @@ def test_data_in_pages_is_escaped(app):
     }
     with app.test_request_context("/timeline"):
         html = render_template(
-            "timeline.html", data={"entries": [entry]}, json_url="/timeline.json"
+            "explore/timeline.html", data={"entries": [entry]}, json_url="/timeline.json"
         )
     assert HOSTILE not in html and html.count("&lt;script&gt;") >= 4

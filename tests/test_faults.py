@@ -21,8 +21,8 @@ from pathlib import Path
 import psutil
 import pytest
 from livesite import SCREENSHOTS, answers, free_port, serve
-from loaddriver import server_pid
 
+from bench.loaddriver import server_pid
 from sipkg.paths import Paths
 from sipkg.store import builds
 

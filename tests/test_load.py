@@ -10,7 +10,8 @@ import json
 
 import pytest
 from livesite import SCREENSHOTS, serve
-from loaddriver import run, table
+
+from bench.loaddriver import run, table
 
 CLIENTS, SECONDS = 16, 20
 

@@ -9,6 +9,7 @@ import pytest
 
 from sipkg import network
 from sipkg.namespaces import DEF, GRAPH, ID, sparql_prologue
+from sipkg.store.query import run_query
 
 A, B, C, D, E, F = (f"{ID}org/{k}" for k in ("alpha", "beta", "gamma", "delta", "epsilon", "zeta"))
 PRACTICE = f"{DEF}singapore-practice/neighbourhood-centre"
@@ -208,9 +209,7 @@ def test_relation_rows_join_every_piece_of_evidence_and_label():
     held.load(TRIG.encode(), ox.RdfFormat.TRIG)
 
     def select(query: str) -> list[dict[str, str]]:
-        found = held.query(sparql_prologue() + query)
-        names = [v.value for v in found.variables]
-        return [{n: row[n].value for n in names if row[n] is not None} for row in found]
+        return run_query(held, sparql_prologue() + query).records()
 
     rows = Counter(tuple(sorted(row.items())) for row in network.edges(select))
     labels = (("pEn", "dispatched agency of"), ("pZh", "派出机构"))

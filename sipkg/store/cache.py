@@ -1,4 +1,5 @@
-"""Answers kept in memory, keyed by dataset version, so a repeated query costs a dictionary look-up.
+"""Answers kept in memory, keyed by dataset version, so a repeated query costs a dictionary look-up;
+and values derived from the data (a page's catalogue, an index), made once per dataset version.
 
 The key holds everything an answer depends on: the dataset version (a new build changes it, so an
 old answer can never be served for new data), the query text, the media type, the row cap, the
@@ -13,7 +14,9 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sipkg.store.results import Answer
 from sipkg.store.sparqltext import remote_targets
@@ -25,6 +28,7 @@ ENTRY_OVERHEAD = (
 LARGEST_SHARE = (
     4  # one answer may use at most 1/LARGEST_SHARE of the cache, so one cannot flush the rest
 )
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -103,3 +107,27 @@ class ResultCache:
 
 def _cost(key: Key, answer: Answer) -> int:
     return len(answer.body) + len(key.query) + ENTRY_OVERHEAD
+
+
+class PerVersion:
+    """Values derived from the data, each made once per dataset version and remade when it changes.
+
+    Thread-safe and double-checked: a value of the current version is read without a lock; making
+    one holds that value's own lock, so threads wait for the one making it (not for one another's).
+    """
+
+    def __init__(self):
+        self.values: dict[str, tuple[str, object]] = {}  # name -> (version, value)
+        self._locks: dict[str, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str, version: str, make: Callable[[], T]) -> T:
+        held = self.values.get(name)
+        if held is None or held[0] != version:
+            with self._lock:
+                lock = self._locks.setdefault(name, threading.Lock())
+            with lock:
+                held = self.values.get(name)
+                if held is None or held[0] != version:
+                    held = self.values[name] = (version, make())
+        return held[1]

@@ -6,6 +6,7 @@ depend on it without pulling in the rest.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -45,11 +46,18 @@ class QueryResult:
                 [str(t.subject), str(t.predicate), str(t.object)] for t in self.value
             ]
         variables = [v.value for v in self.value.variables]
-        return variables, [[_plain(s[v]) for v in variables] for s in self.value]
+        return variables, [[row.get(v) for v in variables] for row in self.records()]
+
+    def records(self) -> list[dict[str, str]]:
+        """A SELECT's solutions as {variable: plain string}, unbound variables left out."""
+        variables = [v.value for v in self.value.variables]
+        return [plain({v: s[v] for v in variables}) for s in self.value]
 
 
-def _plain(term) -> str | None:
-    return None if term is None else term.value
+def plain(row: Mapping[str, object]) -> dict[str, str]:
+    """A row of terms as plain strings, for templates, JSON and pure functions: an IRI's text, a
+    literal's lexical form, a blank node's id; unbound (None) variables are left out."""
+    return {k: v.value for k, v in row.items() if v is not None}
 
 
 def run_query(

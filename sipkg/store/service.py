@@ -6,19 +6,22 @@ result cache where they may be, and otherwise by the embedded store or the exter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from sipkg.namespaces import sparql_prologue
 from sipkg.store import results
-from sipkg.store.cache import Key, ResultCache, cacheable
+from sipkg.store.cache import Key, PerVersion, ResultCache, cacheable
 from sipkg.store.embedded import LocalBackend
-from sipkg.store.query import StoreError
+from sipkg.store.query import StoreError, plain
 from sipkg.store.remote import RemoteBackend
 from sipkg.store.sparqltext import refuse_deep, refuse_remote
 
+T = TypeVar("T")
 SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
 
 
@@ -46,7 +49,8 @@ class Service:
     """What every page and the endpoint ask of the data, whichever store answers.
 
     It lives in app.extensions["sipkg"]; pages never open a store themselves. Queries from
-    pages get our prefixes preloaded and the same time-out as the endpoint's.
+    pages get our prefixes preloaded and the same time-out as the endpoint's; what pages derive
+    from the data is kept here too, once per dataset version (`per_version`).
     """
 
     def __init__(
@@ -56,10 +60,15 @@ class Service:
         self.timeout = timeout
         self.allowed_services = tuple(allowed_services)
         self.cache = cache  # answers by dataset version; None: every query runs
+        self.derived = PerVersion()
 
     @property
     def version(self) -> str:
         return self.backend.version
+
+    def per_version(self, name: str, make: Callable[[], T]) -> T:
+        """The value `name` made by `make()` for the dataset in service, remade when its version changes."""
+        return self.derived.get(name, self.version, make)
 
     def execute(
         self,
@@ -109,6 +118,10 @@ class Service:
     def select(self, query: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]]:
         """Rows of a SELECT (our prefixes preloaded) as {variable: term}; unbound variables are absent."""
         return results.rows_of(self._run(query, results.JSON))
+
+    def rows(self, query: str) -> list[dict[str, str]]:
+        """Rows of a SELECT as plain strings (see `query.plain`), for pages and pure functions."""
+        return [plain(row) for row in self.select(query)]
 
     def ask(self, query: str) -> bool:
         return bool(self._run(query, results.JSON))

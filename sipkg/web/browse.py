@@ -17,17 +17,17 @@ from flask import (
     Response,
     abort,
     current_app,
-    jsonify,
     redirect,
-    render_template,
     request,
 )
 
 from sipkg.namespaces import BASE, ID, PREFIXES
+from sipkg.store.query import plain
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
 from sipkg.web.i18n import pick
+from sipkg.web.twin import HTML, PAGE_MEDIA, answer, json_suffix, negotiate
 
 bp = Blueprint("browse", __name__)
 
@@ -45,7 +45,6 @@ SUFFIXES = {
     ".nt": "application/n-triples",
     ".rdf": "application/rdf+xml",
 }
-PAGE_MEDIA = ["text/html", "application/json"]
 PER_GROUP = 10  # facts shown per relation before paging
 SENTENCE = re.compile(r"doc/([^/]+)/(sentence|paragraph)/(\d+)")
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
@@ -75,42 +74,11 @@ def name_of(iri: str):
     return pick(catalogue().labels(iri))
 
 
-def negotiate(offered: list[str], suffix: str | None) -> str:
-    """The media type to answer in: the suffix's, else the best of Accept (HTML for browsers and */*)."""
-    if suffix:
-        if suffix not in offered:
-            abort(404)
-        return suffix
-    accept = request.accept_mimetypes
-    if not accept or accept.best in (None, "*/*"):
-        return offered[0]
-    best = accept.best_match(offered)
-    if best is None:
-        abort(
-            Response(
-                f"406 Not Acceptable: this page is available as {', '.join(offered)}\n",
-                406,
-                mimetype="text/plain",
-            )
-        )
-    return best
-
-
 def split_suffix(path: str) -> tuple[str, str | None]:
     for suffix, media in SUFFIXES.items():
         if path.endswith(suffix):
             return path[: -len(suffix)], media
     return path, None
-
-
-def answer(template: str, media: str, data: dict, context: dict, json_url: str) -> Response:
-    """The page in HTML (with its JSON twin advertised) or its data as JSON."""
-    if media == "application/json":
-        response = jsonify(data)
-    else:
-        response = Response(render_template(template, json_url=json_url, **context))
-    response.vary.add("Accept")
-    return response
 
 
 def texts(literals: list[Text]) -> dict[str, list[str]]:
@@ -163,7 +131,7 @@ HEADLINE_SHOWN = 12  # the latest figures; the statistics page has them all
 @bp.route("/")
 @bp.route("/index.json")
 def home() -> Response:
-    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    media = negotiate(PAGE_MEDIA, json_suffix())
     svc, cat = current_app.extensions["sipkg"], catalogue()
     counts = {t: len(cat.of_type(t)) for t in KINDS}
     key_orgs = [(r["e"].value, int(r["facts"].value)) for r in svc.select(CONNECTED % {"id": ID})]
@@ -190,14 +158,14 @@ def home() -> Response:
         "documents": documents,
         "park": cat.entities.get(PARK),
     }
-    return answer("home.html", media, data, context, "/index.json")
+    return answer("browse/home.html", data, media=media, json_url="/index.json", **context)
 
 
 def _latest_per_indicator(rows: list[dict]) -> list[dict]:
     """The most recent figure of each headline indicator."""
     seen: dict[str, dict] = {}
     for r in rows:
-        seen.setdefault(r["indicator"].value, {k: v.value for k, v in r.items()})
+        seen.setdefault(r["indicator"].value, plain(r))
     return list(seen.values())
 
 
@@ -232,7 +200,7 @@ def kind(type_: str) -> Response:
         "entities": [entity_json(cat, e.iri) for e in entities],
     }
     context = {"type_": type_, "title": KINDS[type_], "entities": entities, "cat": cat}
-    return answer("kind.html", media, data, context, f"/kind/{type_}.json")
+    return answer("browse/kind.html", data, media=media, json_url=f"/kind/{type_}.json", **context)
 
 
 # ---------------------------------------------------------------- search
@@ -241,7 +209,7 @@ def kind(type_: str) -> Response:
 @bp.route("/search")
 @bp.route("/search.json")
 def search() -> Response:
-    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    media = negotiate(PAGE_MEDIA, json_suffix())
     query = (request.args.get("q") or "").strip()
     if len(query) > 200:
         abort(
@@ -255,7 +223,7 @@ def search() -> Response:
     data = {"query": query, "count": len(results), "results": results}
     context = {"query": query, "hits": hits, "results": results, "cat": cat}
     json_url = "/search.json?" + request.query_string.decode("utf-8", "replace")
-    return answer("search.html", media, data, context, json_url)
+    return answer("browse/search.html", data, media=media, json_url=json_url, **context)
 
 
 def _hit_json(cat: Catalogue, h) -> dict:
@@ -360,7 +328,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "path": path,
         "sentences": cat.sentences,
     }
-    return answer("entity.html", media, data, context, path + ".json")
+    return answer("browse/entity.html", data, media=media, json_url=path + ".json", **context)
 
 
 def _fact_json(cat: Catalogue, f: facts.Fact) -> dict:
@@ -436,22 +404,15 @@ def rdf(iri: str, media: str) -> Response:
 
 
 def not_found(iri: str) -> Response:
+    """404 as the page (for browsers and */*), its JSON, or plain text when Accept wants neither."""
     accept = request.accept_mimetypes
-    media = (
-        "text/html"
-        if accept.best in (None, "*/*")
-        else accept.best_match(PAGE_MEDIA) or "text/plain"
-    )
-    if media == "application/json":
-        response = jsonify({"error": "not found", "iri": iri})
-    elif media == "text/html":
-        response = Response(render_template("notfound.html", iri=iri, json_url=None))
-    else:
-        response = Response(
-            f"404 Not Found: the graph says nothing about <{iri}>\n", mimetype="text/plain"
+    media = HTML if accept.best in (None, "*/*") else accept.best_match(PAGE_MEDIA)
+    if media is None:
+        return Response(
+            f"404 Not Found: the graph says nothing about <{iri}>\n", 404, mimetype="text/plain"
         )
-    response.status_code = 404
-    return response
+    data = {"error": "not found", "iri": iri}
+    return answer("browse/notfound.html", data, media=media, json_url="", status=404, iri=iri)
 
 
 # ---------------------------------------------------------------- documents
@@ -496,4 +457,4 @@ def source_document(iri: str, path: str, suffix: str | None) -> Response:
         if media_type != "text/html"
     ]
     context = {"view": view, "iri": iri, "alternates": alternates, "cat": cat, "Text": Text}
-    return answer("document.html", media, data, context, path + ".json")
+    return answer("browse/document.html", data, media=media, json_url=path + ".json", **context)

@@ -7,7 +7,6 @@ none per page. `catalogue()` gives the current one; other blueprints may use it 
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -180,21 +179,10 @@ def load(svc) -> Catalogue:
     )
 
 
-_lock = threading.Lock()
-
-
 def catalogue() -> Catalogue:
     """The catalogue of the dataset in service, rebuilt when its version changes."""
     svc = current_app.extensions["sipkg"]
-    version = svc.version
-    cached = current_app.extensions.get("sipkg.catalogue")
-    if cached is None or cached.version != version:
-        with _lock:
-            cached = current_app.extensions.get("sipkg.catalogue")
-            if cached is None or cached.version != version:
-                cached = load(svc)
-                current_app.extensions["sipkg.catalogue"] = cached
-    return cached
+    return svc.per_version("catalogue", lambda: load(svc))
 
 
 def is_sip(iri: str) -> bool:

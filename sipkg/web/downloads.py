@@ -19,7 +19,6 @@ from flask import (
     abort,
     current_app,
     redirect,
-    request,
     send_file,
 )
 
@@ -28,7 +27,7 @@ from sipkg.namespaces import BASE, DCT_NS
 from sipkg.store import builds, dumps
 from sipkg.store.query import StoreError
 from sipkg.store.results import GRAPH_FORMATS
-from sipkg.web.browse import PAGE_MEDIA, answer, negotiate
+from sipkg.web.twin import PAGE_MEDIA, answer, json_suffix, negotiate
 
 bp = Blueprint("downloads", __name__)
 
@@ -93,14 +92,14 @@ def build_of(version: str) -> dict | None:
 def description() -> list[ox.Triple]:
     """The served description of the dataset in service, made once per dataset version."""
     svc = current_app.extensions["sipkg"]
-    cache = current_app.extensions.setdefault("sipkg.void", {})
-    version = svc.version
-    if version not in cache:
-        stored = svc.graph(STORED)
-        build = build_of(version)
-        cache.clear()
-        cache[version] = dumps.served(stored, dumps.read_manifest(build["path"]) if build else None)
-    return cache[version]
+
+    def make() -> list[ox.Triple]:
+        build = build_of(svc.version)
+        return dumps.served(
+            svc.graph(STORED), dumps.read_manifest(build["path"]) if build else None
+        )
+
+    return svc.per_version("void", make)
 
 
 @bp.route("/.well-known/void")
@@ -135,11 +134,13 @@ def void(suffix: str | None = None) -> Response:
     data = summary(triples)
     alternates = [(m, f"/void.{ext}") for ext, m in SUFFIXES.items() if m in RDF_MEDIA]
     return answer(
-        "void.html",
-        media,
+        "downloads/void.html",
         data,
-        {"v": data, "alternates": alternates, "curie": curie},
-        "/void.json",
+        media=media,
+        json_url="/void.json",
+        v=data,
+        alternates=alternates,
+        curie=curie,
     )
 
 
@@ -267,7 +268,7 @@ def summary(triples: list[ox.Triple]) -> dict:
 @bp.route("/download")
 @bp.route("/download.json")
 def downloads() -> Response:
-    media = negotiate(PAGE_MEDIA, "application/json" if request.path.endswith(".json") else None)
+    media = negotiate(PAGE_MEDIA, json_suffix())
     listed = kept_builds()
     data = {
         "builds": [{k: v for k, v in b.items() if k != "path"} for b in listed],
@@ -277,7 +278,12 @@ def downloads() -> Response:
     }
     formats = {f.ext: f for f in dumps.DUMP_FORMATS}
     return answer(
-        "downloads.html", media, data, {"builds": listed, "formats": formats}, "/download.json"
+        "downloads/downloads.html",
+        data,
+        media=media,
+        json_url="/download.json",
+        builds=listed,
+        formats=formats,
     )
 
 

@@ -8,7 +8,6 @@ relation graph, the rows of each view) is cached per dataset version.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable
 
 import networkx as nx
@@ -18,8 +17,6 @@ from flask import (
     Response,
     abort,
     current_app,
-    jsonify,
-    render_template,
     request,
     url_for,
 )
@@ -29,6 +26,7 @@ from sipkg.namespaces import DEF, ID, XSD_NS
 from sipkg.web.browse import page_url
 from sipkg.web.catalogue import catalogue
 from sipkg.web.i18n import current_lang, pick, tr
+from sipkg.web.twin import answer, fail, wants_json
 
 bp = Blueprint("explore", __name__)
 
@@ -43,74 +41,18 @@ PRECISION = {
 ROLES = {"date": ("", ""), "startDate": ("开始", "starts"), "endDate": ("结束", "ends")}
 
 
-class Cache:
-    """Values derived from the data, each rebuilt when the dataset version changes."""
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.values: dict[str, tuple[str, object]] = {}
-
-    def get(self, name: str, make: Callable[[], object]) -> object:
-        version = current_app.extensions["sipkg"].version
-        with self.lock:
-            held = self.values.get(name)
-            if held is None or held[0] != version:
-                held = self.values[name] = (version, make())
-            return held[1]
-
-
-@bp.record_once
-def _init(state) -> None:
-    state.app.extensions["sipkg.explore"] = Cache()
-
-
 def cached(name: str, make: Callable[[], object]):
-    return current_app.extensions["sipkg.explore"].get(name, make)
+    """A value derived from the data, made once per dataset version."""
+    return current_app.extensions["sipkg"].per_version("explore." + name, make)
 
 
 def rows(query: str) -> list[dict[str, str]]:
     """A SELECT's rows as plain strings, for the pure functions of `network` and the views below."""
-    return [
-        {k: v.value for k, v in row.items()}
-        for row in current_app.extensions["sipkg"].select(query)
-    ]
+    return current_app.extensions["sipkg"].rows(query)
 
 
 def relation_graph() -> nx.MultiDiGraph:
     return cached("graph", lambda: network.build_graph(network.edges(rows), rows(network.NODES)))
-
-
-# ---------------------------------------------------------------- answering HTML or JSON
-
-
-def wants_json() -> bool:
-    if request.path.endswith(".json"):
-        return True
-    return (
-        request.accept_mimetypes.best_match(["text/html", "application/json"]) == "application/json"
-    )
-
-
-def json_url() -> str:
-    path = request.path if request.path.endswith(".json") else request.path + ".json"
-    query = request.query_string.decode()
-    return path + ("?" + query if query else "")
-
-
-def respond(template: str, data: dict, status: int = 200, **context) -> Response:
-    """The same view as HTML or JSON; the HTML page advertises its JSON twin."""
-    if wants_json():
-        response = jsonify(data)
-    else:
-        response = Response(render_template(template, data=data, json_url=json_url(), **context))
-    response.status_code = status
-    response.vary.add("Accept")
-    return response
-
-
-def fail(status: int, message: str, template: str, **context) -> Response:
-    """A client's mistake, explained on the page (HTML) or as {"error": …} (JSON)."""
-    return respond(template, {"error": message}, status, error=message, **context)
 
 
 def page(rule: str):
@@ -219,7 +161,7 @@ def depth_param() -> int:
                     f"depth 必须是 1 到 {MAX_DEPTH} 之间的整数。",
                     f"depth must be a whole number from 1 to {MAX_DEPTH}.",
                 ),
-                "explore.html",
+                "explore/explore.html",
                 picker=picker_names(),
             )
         )
@@ -235,20 +177,20 @@ def picker_names() -> list[str]:
 @page("/explore")
 def explorer() -> Response:
     g = relation_graph()
-    text = text_param("entity", "explore.html")
+    text = text_param("entity", "explore/explore.html")
     depth = depth_param()
     if not text:
         key = [
             {**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
             for r in cached("centrality", lambda: network.centrality(g))
         ]
-        return respond("explore.html", {"key_institutions": key}, picker=picker_names())
+        return answer("explore/explore.html", {"key_institutions": key}, picker=picker_names())
     centre, candidates, error = choose(g, text, tr("实体", "entity"))
     if error:
-        return fail(404, error, "explore.html", picker=picker_names(), entity=text)
+        return fail(404, error, "explore/explore.html", picker=picker_names(), entity=text)
     if candidates:
-        return respond(
-            "explore.html",
+        return answer(
+            "explore/explore.html",
             {"query": text, "candidates": candidates},
             picker=picker_names(),
             entity=text,
@@ -267,32 +209,44 @@ def explorer() -> Response:
     graph_url = url_for(
         "explore.explorer_json", entity=short(centre), depth=depth, lang=current_lang()
     )
-    return respond(
-        "explore.html", data, picker=picker_names(), entity=text, labels=labels, graph_url=graph_url
+    return answer(
+        "explore/explore.html",
+        data,
+        picker=picker_names(),
+        entity=text,
+        labels=labels,
+        graph_url=graph_url,
     )
 
 
 @page("/explore/path")
 def path() -> Response:
-    start_text, end_text = text_param("from", "path.html"), text_param("to", "path.html")
+    start_text, end_text = (
+        text_param("from", "explore/path.html"),
+        text_param("to", "explore/path.html"),
+    )
     context = {"picker": picker_names(), "start": start_text, "end": end_text}
     if not start_text and not end_text and not wants_json():
-        return respond("path.html", {}, **context)
+        return answer("explore/path.html", {}, **context)
     if not start_text or not end_text:
         return fail(
             400,
             tr("请同时给出“从”和“到”两个实体。", "Give both entities: 'from' and 'to'."),
-            "path.html",
+            "explore/path.html",
             **context,
         )
     g = relation_graph()
     start, start_choices, start_error = choose(g, start_text, tr("实体", "entity"))
     end, end_choices, end_error = choose(g, end_text, tr("实体", "entity"))
     if start_error or end_error:
-        return fail(404, " ".join(filter(None, [start_error, end_error])), "path.html", **context)
+        return fail(
+            404, " ".join(filter(None, [start_error, end_error])), "explore/path.html", **context
+        )
     if start_choices or end_choices:
-        return respond(
-            "path.html", {"from_candidates": start_choices, "to_candidates": end_choices}, **context
+        return answer(
+            "explore/path.html",
+            {"from_candidates": start_choices, "to_candidates": end_choices},
+            **context,
         )
     paths = network.shortest_paths(g, start, end)
     data = {
@@ -322,7 +276,7 @@ def path() -> Response:
             for p in paths
         ],
     }
-    return respond("path.html", data, **context)
+    return answer("explore/path.html", data, **context)
 
 
 # ---------------------------------------------------------------- timeline
@@ -422,7 +376,7 @@ def timeline() -> Response:
     entries = timeline_entries(
         relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang()
     )
-    return respond("timeline.html", {"entries": entries})
+    return answer("explore/timeline.html", {"entries": entries})
 
 
 # ---------------------------------------------------------------- statistics
@@ -543,8 +497,8 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
 
 @page("/statistics")
 def statistics() -> Response:
-    return respond(
-        "statistics.html",
+    return answer(
+        "explore/statistics.html",
         statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))),
     )
 
@@ -595,7 +549,7 @@ def practices_data(g: nx.MultiDiGraph, definitions: list[dict[str, str]]) -> dic
 
 @page("/practices")
 def practices() -> Response:
-    return respond(
-        "practices.html",
+    return answer(
+        "explore/practices.html",
         practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))),
     )

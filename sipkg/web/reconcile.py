@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from collections import Counter
 
 import pyoxigraph as ox
@@ -140,7 +139,7 @@ class Reconciler:
     """The reconciliation view of one dataset version: `Known` plus indexes of classes and properties."""
 
     def __init__(self, svc, cat: Catalogue):
-        self.version, self.cat = cat.version, cat
+        self.cat = cat
         labels = {iri: [(t.value, t.language) for t in ts] for iri, ts in cat.terms.items()}
         for iri, (zh, en) in EXTRA_LABELS.items():
             labels.setdefault(iri, [(zh, "zh-hans"), (en, "en")])
@@ -225,20 +224,10 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> rc.Value:
     )
 
 
-_lock = threading.Lock()
-
-
 def service() -> Reconciler:
     """The reconciliation view of the dataset in service, rebuilt when its version changes."""
-    cat = catalogue()
-    cached = current_app.extensions.get("sipkg.reconcile")
-    if cached is None or cached.version != cat.version:
-        with _lock:
-            cached = current_app.extensions.get("sipkg.reconcile")
-            if cached is None or cached.version != cat.version:
-                cached = Reconciler(current_app.extensions["sipkg"], cat)
-                current_app.extensions["sipkg.reconcile"] = cached
-    return cached
+    svc = current_app.extensions["sipkg"]
+    return svc.per_version("reconcile", lambda: Reconciler(svc, catalogue()))
 
 
 # ---------------------------------------------------------------- answers
@@ -423,7 +412,7 @@ def preview() -> Response:
     iri = srv.known.entity_iri(id_) if id_ else ""
     entity = srv.cat.entities.get(iri)
     if entity is None:
-        body = render_template("reconcile_preview.html", style=PREVIEW_STYLE, entity=None, id=id_)
+        body = render_template("reconcile/preview.html", style=PREVIEW_STYLE, entity=None, id=id_)
         return _framable(body, status=404 if id_ else 400)
     facts = srv.known.facts.get(iri, {})
     shown = [
@@ -433,7 +422,7 @@ def preview() -> Response:
     ]
     return _framable(
         render_template(
-            "reconcile_preview.html",
+            "reconcile/preview.html",
             style=PREVIEW_STYLE,
             entity=entity,
             id=id_,

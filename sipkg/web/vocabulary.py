@@ -9,25 +9,17 @@ and other terms under /def/ keep the entity page of browse.py.
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, current_app, jsonify, render_template, request
+from flask import Blueprint, Response, current_app, jsonify, render_template
 
 from sipkg import ontodocs
 from sipkg.namespaces import BASE, INFERRED_GRAPH, PREFIXES
-from sipkg.web.browse import (
-    KEY,
-    RDF_MEDIA,
-    SUFFIXES,
-    negotiate,
-    not_found,
-    resource,
-    split_suffix,
-    texts,
-)
+from sipkg.web.browse import KEY, RDF_MEDIA, SUFFIXES, not_found, resource, split_suffix, texts
+from sipkg.web.twin import PAGE_MEDIA, answer, json_suffix, negotiate
 
 bp = Blueprint("vocabulary", __name__)
 
 ONTOLOGY_MEDIA = ["text/html", *RDF_MEDIA]
-SCHEME_MEDIA = ["text/html", "application/json", *RDF_MEDIA]
+SCHEME_MEDIA = [*PAGE_MEDIA, *RDF_MEDIA]
 
 SCHEMES = """
 SELECT ?scheme ?p ?o (COUNT(DISTINCT ?c) AS ?concepts) WHERE {
@@ -49,10 +41,7 @@ CONSTRUCT { <%(s)s> ?p ?o . ?c ?cp ?co } WHERE {
 @bp.route("/def.json")
 def index() -> Response:
     """Every vocabulary we publish: the ontology and the SKOS schemes."""
-    media = negotiate(
-        ["text/html", "application/json"],
-        "application/json" if request.path.endswith(".json") else None,
-    )
+    media = negotiate(PAGE_MEDIA, json_suffix())
     schemes = _schemes()
     graph = ontodocs.ontology_graph(ontodocs.ontology_text())
     ontology = {
@@ -62,30 +51,27 @@ def index() -> Response:
         "titles": ontodocs.titles(graph),
         "context": "/def/context.jsonld",
     }
-    if media == "application/json":
-        response = jsonify(
+    data = {
+        "ontology": ontology,
+        "schemes": [
             {
-                "ontology": ontology,
-                "schemes": [
-                    {
-                        "iri": s.iri,
-                        "url": f"/def/{s.name}",
-                        "labels": texts(s.labels),
-                        "definitions": texts(s.definitions),
-                        "concepts": n,
-                    }
-                    for s, n in schemes
-                ],
+                "iri": s.iri,
+                "url": f"/def/{s.name}",
+                "labels": texts(s.labels),
+                "definitions": texts(s.definitions),
+                "concepts": n,
             }
-        )
-    else:
-        response = Response(
-            render_template(
-                "vocabularies.html", ontology=ontology, schemes=schemes, json_url="/def.json"
-            )
-        )
-    response.vary.add("Accept")
-    return response
+            for s, n in schemes
+        ],
+    }
+    return answer(
+        "vocabulary/vocabularies.html",
+        data,
+        media=media,
+        json_url="/def.json",
+        ontology=ontology,
+        schemes=schemes,
+    )
 
 
 def _schemes() -> list[tuple[ontodocs.Scheme, int]]:
@@ -135,7 +121,7 @@ def ontology(text: str, path: str, suffix: str | None) -> Response:
         graph = ontodocs.ontology_graph(text)
         response = Response(
             render_template(
-                "ontology.html",
+                "vocabulary/ontology.html",
                 doc=doc,
                 iri=ontodocs.ontology_iri(),
                 version_iri=ontodocs.version_iri(graph),
@@ -156,37 +142,33 @@ def scheme(name: str, suffix: str | None) -> Response:
     if media in RDF_MEDIA:
         return _advertised(_rdf(triples, media), path, SCHEME_MEDIA)
     s = ontodocs.read_scheme(iri, triples)
-    if media == "application/json":
-        response = jsonify(
+    data = {
+        "iri": s.iri,
+        "labels": texts(s.labels),
+        "definitions": texts(s.definitions),
+        "concepts": [
             {
-                "iri": s.iri,
-                "labels": texts(s.labels),
-                "definitions": texts(s.definitions),
-                "concepts": [
-                    {
-                        "iri": c.iri,
-                        "code": c.code,
-                        "url": path + "/" + c.code,
-                        "labels": texts(c.labels),
-                        "definitions": texts(c.definitions),
-                        "notations": c.notations,
-                        "broader": c.broader,
-                        "see_also": c.see_also,
-                        "top": c.top,
-                    }
-                    for c in s.concepts
-                ],
+                "iri": c.iri,
+                "code": c.code,
+                "url": path + "/" + c.code,
+                "labels": texts(c.labels),
+                "definitions": texts(c.definitions),
+                "notations": c.notations,
+                "broader": c.broader,
+                "see_also": c.see_also,
+                "top": c.top,
             }
-        )
-    else:
-        response = Response(
-            render_template(
-                "scheme.html",
-                scheme=s,
-                alternates=_alternates(path, SCHEME_MEDIA),
-                json_url=path + ".json",
-            )
-        )
+            for c in s.concepts
+        ],
+    }
+    response = answer(
+        "vocabulary/scheme.html",
+        data,
+        media=media,
+        json_url=path + ".json",
+        scheme=s,
+        alternates=_alternates(path, SCHEME_MEDIA),
+    )
     return _advertised(response, path, SCHEME_MEDIA)
 
 

@@ -72,17 +72,18 @@ def triples(
     return out
 
 
+def _sizes(service) -> tuple[dict[str, int], int]:
+    """Triples in each named graph, and in all of them."""
+    rows = service.select(GRAPH_SIZES)
+    total = service.select(TOTAL)
+    return {r["g"].value: int(r["n"].value) for r in rows}, int(total[0]["n"].value)
+
+
 def response(media: str) -> Response:
     """The description of this endpoint as `media`, with graph sizes counted once per dataset version."""
     service = current_app.extensions["sipkg"]
-    cache = current_app.extensions.setdefault("sipkg.description", {})
     version = service.version
-    if version not in cache:
-        rows = service.select(GRAPH_SIZES)
-        total = service.select(TOTAL)
-        cache.clear()
-        cache[version] = ({r["g"].value: int(r["n"].value) for r in rows}, int(total[0]["n"].value))
-    sizes, total = cache[version]
+    sizes, total = service.per_version("endpoint.description", lambda: _sizes(service))
     config = current_app.config
     body = ox.serialize(
         triples(

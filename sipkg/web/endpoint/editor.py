@@ -28,7 +28,7 @@ def examples_json() -> Response:
 def editor_page(query: str | None = None) -> Response:
     """The editor page, prefilled with `query` when given (the /sparql handler calls this for browsers)."""
     html = render_template(
-        "sparql.html",
+        "editor/sparql.html",
         sparql_query=query or "",
         starter=STARTER,
         prefixes=PREFIXES,

@@ -6,7 +6,7 @@ It reports throughput, latency percentiles (overall and per kind), errors by sta
 whole server (gunicorn master, workers and query processes: RSS summed over the process tree) sampled every
 second. Used by tests/test_load.py (bounded) and `make load`:
 
-    python tests/loaddriver.py --clients 64 --seconds 120 [--home H] [--data D] [--report FILE]
+    python -m bench.loaddriver --clients 64 --seconds 120 [--home H] [--data D] [--report FILE]
 """
 
 from __future__ import annotations
@@ -26,14 +26,12 @@ from pathlib import Path
 
 import psutil
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE), str(HERE.parent)]
-
-from livesite import serve
-
 from sipkg.namespaces import BASE
 from sipkg.paths import PROJECT, Paths
 from sipkg.store.sparqltext import query_form
+
+sys.path.insert(0, str(PROJECT / "tests"))
+from livesite import serve
 
 STATIC = [
     "/static/site.css",
