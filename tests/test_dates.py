@@ -13,7 +13,7 @@ JULY_2020 = date(2020, 7, 20)
 
 def d(text, value, end_value=None, qualifier=None, relative=False):
     """The expected (text, value, datatype, end_value, qualifier, relative) of one date."""
-    datatype = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value)]
+    datatype = {4: "gYear", 7: "gYearMonth", 10: "date"}[len(value.lstrip("-"))]
     return (text, value, datatype, end_value, qualifier, relative)
 
 
@@ -110,6 +110,8 @@ INVENTED = [
         [d("7月上旬", "2020-07", qualifier="early", relative=True)],
     ),
     ("昨天,园区召开安全生产工作会议。", JULY_2020, [d("昨天", "2020-07-19", relative=True)]),
+    ("设立公元前514年", None, [d("公元前514年", "-0513")]),  # ISO 8601: 1 BC is year 0000
+    ("(《联合早报》,27/5/2018)", None, [d("27/5/2018", "2018-05-27")]),
     # an infobox label with the year its figure is for
     ("• 常住人口(2021)58.6万人", None, [d("2021", "2021")]),
     ("人均GDP(2018)¥19.1万", None, [d("2018", "2018")]),
@@ -169,6 +171,7 @@ INVENTED = [
 
 WITH_CONTEXT = [
     ("同年5月,园区实施启动。", None, 1994, [d("同年5月", "1994-05", relative=True)]),
+    ("协会当时成立的28间会所", None, 1960, [d("当时", "1960", relative=True)]),
     (
         "7月上旬,湖东社工委举办了邻里节。",
         JULY_2020,
@@ -190,6 +193,7 @@ NOT_DATES = [
     ("同年,园区将“幸福社区建设三年行动计划”列为九大战略规划之一。", None, []),
     ("5月,园区召开大会。", None, []),
     ("电话(0512)6666 8888", None, []),  # a bracketed area code is no year
+    ("(《联合早报》,5/6/2018)", None, []),  # day/month or month/day: not to be guessed
     ("(2019)第3号", None, []),  # nor a bracketed number that follows no label
     ("津B2-20080229-1苏州工业园区管理委员会", JULY_2014, []),
     ("电话:+86-22-66211566 Copyright © 2007 - 2023", JULY_2014, []),

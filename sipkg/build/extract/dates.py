@@ -40,6 +40,9 @@ _D = "[0-9０-９]"
 _CN_MONTH = "十[一二]?|[一二三四五六七八九]"
 _CN_DAY = "三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九]"
 _ISO = re.compile(rf"({_D}{{4}})([-/.])({_D}{{1,2}})\2({_D}{{1,2}})(?![0-9０-９])")
+_BCE_YEAR = re.compile(rf"公元前({_D}{{1,4}})年")  # 公元前514年: ISO year -0513 (1 BC is 0000)
+# 27/5/2018: day, month, year, read only where the day cannot be a month (above 12)
+_DMY = re.compile(rf"(?<![0-9０-９/])({_D}{{1,2}})/({_D}{{1,2}})/({_D}{{4}})(?![0-9０-９/])")
 _YEAR = re.compile(rf"({_D}{{4}}|[一二][〇零一二三四五六七八九]{{3}})年(?!代)")
 _YEAR_RANGE = re.compile(rf"({_D}{{4}}){RANGE_SEPARATOR}({_D}{{4}})年(?!代)")
 _MONTH_NUMBER = rf"{_D}{{1,2}}|{_CN_MONTH}"
@@ -72,7 +75,7 @@ MONTH_PARTS = {
 }
 # relative years: offset from the reference year (deictic) or from the year last mentioned
 DEICTIC_YEARS = {"今年": 0, "本年": 0, "去年": -1, "前年": -2, "明年": 1}
-CONTEXT_YEARS = {"同年": 0, "次年": 1, "翌年": 1, "上年": -1}
+CONTEXT_YEARS = {"同年": 0, "当时": 0, "当年": 0, "次年": 1, "翌年": 1, "上年": -1}
 RELATIVE_MONTHS = {"上月": -1, "上个月": -1, "本月": 0, "下月": 1, "下个月": 1}
 RELATIVE_DAYS = {"昨天": -1, "昨日": -1, "今天": 0, "今日": 0, "明天": 1, "前天": -2}
 PREFIXES = {
@@ -232,6 +235,11 @@ def _point(scan: _Scan, i: int) -> tuple[_Point, int] | None:
     if m := _ISO.match(s, i):
         y, mo, d = (int(parse_number(g)) for g in m.group(1, 3, 4))
         return (_Point(y, mo, d), m.end()) if _valid(y, mo, d) else None
+    if m := _DMY.match(s, i):
+        d, mo, y = (int(parse_number(g)) for g in m.groups())
+        return (_Point(y, mo, d), m.end()) if d > 12 and _valid(y, mo, d) else None
+    if m := _BCE_YEAR.match(s, i):
+        return _Point(1 - int(parse_number(m.group(1)))), m.end()
     if m := _YEAR_RANGE.match(s, i):
         first, last = int(parse_number(m.group(1))), int(parse_number(m.group(2)))
         return (_Point(first, end=(last, None, None)), m.end()) if first < last else None
@@ -391,5 +399,6 @@ def _valid(year: int, month: int | None, day: int | None) -> bool:
 
 
 def _iso(year: int, month: int | None, day: int | None) -> tuple[str, str]:
-    parts = [f"{year:04d}"] + [f"{n:02d}" for n in (month, day) if n is not None]
+    first = f"{year:04d}" if year >= 0 else f"-{-year:04d}"  # ISO 8601: 514 BC is -0513
+    parts = [first] + [f"{n:02d}" for n in (month, day) if n is not None]
     return "-".join(parts), DATATYPES[len(parts)]
