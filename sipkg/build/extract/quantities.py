@@ -390,6 +390,8 @@ def _plausible(
         return False
     if unit == "日" and not sentence.startswith(("内", "以内", "之内"), (high or low).end):
         return False  # 25日 is a day of the month; 15日内 is a duration
+    if unit == "位" and sentence.startswith("数", (high or low).end):
+        return False  # 两位数增长: digits, not persons
     if unit in NOUN_UNITS and any(r.chinese for r in readings):
         return False  # 三县, 一镇: words and names; 5市辖区 counts
     if unit in WORD_FORMING_UNITS and any(
