@@ -186,6 +186,18 @@ def test_where_places_are_read_from_addresses_and_location_verbs(text, expected)
     assert expected <= triples(extract(text))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "园区现有上市公司62家,子公司更多。",  # kinds of company
+        "集聚了科创企业和近六成上市公司。",  # a kind of body and a share of them
+        "引来了多所知名高校和实验室。",  # kinds of institution shared by no name
+    ],
+)
+def test_common_words_before_a_head_word_are_no_names(text):
+    assert [m.text for m in Extractor(registry()).mentions(text) if m.ref.type == "org"] == []
+
+
 def test_a_head_word_of_two_words_ends_a_name():
     """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
     found = [

@@ -125,6 +125,11 @@ NOUNISH = SPECIFIC | {"n", "nz", "nrfg", "vn", "an", "ng", "s", "f", "b", "g"}
 WEAK_HEADS = {"社区", "学校", "政府", "街道", "区", "县", "市", "省", "乡", "村", "部"}
 # common words that end like a head word but are not one (布局, 格局, 城镇)
 NOT_HEADS = (
+    "上市公司",  # kinds of company, not names
+    "子公司",
+    "分公司",
+    "总公司",
+    "母公司",
     "布局",
     "格局",
     "全局",
@@ -300,7 +305,10 @@ PEOPLE = (
     "专家",
 )
 # nouns that name a category of bodies; before a head word they make a description, not a name
-CATEGORIES = {"企业", "单位", "机构", "组织", "部门", "公司", "集团", "社团", "团体", "平台"}
+CATEGORIES = {
+    "企业", "单位", "机构", "组织", "部门", "公司", "集团", "社团", "团体", "平台",
+    "高校", "院校", "院所", "学府",
+}  # fmt: skip
 RARE = 1000  # jieba dictionary frequency below which a plain noun reads as a local proper name
 PROPER_NOUN_FLAGS = {"n", "nz"}
 # one character the segmenter split off a short name (胜|浦镇); never these function words
@@ -477,6 +485,8 @@ class Recogniser:
                     or len(word) > 8
                     or "的" in word
                     or (word.endswith(PEOPLE))
+                    or word.endswith(tuple(CATEGORIES))  # 知名高校和甲实验室: a kind, not a name
+                    or FRACTION.search(word)  # 近六成上市公司: a share of them
                     or (weak and not counted and not self._local_name(word))
                 ):
                     break
@@ -625,6 +635,7 @@ _HEAD = "(?P<head>(?:社区)?(?:" + "|".join(re.escape(h) for h in HEADS_BY_LENG
 COORDINATION = re.compile(
     rf"(?P<items>{_CONJUNCT}(?:{_SEPARATOR}{_CONJUNCT})+?)(?:{_COUNT})?{_HEAD}"
 )
+FRACTION = re.compile("[一二三四五六七八九十]成")
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 NOT_NAME_START = ("v", "vn", "vd", "p", "c", "d", "r", "m", "q", "u", "f")
 DESCRIPTIVE = (
