@@ -198,6 +198,14 @@ def test_common_words_before_a_head_word_are_no_names(text):
     assert [m.text for m in Extractor(registry()).mentions(text) if m.ref.type == "org"] == []
 
 
+def test_a_head_word_alone_names_what_the_document_last_named_with_it():
+    x = extract("鹭洲湖景区位于松岭区。景区内拥有“观鹭亭”“听松阁”两大景观。全国景区游客增多。")
+    [area] = {ref for _, i, ref in x.mentions if i == 1 and ref.key.startswith("lu-zhou")}
+    later = [(i, ref) for _, i, ref in x.mentions if i > 1 and ref == area]
+    assert [i for i, _ in later] == [2]  # 景区 in the second sentence; not 全国景区 in the third
+    assert ("guan-lu-ting", "locatedIn", area.key) in triples(x)
+
+
 def test_a_head_word_of_two_words_ends_a_name():
     """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
     found = [

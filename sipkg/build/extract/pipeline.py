@@ -74,6 +74,7 @@ class Extractor:
         self.gazetteer = Gazetteer(names, registry.ignore)
         specific = {n for n, r in names.items() if not registry.entities[r].collective}
         self.recogniser = Recogniser(list(names), specific)
+        self.named_by_head: dict[str, Ref] = {}  # head word -> what the document last so named
 
     def _register(self, name: str, ref: Ref, cls: str) -> None:
         """A found name joins the registry: as a new entity, or as one more name of the entity
@@ -101,7 +102,28 @@ class Extractor:
         for c in non_overlapping(candidates):
             found.append(Mention(c.start, c.end, c.name, self._mint(c)))
         kept = [m for m in known if not any(f.start <= m.start and m.end <= f.end for f in found)]
-        return sorted(kept + found, key=lambda m: m.start)
+        out = sorted(kept + found, key=lambda m: m.start)
+        out = self._bare_heads(text, out)
+        for m in out:
+            head = next((h for h in HEADS_BY_LENGTH if m.text.endswith(h)), None)
+            if head and len(head) > 1 and m.text != head:
+                self.named_by_head[head] = m.ref
+        return out
+
+    def _bare_heads(self, text: str, mentions: list[Mention]) -> list[Mention]:
+        """景区 after 金鸡湖景区, 该街道 after 金鸡湖街道: a head word standing alone names the entity
+        the document last named with it (a registry name there, 街道 for all subdistricts, stays)."""
+        out = list(mentions)
+        for head, ref in self.named_by_head.items():
+            for m in re.finditer(re.escape(head), text):
+                a, b = m.span()
+                if a > 0 and "\u4e00" <= text[a - 1] <= "\u9fff" and text[a - 1] not in BEFORE_BARE:
+                    continue  # the end of a longer word: 全国景区
+                if text.startswith(ACTIVITY, b):
+                    continue
+                if not any(x.start < b and a < x.end for x in out):
+                    out.append(Mention(a, b, head, ref))
+        return sorted(out, key=lambda m: m.start)
 
     def _mint(self, c: Candidate) -> Ref:
         """The entity of a recognised name: the one minted for it before, the one its other form
@@ -165,6 +187,7 @@ class Extractor:
 
     def _document(self, doc: Document, out: Extraction, as_of: Value | None) -> None:
         entities = self.registry.entities
+        self.named_by_head = {}
         if doc.language == "en":
             recogniser = english.EnglishRecogniser(
                 EnglishGazetteer(entities)
@@ -275,6 +298,10 @@ class Extractor:
                 code, zh, en = item
                 out.indicators.setdefault(code, (zh, en))
 
+
+BEFORE_BARE = set("该本此其在于和与及、")  # what may stand before a head word standing alone
+# what after a head word makes it a field of work, not a body or place: 社区建设, 街道工作
+ACTIVITY = ("建设", "治理", "工作", "管理", "服务", "发展", "规划", "营造", "改革")
 
 # how an event's roles are written as properties (an object founded is `establishes`, see _event)
 ROLE_PREDICATES = {
