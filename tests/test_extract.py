@@ -172,6 +172,14 @@ def test_relation_rules_read_constructions_not_sentences(text, expected):
             "苏州市松岭区下辖三个街道。",
             {("song-ling-qu", "locatedIn", "suzhou")},
         ),
+        # the bodies an area drew in are based there
+        (
+            "松岭区引进了鹭洲大学、望星大学等5所高校,吸引了一批企业。",
+            {
+                ("lu-zhou-da-xue", "basedIn", "song-ling-qu"),
+                ("wang-xing-da-xue", "basedIn", "song-ling-qu"),
+            },
+        ),
         # what an area holds within it
         (
             "松岭区境内还有鹭鸶塔、望星桥等景点。",
