@@ -20,6 +20,7 @@ also `sip:attestedAt` the publication date of each document stating it.
 from __future__ import annotations
 
 import calendar
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -251,13 +252,26 @@ def _earlier(a: dict, b: dict) -> list[Stated]:
     return list((a if last_b is None or (last_a is not None and last_a <= last_b) else b).values())
 
 
+def _day(day: str) -> Literal:
+    """An xsd:date literal; rdflib cannot turn a year BCE into a Python date and logs a traceback
+    for each, so that one known failure is kept quiet (the lexical form is kept either way)."""
+    if not day.startswith("-"):
+        return Literal(day, datatype=XSD.date)
+    log = logging.getLogger("rdflib.term")
+    was, log.disabled = log.disabled, True
+    try:
+        return Literal(day, datatype=XSD.date)
+    finally:
+        log.disabled = was
+
+
 def _instant(g, instant: URIRef, date: Literal) -> None:
     g.add((instant, RDF.type, TIME.Instant))
     g.add((instant, PRECISION[date.datatype], date))
     days = day_range(date)
     if days:
-        g.add((instant, SIP.notBefore, Literal(days[0], datatype=XSD.date)))
-        g.add((instant, SIP.notAfter, Literal(days[1], datatype=XSD.date)))
+        g.add((instant, SIP.notBefore, _day(days[0])))
+        g.add((instant, SIP.notAfter, _day(days[1])))
 
 
 def _disputed(items: list[Stated]) -> bool:
