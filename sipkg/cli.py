@@ -381,6 +381,38 @@ def eval_cmd(gold, as_json, details, split, data, home) -> None:
     )
 
 
+@main.command("diff")
+@click.argument("versions", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print the difference as JSON.")
+@paths_option
+def diff_cmd(versions, as_json, data, home) -> None:
+    """What builds changed, per source document: the facts added and removed, with their quotes.
+
+    With no VERSIONS, the build in service against the one before it; with one, that build
+    against its predecessor; with V1 V2, everything from build V1 to build V2 (see /changes).
+    """
+    from sipkg.store import changes
+
+    root = make_paths(data, home).store
+    try:
+        if len(versions) > 2:
+            raise click.UsageError("give at most two versions: sipkg diff [V1 V2]")
+        if len(versions) == 2:
+            found = changes.between(root, *versions)
+        elif versions:
+            found = changes.load(root, versions[0])
+        else:
+            records = changes.history(root)
+            if not records:
+                raise click.ClickException(f"no change records in {root}: run `sipkg build` first")
+            found = records[0]
+    except changes.ChangeError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(
+        json.dumps(found, ensure_ascii=False, indent=2) if as_json else changes.to_text(found)
+    )
+
+
 @main.command("review")
 @click.argument("key")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

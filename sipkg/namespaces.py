@@ -216,6 +216,20 @@ class SIP(DefinedNamespace):
     method: URIRef
     confidence: URIRef
     statementAbout: URIRef
+    # time on the structure
+    DatedRelation: URIRef
+    OpenBeginningInterval: URIRef
+    OpenEndInterval: URIRef
+    DisputedInterval: URIRef
+    during: URIRef
+    lifespan: URIRef
+    attestedAt: URIRef
+    relationSubject: URIRef
+    relationObject: URIRef
+    relationProperty: URIRef
+    markedBy: URIRef
+    notBefore: URIRef
+    notAfter: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -230,6 +244,7 @@ SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
 SDMX_ATTRIBUTE = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
+TIME = Namespace("http://www.w3.org/2006/time#")
 
 # The same namespaces as plain strings, for code that builds IRIs as text and compares them with a
 # store's terms (an rdflib URIRef never equals a str, and a closed namespace refuses unknown terms).
@@ -260,6 +275,7 @@ DOC = f"{BASE}/id/doc/"  # source documents and their sentences
 REGISTRY_GRAPH = f"{GRAPH}registry"  # names and kinds of entities
 ONTOLOGY_GRAPH = f"{GRAPH}ontology"  # the ontology and code lists
 INFERRED_GRAPH = f"{GRAPH}inferred"  # what the reasoner materialised
+HISTORY_GRAPH = f"{GRAPH}history"  # periods of relations and bodies, derived from dated events
 LINKS_GRAPH = f"{GRAPH}links"  # links out to other datasets
 IDENTIFIERS_GRAPH = f"{GRAPH}identifiers"  # division codes, and where each link was verified
 VOID_GRAPH = f"{GRAPH}void"  # the dataset's VoID + DCAT-AP description
@@ -294,6 +310,7 @@ PREFIXES: dict[str, str] = {
     "sdmx-measure": str(SDMX_MEASURE),
     "sdmx-attribute": str(SDMX_ATTRIBUTE),
     "wd": str(WD),
+    "time": str(TIME),
 }
 
 

@@ -24,6 +24,7 @@ from sipkg.namespaces import (
     SDMX_MEASURE,
     SIP,
     SIP_NS,
+    TIME,
     VANN,
 )
 
@@ -31,7 +32,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest inspects it
 TERMS = sorted(SIP.__annotations__)
 DECLARATION_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-STANDARD = (ORG, CV, PROV, SKOS, QB, SCHEMA, DCTERMS, FOAF, OA, GEO, ELI)
+STANDARD = (ORG, CV, PROV, SKOS, QB, SCHEMA, DCTERMS, FOAF, OA, GEO, ELI, TIME)
 STANDARD_NAMESPACES = tuple(
     str(ns) for ns in (*STANDARD, SDMX_DIMENSION, SDMX_MEASURE, SDMX_ATTRIBUTE)
 )

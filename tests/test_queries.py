@@ -579,6 +579,58 @@ EXPECTED = {
     "32-facts-per-method.rq": facts_per_method,
     "33-facts-per-document.rq": facts_per_document,
     "34-quote-offset-check.rq": no_rows,
+    # ---- institutional history (the history graph)
+    "35-structure-in-2013.rq": Rows(
+        ("subject", "relation", "object", "since"),
+        exact={
+            (SIP_AC, "sip#jurisdiction", SIP_PARK, "1994-02-01"),
+            *(
+                (f"person/{p}", "sip#leads", "org/peoples-association", "1960-01-01")
+                for p in ("edwin-tong", "jimmy-toh-yong-leng", "lawrence-wong")
+            ),
+            ("place/suzhou", "sip#locatedIn", "place/china", "-0513-01-01"),
+            ("place/suzhou", "sip#locatedIn", "place/jiangsu", "-0513-01-01"),
+            (SIP_PARK, "sip#locatedIn", "place/suzhou", "1994-02-01"),
+            ("place/china-singapore-cooperation-zone", "sip#locatedIn", SIP_PARK, "1994-02-01"),
+            ("place/sip-subdistricts", "sip#locatedIn", SIP_PARK, "1994-02-01"),
+            *(
+                (f"place/{town}", "sip#partOf", "place/hu-qiu-qu", "2000-09-08")
+                for town in ("heng-tang-zhen", "hu-qiu-zhen", "xu-shu-guan-zhen")
+            ),
+            ("place/wu-zhong-qu", "sip#partOf", "place/tong-an-zhen", "2002-09-01"),
+            (
+                "org/peoples-association",
+                "sip#subOrganisationOf",
+                "org/mccy-singapore",
+                "1960-01-01",
+            ),
+        },
+    ),
+    "36-founded-and-ended-2000-2015.rq": all_of(
+        Rows(
+            ("thing", "change", "date", "quote"),
+            exact={
+                ("place/hu-qiu-qu", "founded", "2000-09-08", "2000年9月8日被批准改名为虎丘区"),
+                (
+                    "place/su-zhou-shi-hu-qiu-qu",
+                    "ended",
+                    "2000-09-08",
+                    "2000年9月8日被批准改名为虎丘区",
+                ),
+                ("place/hu-qiu-qu", "founded", "2002-09", "建立苏州高新区、虎丘区"),
+                ("place/su-zhou-gao-xin-qu", "founded", "2002-09", "建立苏州高新区、虎丘区"),
+                (
+                    "programme/public-opinion-liaison-day",
+                    "founded",
+                    "2011",
+                    "自2011年起将每个月的第二个星期日定为“社情民意联系日”",
+                ),
+                ("programme/six-parks", "founded", "2013", "2013-2015年)建设“六个园区"),
+                ("programme/six-parks", "ended", "2015", "2013-2015年)建设“六个园区"),
+            },
+        ),
+        labelled("thingZh"),
+    ),
 }
 
 

@@ -23,6 +23,7 @@ from sipkg.namespaces import (
     EU_AUTHORITY,
     FOAF_NS,
     FORMATS_NS,
+    HISTORY_GRAPH,
     IANA_MEDIA_TYPES,
     IDENTIFIERS_GRAPH,
     INFERRED_GRAPH,
@@ -73,6 +74,10 @@ GRAPH_TITLES = {  # named graphs that are not one source document's
     REGISTRY_GRAPH: ("实体名称与类别", "Names and kinds of entities"),
     ONTOLOGY_GRAPH: ("本体与代码表", "Ontology and code lists"),
     INFERRED_GRAPH: ("推理得出的三元组", "Triples inferred by the reasoner"),
+    HISTORY_GRAPH: (
+        "由有日期的事件得出的关系时段与存续时段",
+        "Periods of relations and bodies, derived from dated events",
+    ),
     LINKS_GRAPH: ("指向外部数据集的链接", "Links to other datasets"),
     IDENTIFIERS_GRAPH: (
         "行政区划代码与链接的出处",

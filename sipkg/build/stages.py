@@ -19,7 +19,7 @@ from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
 from sipkg import __version__, yamlfile
-from sipkg.build import describe
+from sipkg.build import describe, history
 from sipkg.build.curation import apply as apply_curation
 from sipkg.build.curation import load_document_dates, load_entries
 from sipkg.build.documents import Document, read_sources
@@ -70,6 +70,7 @@ class BuildReport:
     curation: dict[str, int] = field(default_factory=dict)
     new_entities: list[str] = field(default_factory=list)
     links: int = 0
+    intervals: int = 0
     inferred: int = 0
     quads: int = 0
     validation: ValidationReport | None = None
@@ -108,6 +109,7 @@ class BuildReport:
             f"  curation entries: {self.curation}",
             f"  new entities found by the recogniser: {len(self.new_entities)} {self.new_entities[:10]}",
             f"  links out and codes, curated and cited (data/links): {self.links}",
+            f"  periods derived from dated events (relations and lifespans): {self.intervals}",
             f"  inferred triples {self.inferred}; quads in the store {self.quads}",
         ]
         if self.validation:
@@ -289,6 +291,7 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
     for quad in link_quads(links):
         ds.add(quad)
     report.links = len(links)
+    report.intervals = history.derive(ds)
     timer.lap("rdf")
     report.evidence_verified = verify_evidence(ds, docs)
     report.evidence = sum(1 for _ in ds.quads((None, RDF.type, SIP.Evidence, None)))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from sipkg.store import changes
 from sipkg.store.query import StoreError
 
 CURRENT = "current"
@@ -76,14 +77,19 @@ def publish(root: Path, build_dir: Path) -> None:
 
     Both the new build and the one it replaces are marked published: a build killed between
     the swap and its mark is still in service, and gets its mark when the next one replaces it.
+    What the build changed against the one it replaces is recorded first (`changes`) and put
+    in place once it serves.
     """
     link = root / CURRENT
     outgoing = link.resolve() if link.exists() else None
+    staged = changes.record(root, build_dir, outgoing)
     tmp = root / f".{CURRENT}.{os.getpid()}"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     tmp.symlink_to(build_dir.relative_to(root))
     os.replace(tmp, link)
+    if staged is not None:
+        changes.settle(staged)
     for served in (outgoing, build_dir):
         if served is not None and not (served / PUBLISHED).exists():
             (served / PUBLISHED).write_text(

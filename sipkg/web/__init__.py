@@ -36,6 +36,7 @@ def create_app(config: dict | None = None) -> Flask:
     from sipkg.web.endpoint.graphstore import bp as graphstore_bp
     from sipkg.web.endpoint.sparql import bp as sparql_bp
     from sipkg.web.explore import bp as explore_bp
+    from sipkg.web.history import bp as history_bp
     from sipkg.web.reconcile import bp as reconcile_bp
     from sipkg.web.review import bp as review_bp
     from sipkg.web.vocabulary import bp as vocabulary_bp
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(editor_bp)
     app.register_blueprint(graphstore_bp)
     app.register_blueprint(explore_bp)
+    app.register_blueprint(history_bp)
     app.register_blueprint(browse_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(review_bp)

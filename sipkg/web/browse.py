@@ -21,6 +21,7 @@ from flask import (
     request,
 )
 
+from sipkg import asof
 from sipkg.namespaces import BASE, ID, PREFIXES
 from sipkg.store.query import plain
 from sipkg.store.sparqltext import is_iri
@@ -302,6 +303,14 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         )
     pages = {g.id: (int(page) if g.id == shown_group else 1) for g in d.groups}
     entity = cat.entities.get(iri)
+    changes = [
+        {
+            **e,
+            "event": entity_json(cat, e["event"]) if e["event"] else None,
+            "other": entity_json(cat, e["other"]) if e.get("other") else None,
+        }
+        for e in asof.history(svc.select, iri)
+    ]
     data = {
         **entity_json(cat, iri),
         "labels": texts(cat.labels(iri)),
@@ -310,6 +319,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "relations": [_group_json(cat, g, pages[g.id]) for g in d.groups],
         "statistics": [_observation_json(cat, o) for o in d.observations],
         "mentioned_in": [page_url(s) for s in d.mentions],
+        "history": changes,
     }
     alternates = [
         (media_type, path + ext)
@@ -327,6 +337,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "kind_label": class_of(cat, entity.classes) if entity else None,
         "path": path,
         "sentences": cat.sentences,
+        "history": changes,
     }
     return answer("browse/entity.html", data, media=media, json_url=path + ".json", **context)
 

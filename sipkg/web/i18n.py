@@ -34,6 +34,7 @@ NAV = [
     ("/search", "搜索", "Search"),
     ("/explore", "关系", "Explorer"),
     ("/timeline", "时间线", "Timeline"),
+    ("/history", "沿革", "History"),
     ("/statistics", "统计", "Statistics"),
     ("/practices", "新加坡经验", "Practices"),
     ("/review", "新文档审核", "Review"),
