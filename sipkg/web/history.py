@@ -16,8 +16,9 @@ from sipkg.namespaces import BASE
 from sipkg.store import changes
 from sipkg.web.browse import entity_json
 from sipkg.web.catalogue import catalogue
-from sipkg.web.explore import fail, page, respond, show_date
+from sipkg.web.explore import page, show_date
 from sipkg.web.i18n import current_lang, pick, tr
+from sipkg.web.twin import answer, fail
 
 bp = Blueprint("history", __name__)
 
@@ -98,7 +99,7 @@ def history() -> Response:
             for group, rows in found["relations"].items()
         },
     }
-    return respond("history/history.html", data, slider=slider, groups=GROUP_TITLES)
+    return answer("history/history.html", data, slider=slider, groups=GROUP_TITLES)
 
 
 def _property_label(cat, iri: str) -> str:
@@ -162,7 +163,7 @@ def _fact(cat, f: dict) -> dict:
 
 @page("/changes")
 def changes_page() -> Response:
-    return respond("history/changes.html", {"builds": [_summary(c) for c in _records()]})
+    return answer("history/changes.html", {"builds": [_summary(c) for c in _records()]})
 
 
 @bp.route("/changes/<version>")
@@ -174,7 +175,7 @@ def change(version: str) -> Response:
         return fail(404, str(e), "history/changes.html")
     if request.path.endswith(".json"):
         return jsonify(record)
-    return respond("history/changes.html", {"builds": [_summary(record)]})
+    return answer("history/changes.html", {"builds": [_summary(record)]})
 
 
 @bp.route("/changes/<version>/<any(added.nq.gz, removed.nq.gz):name>")
