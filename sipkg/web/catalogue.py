@@ -102,6 +102,12 @@ SELECT ?e ?p ?o WHERE {{
   FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:note, rdf:type))
 }}"""
 
+# Statistical indicators are searched like entities (GDP, 地区生产总值, 财政收入): their pages list the figures.
+INDICATORS = """
+SELECT DISTINCT ?e ?p ?o WHERE {
+  ?e a sip:Indicator ; ?p ?o FILTER(?p IN (skos:prefLabel, skos:altLabel, skos:definition))
+}"""
+
 TERMS = f"""
 SELECT ?t ?p ?o WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{
@@ -126,7 +132,7 @@ def text(literal) -> Text:
 
 
 def load(svc) -> Catalogue:
-    """Read the catalogue of the dataset `svc` serves (four queries)."""
+    """Read the catalogue of the dataset `svc` serves (five queries)."""
     version = svc.version
     entities: dict[str, Entity] = {}
     for row in svc.select(ENTITIES):
@@ -141,6 +147,14 @@ def load(svc) -> Catalogue:
             e.notes.append(text(o))
         elif text(o) not in e.labels:
             e.labels.append(text(o))
+    for row in svc.select(INDICATORS):
+        iri, p, o = row["e"].value, row["p"].value, row["o"]
+        e = entities.setdefault(
+            iri, Entity(iri, "indicator", iri.rpartition("/")[2], classes=[SIP_NS + "Indicator"])
+        )
+        group = {"altLabel": e.aliases, "definition": e.notes}.get(p.rpartition("#")[2], e.labels)
+        if text(o) not in group:
+            group.append(text(o))
     terms = {iri: [Text(zh, "zh-hans"), Text(en, "en")] for iri, (zh, en) in WELL_KNOWN.items()}
     inverse: dict[str, str] = {}
     for row in svc.select(TERMS):

@@ -57,7 +57,7 @@ SELECT ?g ?s ?p ?sentence ?exact ?start ?method WHERE {
 # the store", and so is a UNION of the two ways of being about it: VALUES keeps both anchored.
 OBSERVATIONS = """
 SELECT ?obs ?indicator ?value ?unit ?stated ?period ?approx ?area ?subject WHERE {
-  VALUES ?about { sip:refArea sip:subject } ?obs ?about <%(e)s> .
+  VALUES ?about { sip:refArea sip:subject sip:indicator } ?obs ?about <%(e)s> .
   ?obs a qb:Observation ; sip:indicator ?indicator ; sip:value ?value .
   OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?obs sip:statedValue ?stated }
   OPTIONAL { ?obs sip:refPeriod ?period } OPTIONAL { ?obs sip:approximation ?approx }
