@@ -112,6 +112,24 @@ def test_malformed_query_is_a_400_with_the_parsers_position(client):
     assert "syntax error" in r.get_data(as_text=True).lower() and "2:" in r.get_data(as_text=True)
 
 
+def test_an_undeclared_known_prefix_is_a_400_that_shows_the_prefix_line(client):
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * WHERE {\n  ?s skos:prefLabel ?o }"},
+        headers={"Accept": "text/csv"},
+    )
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and "skos:" in text and "line 2, column 6" in text
+    assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>" in text
+    assert "expected one of" not in text  # not the grammar
+
+
+def test_an_undeclared_unknown_prefix_is_named_with_how_to_declare_it(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * { ?s foo:bar ?o }"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and "prefix foo:" in text and "PREFIX foo: <" in text
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_are_405_with_allow(client, method):
     r = client.open("/sparql", method=method, query_string={"query": SELECT})

@@ -10,6 +10,7 @@ from sipkg.store.sparqltext import (
     query_form,
     refuse_remote,
     remote_targets,
+    undeclared_prefixes,
     with_using,
 )
 
@@ -101,3 +102,21 @@ def test_using_graphs_go_before_each_where():
 def test_a_dataset_given_twice_is_a_conflict():
     with pytest.raises(DatasetConflict):
         with_using("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://d1"], [])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SELECT * WHERE { ?s skos:prefLabel ?o }", [("skos", 1, 21)]),
+        (
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?s skos:prefLabel ?o }",
+            [],
+        ),
+        ("SELECT * {\n  ?s a foo:Bar ; skos:x ?o . ?o foo:y 1 }", [("foo", 2, 8), ("skos", 2, 18)]),
+        ('SELECT * { ?s ?p "skos:prefLabel" } # rdfs:label', []),  # in a string, in a comment
+        ("SELECT * { ?s <http://x/a:b> ?o }", []),  # in an IRI
+        ("PREFIX : <http://x/> SELECT * { ?s :p ?o }", []),
+    ],
+)
+def test_undeclared_prefixes(text, expected):
+    assert undeclared_prefixes(text) == expected

@@ -111,6 +111,26 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def undeclared_prefixes(text: str) -> list[tuple[str, int, int]]:
+    """(prefix, line, column) where each prefix a query uses without declaring it is first used."""
+    declared: set[str] = set()
+    found: dict[str, tuple[str, int, int]] = {}
+    spans = list(_spans(decode_escapes(text)))
+    decoded = decode_escapes(text)
+    for i, (kind, value, at) in enumerate(spans):
+        if kind != "pname":
+            continue
+        prefix = value.partition(":")[0]
+        before = spans[i - 1] if i else None
+        if before and before[0] == "word" and before[1].upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared and prefix not in found:
+            line = decoded.count("\n", 0, at) + 1
+            column = at - (decoded.rfind("\n", 0, at) + 1) + 1
+            found[prefix] = (prefix, line, column)
+    return list(found.values())
+
+
 def remote_targets(text: str) -> list[tuple[str, str | None]]:
     """(keyword, IRI) for each SERVICE or LOAD in the text; the IRI is None when a variable or unresolvable."""
     found: list[tuple[str, str | None]] = []
