@@ -347,3 +347,22 @@ def test_a_collective_entity_says_what_it_stands_for(client, select):
     assert "集合体" in page
     english = client.get("/doc/org/community-workstations?lang=en").get_data(as_text=True)
     assert "Collective" in english
+
+
+# ---------------------------------------------------------------- asserted and inferred
+
+
+def test_an_entity_page_shows_each_fact_once_and_says_what_inferred_means(client):
+    d = client.get("/doc/programme/six-parks.json").get_json()
+    shown = [
+        (r["direction"], f.get("iri") or f["value"]) for r in d["relations"] for f in r["facts"]
+    ]
+    assert len(shown) == len(set(shown))  # not once as a part and again as a part (transitively)
+    groups = {r["id"]: [f.get("iri") for f in r["facts"]] for r in d["relations"]}
+    assert len(groups["out-hasPart"]) == 6
+    assert groups["out-hasPartTransitive"] == [ID + "programme/smart-city"]
+    assert "in-partOfTransitive" not in groups  # the same fact read backwards
+    html = client.get("/doc/programme/six-parks", query_string={"lang": "en"}).get_data(
+        as_text=True
+    )
+    assert "stated by no source" in html and "/graph/asserted" in html

@@ -7,6 +7,7 @@ import pytest
 from sipkg.store.query import QueryRefused
 from sipkg.store.sparqltext import (
     DatasetConflict,
+    expand_graph,
     query_form,
     refuse_remote,
     remote_targets,
@@ -120,3 +121,23 @@ def test_a_dataset_given_twice_is_a_conflict():
 )
 def test_undeclared_prefixes(text, expected):
     assert undeclared_prefixes(text) == expected
+
+
+A = "https://data.sipac.gov.cn/graph/asserted"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (f"SELECT * FROM <{A}> {{ ?s ?p ?o }}", "SELECT * FROM <g1> FROM <g2> { ?s ?p ?o }"),
+        (
+            f"SELECT * FROM NAMED <{A}> {{ ?s ?p ?o }}",
+            "SELECT * FROM NAMED <g1> FROM NAMED <g2> { ?s ?p ?o }",
+        ),
+        (f"SELECT * {{ ?s ?p <{A}> }}", f"SELECT * {{ ?s ?p <{A}> }}"),  # a term, not a dataset
+        (f'SELECT * {{ ?s ?p "FROM <{A}>" }}', f'SELECT * {{ ?s ?p "FROM <{A}>" }}'),
+        ("SELECT * FROM <x:other> { ?s ?p ?o }", "SELECT * FROM <x:other> { ?s ?p ?o }"),
+    ],
+)
+def test_expand_graph(text, expected):
+    assert expand_graph(text, A, ["g1", "g2"]) == expected

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from sipkg.namespaces import sparql_prologue
+from sipkg.namespaces import ASSERTED_GRAPH, GRAPH, INFERRED_GRAPH, sparql_prologue
 from sipkg.store import results
 from sipkg.store.cache import Key, ResultCache, cacheable
 from sipkg.store.embedded import LocalBackend
 from sipkg.store.query import StoreError
 from sipkg.store.remote import RemoteBackend
-from sipkg.store.sparqltext import refuse_deep, refuse_remote
+from sipkg.store.sparqltext import expand_graph, refuse_deep, refuse_remote
 
 SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
 
@@ -61,6 +61,38 @@ class Service:
     def version(self) -> str:
         return self.backend.version
 
+    def asserted_graphs(self) -> list[str]:
+        """Our named graphs but the reasoner's: what ASSERTED_GRAPH stands for (read once per version)."""
+        version = self.version
+        cached = getattr(self, "_asserted", None)
+        if cached is None or cached[0] != version:
+            rows = self.select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }}'
+            )
+            graphs = sorted(r["g"].value for r in rows) if rows else []
+            kept = [
+                g for g in graphs if g not in (INFERRED_GRAPH, f"{GRAPH}union", f"{GRAPH}build")
+            ]
+            cached = self._asserted = (version, kept)
+        return cached[1]
+
+    def _explicit(self, query: str, default_graphs, named_graphs):
+        """ASSERTED_GRAPH, given as FROM, FROM NAMED or a protocol parameter, as the graphs it stands for."""
+        if ASSERTED_GRAPH not in query and ASSERTED_GRAPH not in (*default_graphs, *named_graphs):
+            return query, default_graphs, named_graphs
+
+        def expand(iris):
+            return [
+                g for i in iris for g in (self.asserted_graphs() if i == ASSERTED_GRAPH else [i])
+            ]
+
+        return (
+            expand_graph(query, ASSERTED_GRAPH, self.asserted_graphs()),
+            expand(default_graphs),
+            expand(named_graphs),
+        )
+
     def execute(
         self,
         query: str,
@@ -78,6 +110,9 @@ class Service:
         )
         answer = self.cache.get(key) if may_cache else None
         if answer is None:
+            query, default_graphs, named_graphs = self._explicit(
+                query, default_graphs, named_graphs
+            )
             answer = self.backend.execute(
                 query,
                 default_graphs=default_graphs,

@@ -131,6 +131,28 @@ def undeclared_prefixes(text: str) -> list[tuple[str, int, int]]:
     return list(found.values())
 
 
+def expand_graph(text: str, iri: str, graphs: list[str]) -> str:
+    """The query with `FROM <iri>` (or `FROM NAMED <iri>`) replaced by one clause per graph of
+    `graphs`: how a graph name that stands for several graphs (the asserted ones) is given to the
+    engine. A text that does not name `iri` is returned as it is."""
+    if iri not in text:
+        return text
+    decoded = decode_escapes(text)
+    spans = list(_spans(decoded))
+    out, at = [], 0
+    for i, (kind, value, start) in enumerate(spans):
+        if kind != "iri" or value[1:-1] != iri or i == 0:
+            continue
+        keyword = spans[i - 1][1].upper()
+        named = keyword == "NAMED" and i > 1 and spans[i - 2][1].upper() == "FROM"
+        if keyword != "FROM" and not named:
+            continue
+        joiner = " FROM NAMED " if named else " FROM "
+        out += [decoded[at:start], joiner.join(f"<{g}>" for g in graphs) or "<urn:x-sipkg:none>"]
+        at = start + len(value)
+    return "".join(out) + decoded[at:] if out else text
+
+
 def remote_targets(text: str) -> list[tuple[str, str | None]]:
     """(keyword, IRI) for each SERVICE or LOAD in the text; the IRI is None when a variable or unresolvable."""
     found: list[tuple[str, str | None]] = []

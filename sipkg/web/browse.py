@@ -23,7 +23,7 @@ from flask import (
     request,
 )
 
-from sipkg.namespaces import BASE, ID, PREFIXES
+from sipkg.namespaces import ASSERTED_GRAPH, BASE, ID, PREFIXES
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
@@ -359,6 +359,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "kind_label": class_of(cat, entity.classes) if entity else None,
         "path": path,
         "sentences": cat.sentences,
+        "asserted_graph": ASSERTED_GRAPH,
     }
     return answer("entity.html", media, data, context, path + ".json")
 

@@ -84,6 +84,7 @@ class Catalogue:
     sentences: dict[str, Sentence]
     documents: dict[str, list[Text]]  # titles
     index: Index
+    super_properties: dict[str, set[str]] = field(default_factory=dict)  # direct rdfs:subPropertyOf
 
     def labels(self, iri: str) -> list[Text]:
         """The labels of anything the catalogue knows: an entity, a term, a document."""
@@ -113,6 +114,7 @@ SELECT ?t ?p ?o WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{
     {{ ?t rdfs:label|skos:prefLabel ?o BIND(rdfs:label AS ?p) }}
     UNION {{ ?t owl:inverseOf ?o BIND(owl:inverseOf AS ?p) }}
+    UNION {{ ?t rdfs:subPropertyOf ?o BIND(rdfs:subPropertyOf AS ?p) }}
     UNION {{ ?t a owl:SymmetricProperty BIND(?t AS ?o) BIND(owl:inverseOf AS ?p) }}
   }}
 }}"""
@@ -157,9 +159,12 @@ def load(svc) -> Catalogue:
             group.append(text(o))
     terms = {iri: [Text(zh, "zh-hans"), Text(en, "en")] for iri, (zh, en) in WELL_KNOWN.items()}
     inverse: dict[str, str] = {}
+    super_properties: dict[str, set[str]] = {}
     for row in svc.select(TERMS):
         t, p, o = row["t"].value, row["p"].value, row["o"]
-        if p.endswith("inverseOf"):
+        if p.endswith("subPropertyOf"):
+            super_properties.setdefault(t, set()).add(o.value)
+        elif p.endswith("inverseOf"):
             inverse[t], inverse[o.value] = o.value, t
         elif text(o) not in terms.setdefault(t, []):
             terms[t].append(text(o))
@@ -190,7 +195,14 @@ def load(svc) -> Catalogue:
         Passage(s.iri, s.text, s.doc, s.index) for s in sentences.values() if not s.furniture
     ]
     return Catalogue(
-        version, entities, terms, inverse, sentences, documents, Index(names, passages)
+        version,
+        entities,
+        terms,
+        inverse,
+        sentences,
+        documents,
+        Index(names, passages),
+        super_properties,
     )
 
 
