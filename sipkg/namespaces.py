@@ -173,6 +173,8 @@ class SIP(DefinedNamespace):
     ledBy: URIRef
     partOf: URIRef
     hasPart: URIRef
+    partOfTransitive: URIRef
+    hasPartTransitive: URIRef
     modelledOn: URIRef
     inspired: URIRef
     # designations
@@ -276,6 +278,9 @@ REGISTRY_GRAPH = f"{GRAPH}registry"  # names and kinds of entities
 ONTOLOGY_GRAPH = f"{GRAPH}ontology"  # the ontology and code lists
 INFERRED_GRAPH = f"{GRAPH}inferred"  # what the reasoner materialised
 HISTORY_GRAPH = f"{GRAPH}history"  # periods of relations and bodies, derived from dated events
+# Not a graph of the store: as a default graph (FROM, default-graph-uri) it stands for every graph
+# but the reasoner's, i.e. what was asserted (GraphDB's FROM <http://www.ontotext.com/explicit>).
+ASSERTED_GRAPH = f"{GRAPH}asserted"
 LINKS_GRAPH = f"{GRAPH}links"  # links out to other datasets
 IDENTIFIERS_GRAPH = f"{GRAPH}identifiers"  # division codes, and where each link was verified
 VOID_GRAPH = f"{GRAPH}void"  # the dataset's VoID + DCAT-AP description

@@ -4,7 +4,8 @@ Pure, built on `search.Index`: the web tier hands over what the graph says (name
 super-classes, property values) as a `Known`, and gets scored candidates back. Entity ids are the
 part of the IRI after `{base}/id/` ("org/community-work-committees"); any other IRI is its own id.
 Scores run 0–100 and rank an exact label (100) above an exact alias (95), full pinyin (90),
-pinyin initials (80) and a fragment of a name (at most 75); each property constraint is averaged in
+an English fragment that names one entity only (85), pinyin initials (80) and any other fragment
+of a name (at most 75); each property constraint is averaged in
 with weight PROPERTY_WEIGHT. `match` is true only for an exact name, every property agreeing, and a
 lead of MATCH_MARGIN over the runner-up.
 """
@@ -18,6 +19,9 @@ from dataclasses import dataclass, field
 from sipkg.search import Index, compact, has_cjk, pinyin_forms, pinyin_query
 
 PROPERTY_WEIGHT = 0.5  # a property constraint counts half as much as the name
+PARTIAL_SCORE = (
+    85.0  # an English fragment of the names of one entity only ("Administrative Committee")
+)
 MATCH_MARGIN = 10  # points the best candidate must lead the next by to be a match
 DEFAULT_LIMIT = 10
 MAX_LIMIT = 100
@@ -206,10 +210,15 @@ def _parse_property(p: object, known: Known, key: str) -> tuple[str, tuple]:
 # ---------------------------------------------------------------- scoring
 
 
-def name_score(query: str, name: str, is_label: bool, search_score: float) -> tuple[float, bool]:
-    """(score 0–100, exact?) for a name the search index matched: exact > alias > pinyin > initials > fragment."""
+def name_score(
+    query: str, name: str, is_label: bool, search_score: float, how: str = ""
+) -> tuple[float, bool]:
+    """(score 0–100, exact?) for a name the search index matched: exact > alias > pinyin > the one
+    entity an English fragment names > initials > fragment."""
     if compact(query) == compact(name):
         return (100.0 if is_label else 95.0), True
+    if how == "partial":
+        return PARTIAL_SCORE, False
     if has_cjk(name) and not has_cjk(query):
         full, initials = pinyin_forms(name)
         roman = pinyin_query(query)
@@ -268,7 +277,7 @@ def reconcile(query: Query, known: Known) -> list[Candidate]:
             if hit.kind != "entity" or hit.iri in found:
                 continue
             is_label = any(t == hit.matched for t, _ in known.labels.get(hit.iri, []))
-            score, exact = name_score(query.text, hit.matched, is_label, hit.score)
+            score, exact = name_score(query.text, hit.matched, is_label, hit.score, hit.how)
             found[hit.iri] = Candidate(
                 hit.iri, score, exact=exact, name_score=score, matched=hit.matched
             )

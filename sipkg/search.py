@@ -3,6 +3,11 @@
 Names match as written, in traditional script (OpenCC folds 蘇州 to 苏州), by abbreviation or
 alias (社工委, 管委会, 园区), by any fragment (邻里), in pinyin with or without spaces and
 tones (shè gōng wěi, she4gong1wei3, shegongwei) or by pinyin initials (sgw), and in English.
+Names no source writes in full are composed (see `variants`): a parent's short name with a body's
+(苏州工业园区管委会, "SIP Administrative Committee"), the other English word order ("Administrative
+Committee of Suzhou Industrial Park") and the initials of a long English name ("GDP"). Chinese
+abbreviations that keep whole words of a name (财政收入 for 公共财政预算收入) match, and an English
+fragment that names one entity only ("Administrative Committee") ranks as high as an alias.
 Sentences of the sources match by their text. The web tier keeps one `Index` per dataset version.
 """
 
@@ -18,6 +23,9 @@ import opencc
 from pypinyin import Style, lazy_pinyin
 
 SNIPPET_CONTEXT = 32  # characters of a sentence shown on each side of a match
+PARTIAL_SCORE = (
+    88  # an English fragment of one entity's names only: above any fragment, below an alias
+)
 
 
 @dataclass(frozen=True)
@@ -48,7 +56,7 @@ class Hit:
     kind: str  # "entity" or "sentence"
     score: float
     matched: str = ""
-    how: str = ""  # exact, prefix, contains, pinyin, initials, words, text
+    how: str = ""  # exact, prefix, contains, pinyin, initials, words, abbreviation, partial, text
     snippet: tuple[tuple[str, bool], ...] = ()  # (text, is_match) pieces
     doc: str = ""
     index: int = 0
@@ -102,7 +110,8 @@ class Index:
 
     def __init__(self, names: Iterable[Name], passages: Iterable[Passage]):
         self.entries: list[_Entry] = []
-        for n in names:
+        names = list(names)
+        for n in [*names, *variants(names)]:
             key = compact(n.text)
             if not key:
                 continue
@@ -126,9 +135,36 @@ class Index:
                 old = best.get(e.name.iri)
                 if old is None or score > old.score:
                     best[e.name.iri] = Hit(e.name.iri, "entity", score, e.name.text, how)
+        if not has_cjk(query):
+            self._unique_partial(query, best)
         hits = sorted(best.values(), key=lambda h: (-h.score, len(h.matched), h.iri))
         hits += self._sentences(query)
         return hits[:limit]
+
+    def _unique_partial(self, query: str, best: dict[str, Hit]) -> None:
+        """Raise an English fragment of names to PARTIAL_SCORE when it names one entity only: each
+        other name holding its words in a row holds a name of that entity too ("Administrative
+        Committee" is in the committee's names and in "Launch of … Administrative Committee",
+        named after it)."""
+        run = _run(query)
+        holding: dict[str, list[_Entry]] = {}
+        for e in self.entries:
+            if not has_cjk(e.name.text) and run in _run(e.name.text):
+                holding.setdefault(e.name.iri, []).append(e)
+        if not holding:
+            return
+        first = min(holding.values(), key=lambda es: min(len(e.key) for e in es))
+        iri = first[0].name.iri
+        own = {e.key for e in self.entries if e.name.iri == iri}
+        if all(
+            any(k in e.key for k in own for e in es)
+            for other, es in holding.items()
+            if other != iri
+        ):
+            old = best.get(iri)
+            if old is None or old.score < PARTIAL_SCORE:
+                shortest = min(first, key=lambda e: len(e.key))
+                best[iri] = Hit(iri, "entity", PARTIAL_SCORE, shortest.name.text, "partial")
 
     def _sentences(self, query: str) -> list[Hit]:
         needle = simplify(query).strip()
@@ -175,7 +211,145 @@ def _score(e: _Entry, key: str, roman: str, words: list[str]) -> tuple[float, st
             return 40 + 20 * len(roman) / len(e.pinyin) + bonus, "pinyin"
     if len(words) > 1 and all(any(w.startswith(q) for w in e.words) for q in words):
         return 45 + 20 * ratio + bonus, "words"
+    if len(key) >= 4 and has_cjk(key) and in_runs(key, e.key):
+        return 40 + 20 * ratio + bonus, "abbreviation"
     return None
+
+
+def _run(text: str) -> str:
+    """The words of a text, folded, space-separated and padded: for finding whole words in a row."""
+    return " " + " ".join(re.findall(r"\w+", simplify(text))) + " "
+
+
+def in_runs(query: str, name: str) -> bool:
+    """Whether `query` is two or more pieces of `name`, each at least two characters, in order:
+    a Chinese abbreviation that keeps whole words (财政收入 in 公共财政预算收入)."""
+
+    def rest(q: str, at: int, pieces: int) -> bool:
+        if not q:
+            return pieces >= 2
+        for cut in range(len(q), 1, -1):
+            found = name.find(q[:cut], at)
+            if found >= 0 and rest(q[cut:], found + cut, pieces + 1):
+                return True
+        return False
+
+    return rest(query, 0, 0)
+
+
+# ---------------------------------------------------------------- names people type
+
+STOP_WORDS = frozenset({"of", "the", "and", "for", "in"})
+
+
+def _words(text: str) -> list[str]:
+    return text.split()
+
+
+def _qualifiers(by_iri: dict[str, list[Name]]) -> dict[str, list[Name]]:
+    """Each entity's names that another entity's name starts with ("园区" in 园区管委会, "SIP" in
+    "SIP Social Management Bureau") or ends with ("… of Suzhou Industrial Park"): its short names as
+    a qualifier. The label is one whenever any of its names is, so the full form composes too."""
+    every = [(n.iri, n.text) for ns in by_iri.values() for n in ns]
+    out: dict[str, list[Name]] = {}
+    for iri, names in by_iri.items():
+        used = []
+        for n in names:
+            if len(compact(n.text)) < 2:
+                continue
+            if has_cjk(n.text):
+                hit = any(
+                    o != iri and t.startswith(n.text) and len(t) > len(n.text) for o, t in every
+                )
+            else:
+                hit = any(
+                    o != iri and (t.startswith(n.text + " ") or t.endswith(" of " + n.text))
+                    for o, t in every
+                )
+            if hit:
+                used.append(n)
+        if used:
+            langs = {has_cjk(n.text) for n in used}
+            used += [n for n in names if not n.alias and has_cjk(n.text) in langs and n not in used]
+            out[iri] = used
+    return out
+
+
+def _split(label: str, parent_names: list[Name]) -> tuple[Name, str] | None:
+    """(the parent's name, the rest) when `label` is a parent's name and a body's name."""
+    best = None
+    for p in parent_names:
+        if has_cjk(p.text) != has_cjk(label):
+            continue
+        if has_cjk(label):
+            rest = label[len(p.text) :] if label.startswith(p.text) else ""
+        elif label.startswith(p.text + " "):
+            rest = label[len(p.text) + 1 :]
+        elif label.endswith(" of " + p.text):
+            rest = label[: -len(" of " + p.text)]
+        else:
+            rest = ""
+        if len(compact(rest)) >= 2 and (best is None or len(p.text) > len(best[0].text)):
+            best = (p, rest.strip())
+    return best
+
+
+def variants(names: Iterable[Name]) -> list[Name]:
+    """Names people type that no source need write, as aliases: a parent's short name with a body's
+    short name (苏州工业园区管委会, "SIP Administrative Committee"), the other English word order
+    ("Administrative Committee of Suzhou Industrial Park"), the initials of a long English name
+    ("GDP"). A body's parent is the entity with the longest name its label starts with (in English,
+    or ends with after "of"); a composed name that another entity has, or would get, is dropped."""
+    names = list(names)
+    by_iri: dict[str, list[Name]] = {}
+    for n in names:
+        by_iri.setdefault(n.iri, []).append(n)
+    qualifiers = _qualifiers(by_iri)
+    taken = {compact(n.text): n.iri for n in names}
+    made: dict[str, dict[str, Name]] = {}
+    for iri, own in by_iri.items():
+        for label in [n for n in own if not n.alias]:
+            texts = set(_composed(iri, label, own, qualifiers))
+            if acronym(label.text):
+                texts.add(acronym(label.text))
+            for t in texts:
+                key = compact(t)
+                if taken.get(key, iri) == iri:
+                    made.setdefault(key, {}).setdefault(iri, Name(iri, t, label.lang, alias=True))
+    return [n for key, by in made.items() if len(by) == 1 and key not in taken for n in by.values()]
+
+
+def _composed(
+    iri: str, label: Name, own: list[Name], qualifiers: dict[str, list[Name]]
+) -> list[str]:
+    """The label's parent's short names joined to the body's short names."""
+    splits = [
+        (len(split[0].text), parent, split)
+        for parent, short in qualifiers.items()
+        if parent != iri and (split := _split(label.text, short))
+    ]
+    if not splits:
+        return []
+    _, parent, (_, rest) = max(splits, key=lambda s: s[0])
+    cjk = has_cjk(label.text)
+    prefixes = [p.text for p in qualifiers[parent] if has_cjk(p.text) == cjk]
+    if not cjk:
+        return [f"{p} {rest}" for p in prefixes] + [f"{rest} of {p}" for p in prefixes]
+    bodies = {rest}
+    for a in own:
+        if not a.alias or not has_cjk(a.text):
+            continue
+        heads = [p for p in prefixes if a.text.startswith(p)]
+        body = a.text[len(max(heads, key=len)) :] if heads else a.text
+        if len(body) >= 2:
+            bodies.add(body)
+    return [p + b for p in prefixes for b in bodies]
+
+
+def acronym(text: str) -> str:
+    """The initials of an English name of three or more words ("Gross domestic product" -> "GDP")."""
+    words = [w for w in re.findall(r"[A-Za-z]+", text) if w.lower() not in STOP_WORDS]
+    return "".join(w[0] for w in words).upper() if len(words) >= 3 and not has_cjk(text) else ""
 
 
 def snippet(original: str, folded: str, needle: str, at: int) -> tuple[tuple[str, bool], ...]:

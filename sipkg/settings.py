@@ -93,20 +93,6 @@ SETTINGS: tuple[Setting, ...] = (
         "--throttle/--no-throttle",
     ),
     Setting(
-        "THROTTLE_QUERY_RATE",
-        10.0,
-        "Queries per second one client may send to /sparql, sustained.",
-        "--query-rate",
-        click.FloatRange(min=0.01),
-    ),
-    Setting(
-        "THROTTLE_QUERY_BURST",
-        40,
-        "Queries one client may send at once after a pause, above --query-rate.",
-        "--query-burst",
-        click.IntRange(min=1),
-    ),
-    Setting(
         "THROTTLE_PAGE_RATE",
         20.0,
         "Page requests per second one client may send, sustained.",
@@ -131,7 +117,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "THROTTLE_QUERY_SECONDS",
         60.0,
-        "Seconds of query time one client may use per minute (like the Wikidata Query Service).",
+        "Seconds of query time one client may use per minute (like the Wikidata Query Service); "
+        "with --client-queries the only limits on queries, so fast ones sent one after another "
+        "are never refused.",
         "--query-budget",
         click.FloatRange(min=0.1),
     ),

@@ -212,11 +212,29 @@ def test_codes_and_ontology_terms_have_pages(client):
         ("shegongwei", CWC),
         ("guan wei hui", "org/sip-administrative-committee"),
         ("administrative committee", "org/sip-administrative-committee"),
+        ("苏州工业园区管委会", "org/sip-administrative-committee"),
+        ("SIP Administrative Committee", "org/sip-administrative-committee"),
+        ("Administrative Committee of Suzhou Industrial Park", "org/sip-administrative-committee"),
     ],
 )
 def test_search_ranks_the_expected_entity_first(client, query, first):
     data = client.get("/search.json", query_string={"q": query}).get_json()
     assert data["results"][0]["iri"] == ID + first
+
+
+@pytest.mark.parametrize(
+    "query, indicator",
+    [("GDP", "gdp"), ("地区生产总值", "gdp"), ("财政收入", "public-budget-revenue")],
+)
+def test_indicator_names_find_the_figures(client, query, indicator):
+    top = client.get("/search.json", query_string={"q": query}).get_json()["results"][0]
+    assert (
+        top["iri"] == f"{BASE}/def/indicator/{indicator}"
+        and top["url"] == f"/def/indicator/{indicator}"
+    )
+    figures = client.get(top["url"] + ".json").get_json()["statistics"]
+    assert figures and all(f["indicator"] for f in figures)
+    assert client.get("/search", query_string={"q": query}).status_code == 200
 
 
 def test_search_finds_sentences_and_links_into_the_document(client):
@@ -329,3 +347,22 @@ def test_a_collective_entity_says_what_it_stands_for(client, select):
     assert "集合体" in page
     english = client.get("/doc/org/community-workstations?lang=en").get_data(as_text=True)
     assert "Collective" in english
+
+
+# ---------------------------------------------------------------- asserted and inferred
+
+
+def test_an_entity_page_shows_each_fact_once_and_says_what_inferred_means(client):
+    d = client.get("/doc/programme/six-parks.json").get_json()
+    shown = [
+        (r["direction"], f.get("iri") or f["value"]) for r in d["relations"] for f in r["facts"]
+    ]
+    assert len(shown) == len(set(shown))  # not once as a part and again as a part (transitively)
+    groups = {r["id"]: [f.get("iri") for f in r["facts"]] for r in d["relations"]}
+    assert len(groups["out-hasPart"]) == 6
+    assert groups["out-hasPartTransitive"] == [ID + "programme/smart-city"]
+    assert "in-partOfTransitive" not in groups  # the same fact read backwards
+    html = client.get("/doc/programme/six-parks", query_string={"lang": "en"}).get_data(
+        as_text=True
+    )
+    assert "stated by no source" in html and "/graph/asserted" in html

@@ -183,7 +183,7 @@ def test_readme_gives_commands_that_are_checked():
     "invocation, expected",
     [
         ("sipkg serve --get /sparql", []),
-        ("sipkg serve --no-throttle --query-burst 5", []),
+        ("sipkg serve --no-throttle --client-queries 5", []),
         ("sipkg serve --no-such-option", ["serve has no --no-such-option"]),
         ("sipkg frobnicate --json", ["no command 'frobnicate'"]),
     ],

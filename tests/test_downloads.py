@@ -93,6 +93,13 @@ def test_the_json_twin_gives_the_figures_the_rdf_gives(client):
     assert data["sparql_endpoint"].endswith("/sparql")
 
 
+def test_void_jsonld_puts_the_description_in_the_default_graph(client):
+    g = rdflib.Graph().parse(data=client.get("/void.jsonld").data, format="json-ld")
+    assert len(g) > 100 and (DATASET, VOID.triples, None) in g
+    trig = rdflib.Dataset().parse(data=client.get("/void.trig").data, format="trig")
+    assert (DATASET, VOID.triples, None) in trig.graph(rdflib.URIRef(namespaces.VOID_GRAPH))
+
+
 def test_an_unknown_void_suffix_is_404(client):
     assert client.get("/void.exe").status_code == 404
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 import urllib.parse
 from html.parser import HTMLParser
 
@@ -98,6 +100,30 @@ def test_vendored_libraries_carry_licence_and_version():
             or "Permission is hereby granted" in (vendor / name / "LICENSE").read_text()
         )
         assert re.search(r"\d+\.\d+\.\d+", (vendor / name / "VERSION").read_text())
+
+
+LINT = PROJECT / "sipkg" / "web" / "static" / "sparql-lint.js"
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node to run the editor's script")
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ('SELECT * { ?s rdfs:label ?l FILTER(lang(?l) = "zh-Hans") }', [["?l", "zh-Hans"]]),
+        ("FILTER('en-GB' != LANG(?x))", [["?x", "en-GB"]]),
+        ('FILTER(lang(?l) IN ("en", "zh-Hans"))', [["?l", "zh-Hans"]]),
+        ('FILTER(lang(?l) = "zh-hans")', []),
+        ('FILTER(langMatches(lang(?l), "zh-Hans"))', []),
+        ('# FILTER(lang(?l) = "zh-Hans")\nSELECT * {}', []),
+    ],
+)
+def test_the_editor_warns_on_lang_compared_with_a_mixed_case_tag(query, expected):
+    script = (
+        f"const l = require({json.dumps(str(LINT))});"
+        "process.stdout.write(JSON.stringify(l.langCase(process.argv[1]).map(w => [w.variable, w.tag])))"
+    )
+    out = subprocess.run(["node", "-e", script, query], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == expected
 
 
 # --- in the browser ---------------------------------------------------------------------------
@@ -261,3 +287,14 @@ def test_a_gallery_link_opened_on_its_own_shows_and_runs_its_query(page, live_se
     assert editor_text(page) == path.read_text(encoding="utf-8")
     assert page.locator(".tabsList .tab").count() == 1
     page.locator(".tabPanel.active .yasr table.dataTable tbody tr").first.wait_for()
+
+
+@pytest.mark.integration
+def test_a_mixed_case_lang_comparison_shows_a_warning_while_typing(page, live_server):
+    open_editor(page, live_server + "/sparql")
+    set_query(page, 'SELECT * WHERE { ?s rdfs:label ?l FILTER(lang(?l) = "zh-Hans") }')
+    warning = page.locator(".tabPanel.active .lint-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text('langMatches(lang(?l), "zh-Hans")')
+    set_query(page, 'SELECT * WHERE { ?s rdfs:label ?l FILTER(langMatches(lang(?l), "zh-Hans")) }')
+    expect(warning).to_be_hidden()

@@ -112,6 +112,24 @@ def test_malformed_query_is_a_400_with_the_parsers_position(client):
     assert "syntax error" in r.get_data(as_text=True).lower() and "2:" in r.get_data(as_text=True)
 
 
+def test_an_undeclared_known_prefix_is_a_400_that_shows_the_prefix_line(client):
+    r = client.get(
+        "/sparql",
+        query_string={"query": "SELECT * WHERE {\n  ?s skos:prefLabel ?o }"},
+        headers={"Accept": "text/csv"},
+    )
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and "skos:" in text and "line 2, column 6" in text
+    assert "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>" in text
+    assert "expected one of" not in text  # not the grammar
+
+
+def test_an_undeclared_unknown_prefix_is_named_with_how_to_declare_it(client):
+    r = client.get("/sparql", query_string={"query": "SELECT * { ?s foo:bar ?o }"})
+    text = r.get_data(as_text=True)
+    assert r.status_code == 400 and "prefix foo:" in text and "PREFIX foo: <" in text
+
+
 @pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH"])
 def test_other_methods_are_405_with_allow(client, method):
     r = client.open("/sparql", method=method, query_string={"query": SELECT})
@@ -334,3 +352,34 @@ def test_a_page_whose_queries_run_out_of_time_is_a_503_not_a_crash(make_app):
     assert (
         r.status_code == 503 and "time-out" in r.get_data(as_text=True) and r.headers["Retry-After"]
     )
+
+
+# ---------------------------------------------------------------- asserted and inferred
+
+PARTS = (
+    "PREFIX sip: <https://data.sipac.gov.cn/def/sip#>\n"
+    "SELECT (COUNT(DISTINCT ?part) AS ?n) %s WHERE { "
+    "<https://data.sipac.gov.cn/id/programme/six-parks> %s ?part }"
+)
+
+
+def count(client, query: str, **params) -> int:
+    r = client.get(
+        "/sparql", query_string={"query": query, **params}, headers={"Accept": "text/csv"}
+    )
+    assert r.status_code == 200, r.get_data(as_text=True)
+    return int(r.get_data(as_text=True).split()[1])
+
+
+def test_part_of_is_direct_and_its_closure_has_its_own_transitive_property(client):
+    assert count(client, PARTS % ("", "sip:hasPart")) == 6  # the six parks, not a part of a part
+    assert count(client, PARTS % ("", "sip:hasPartTransitive")) == 7  # and the smart city in one
+
+
+def test_the_asserted_graph_name_leaves_out_what_the_reasoner_added(client):
+    asserted = "https://data.sipac.gov.cn/graph/asserted"
+    assert count(client, PARTS % (f"FROM <{asserted}>", "sip:hasPartTransitive")) == 0
+    assert count(client, PARTS % (f"FROM <{asserted}>", "sip:hasPart")) == 6
+    inferred_type = "PREFIX sip: <https://data.sipac.gov.cn/def/sip#> SELECT (COUNT(*) AS ?n) WHERE { ?x a sip:Organisation }"
+    assert count(client, inferred_type) > 0
+    assert count(client, inferred_type, **{"default-graph-uri": asserted}) == 0

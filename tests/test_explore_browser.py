@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import urllib.parse
 import urllib.request
@@ -112,4 +113,17 @@ def test_statistics_charts_draw_one_bar_per_figure(page, live_server, screenshot
     )
     captions = page.locator("figure.chart figcaption").all_inner_texts()
     assert {"元(人民币)", "百分比"} <= set(captions)
+    for chart in page.locator("figure.chart").all():
+        labels = chart.locator("text.label").evaluate_all("ts => ts.map(t => t.textContent)")
+        assert len(labels) == len(set(labels)), labels  # no two bars read the same
+        assert not any(label.endswith("…") for label in labels)  # none is cut
+        boxes = chart.locator("text.label").evaluate_all(
+            "ts => ts.map(t => { const b = t.getBBox(); return [b.y, b.y + b.height]; })"
+        )
+        for (_, bottom), (next_top, _) in itertools.pairwise(boxes):
+            assert bottom <= next_top + 0.5  # labels do not overlap
+    values = page.locator("figure.chart text.value").evaluate_all(
+        "ts => ts.map(t => t.textContent)"
+    )
+    assert "1910亿元" in values and not any("e+" in v for v in values)
     screenshot(page, "statistics")

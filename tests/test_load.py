@@ -22,7 +22,7 @@ def report(paths) -> dict:
     # and more on a busy 2-core machine; a time-out there says nothing about load. Each user has its own
     # address, but asks again the moment it is answered (no reading time), faster than the per-client
     # rates allow a person: the rates are raised, the concurrency and query-time limits stay on.
-    with serve(paths, "--timeout", "30", "--query-rate", "1000", "--page-rate", "1000") as base:
+    with serve(paths, "--timeout", "30", "--page-rate", "1000") as base:
         result = run(base, CLIENTS, SECONDS)
     SCREENSHOTS.parent.mkdir(parents=True, exist_ok=True)
     (SCREENSHOTS.parent / "load-report.json").write_text(

@@ -411,6 +411,15 @@ def test_materialise_emits_no_self_loops(ontology: Graph) -> None:
     assert [t for t in inferred if t[0] == t[2]] == []
 
 
+def test_part_of_stays_direct_and_its_closure_is_on_the_transitive_super_property(
+    ontology: Graph,
+) -> None:
+    inferred = materialise([(A, SIP.partOf, B), (B, SIP.partOf, P)], ontology)
+    assert (A, SIP.partOf, P) not in inferred and (P, SIP.hasPart, A) not in inferred
+    assert {(A, SIP.partOfTransitive, P), (P, SIP.hasPartTransitive, A)} <= inferred
+    assert (B, SIP.hasPart, B) not in inferred and (P, SIP.hasPart, B) in inferred
+
+
 def test_materialise_leaves_literals_out_of_inverses(ontology: Graph) -> None:
     inferred = materialise([(OBS, SIP.value, Literal("1.5", datatype=XSD.decimal))], ontology)
     assert all(not isinstance(s, Literal) for s, _, _ in inferred)

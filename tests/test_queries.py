@@ -398,6 +398,10 @@ EXPECTED = {
             ("programme/smart-park", "智慧园区", "Smart Park"),
         },
     ),
+    "37-six-parks-parts-of-parts.rq": Rows(
+        ("part", "partZh", "via"),
+        exact={("programme/smart-city", "智慧城市", "programme/smart-park")},
+    ),
     "16-programmes-implementing-plans.rq": Rows(
         ("programme", "plan"),
         exact={

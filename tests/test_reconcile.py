@@ -438,3 +438,30 @@ def test_live_server_reconciles_like_openrefine(live_server):
     assert top["id"] == "org/community-work-committees" and top["match"] is True
     with urllib.request.urlopen(live_server + "/reconcile", timeout=30) as response:
         assert json.load(response)["view"]["url"] == live_server + "/id/{{id}}"
+
+
+# ---------------------------------------------------------------- names people type
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("苏州工业园区管委会", "org/sip-administrative-committee"),
+        ("SIP Administrative Committee", "org/sip-administrative-committee"),
+        ("Administrative Committee of Suzhou Industrial Park", "org/sip-administrative-committee"),
+        ("Suzhou Industrial Park Social Management Bureau", "org/sip-social-management-bureau"),
+        ("GDP", ID.replace("/id/", "/def/") + "indicator/gdp"),
+        ("地区生产总值", ID.replace("/id/", "/def/") + "indicator/gdp"),
+    ],
+)
+def test_names_people_type_reconcile_with_a_match(client, query, expected):
+    result = post_queries(client, {"q": {"query": query}}).get_json()["q"]["result"]
+    assert result[0]["id"] == expected and result[0]["match"] is True
+    assert not any(c["match"] for c in result[1:])
+
+
+def test_a_unique_english_fragment_scores_high_without_a_match(client):
+    result = post_queries(client, {"q": {"query": "Administrative Committee"}}).get_json()["q"]
+    top = result["result"][0]
+    assert top["id"] == "org/sip-administrative-committee"
+    assert top["score"] == rc.PARTIAL_SCORE and top["match"] is False

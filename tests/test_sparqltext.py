@@ -7,9 +7,11 @@ import pytest
 from sipkg.store.query import QueryRefused
 from sipkg.store.sparqltext import (
     DatasetConflict,
+    expand_graph,
     query_form,
     refuse_remote,
     remote_targets,
+    undeclared_prefixes,
     with_using,
 )
 
@@ -101,3 +103,41 @@ def test_using_graphs_go_before_each_where():
 def test_a_dataset_given_twice_is_a_conflict():
     with pytest.raises(DatasetConflict):
         with_using("WITH <g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://d1"], [])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SELECT * WHERE { ?s skos:prefLabel ?o }", [("skos", 1, 21)]),
+        (
+            "PREFIX skos: <http://www.w3.org/2004/02/skos/core#>\nSELECT * { ?s skos:prefLabel ?o }",
+            [],
+        ),
+        ("SELECT * {\n  ?s a foo:Bar ; skos:x ?o . ?o foo:y 1 }", [("foo", 2, 8), ("skos", 2, 18)]),
+        ('SELECT * { ?s ?p "skos:prefLabel" } # rdfs:label', []),  # in a string, in a comment
+        ("SELECT * { ?s <http://x/a:b> ?o }", []),  # in an IRI
+        ("PREFIX : <http://x/> SELECT * { ?s :p ?o }", []),
+    ],
+)
+def test_undeclared_prefixes(text, expected):
+    assert undeclared_prefixes(text) == expected
+
+
+A = "https://data.sipac.gov.cn/graph/asserted"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (f"SELECT * FROM <{A}> {{ ?s ?p ?o }}", "SELECT * FROM <g1> FROM <g2> { ?s ?p ?o }"),
+        (
+            f"SELECT * FROM NAMED <{A}> {{ ?s ?p ?o }}",
+            "SELECT * FROM NAMED <g1> FROM NAMED <g2> { ?s ?p ?o }",
+        ),
+        (f"SELECT * {{ ?s ?p <{A}> }}", f"SELECT * {{ ?s ?p <{A}> }}"),  # a term, not a dataset
+        (f'SELECT * {{ ?s ?p "FROM <{A}>" }}', f'SELECT * {{ ?s ?p "FROM <{A}>" }}'),
+        ("SELECT * FROM <x:other> { ?s ?p ?o }", "SELECT * FROM <x:other> { ?s ?p ?o }"),
+    ],
+)
+def test_expand_graph(text, expected):
+    assert expand_graph(text, A, ["g1", "g2"]) == expected

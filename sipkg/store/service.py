@@ -13,13 +13,21 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from sipkg.namespaces import sparql_prologue
+from sipkg.namespaces import (
+    ASSERTED_GRAPH,
+    BUILD_GRAPH,
+    GRAPH,
+    HISTORY_GRAPH,
+    INFERRED_GRAPH,
+    UNION_GRAPH,
+    sparql_prologue,
+)
 from sipkg.store import results
 from sipkg.store.cache import Key, PerVersion, ResultCache, cacheable
 from sipkg.store.embedded import LocalBackend
 from sipkg.store.query import StoreError, plain
 from sipkg.store.remote import RemoteBackend
-from sipkg.store.sparqltext import refuse_deep, refuse_remote
+from sipkg.store.sparqltext import expand_graph, refuse_deep, refuse_remote
 
 T = TypeVar("T")
 SCREENED_MAX = 8192  # characters: longer query texts are screened every time rather than remembered
@@ -70,6 +78,36 @@ class Service:
         """The value `name` made by `make()` for the dataset in service, remade when its version changes."""
         return self.derived.get(name, self.version, make)
 
+    def asserted_graphs(self) -> list[str]:
+        """Our named graphs but the derived ones (the reasoner's, the history's): what
+        ASSERTED_GRAPH stands for, read once per dataset version."""
+
+        def read() -> list[str]:
+            rows = self.select(
+                f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} "
+                f'FILTER(STRSTARTS(STR(?g), "{GRAPH}")) }}'
+            )
+            derived = (INFERRED_GRAPH, HISTORY_GRAPH, UNION_GRAPH, BUILD_GRAPH)
+            return sorted(r["g"].value for r in rows or [] if r["g"].value not in derived)
+
+        return self.per_version("asserted-graphs", read)
+
+    def _explicit(self, query: str, default_graphs, named_graphs):
+        """ASSERTED_GRAPH, given as FROM, FROM NAMED or a protocol parameter, as the graphs it stands for."""
+        if ASSERTED_GRAPH not in query and ASSERTED_GRAPH not in (*default_graphs, *named_graphs):
+            return query, default_graphs, named_graphs
+
+        def expand(iris):
+            return [
+                g for i in iris for g in (self.asserted_graphs() if i == ASSERTED_GRAPH else [i])
+            ]
+
+        return (
+            expand_graph(query, ASSERTED_GRAPH, self.asserted_graphs()),
+            expand(default_graphs),
+            expand(named_graphs),
+        )
+
     def execute(
         self,
         query: str,
@@ -87,6 +125,9 @@ class Service:
         )
         answer = self.cache.get(key) if may_cache else None
         if answer is None:
+            query, default_graphs, named_graphs = self._explicit(
+                query, default_graphs, named_graphs
+            )
             answer = self.backend.execute(
                 query,
                 default_graphs=default_graphs,

@@ -111,6 +111,48 @@ def query_form(text: str) -> str | None:
     return None
 
 
+def undeclared_prefixes(text: str) -> list[tuple[str, int, int]]:
+    """(prefix, line, column) where each prefix a query uses without declaring it is first used."""
+    declared: set[str] = set()
+    found: dict[str, tuple[str, int, int]] = {}
+    spans = list(_spans(decode_escapes(text)))
+    decoded = decode_escapes(text)
+    for i, (kind, value, at) in enumerate(spans):
+        if kind != "pname":
+            continue
+        prefix = value.partition(":")[0]
+        before = spans[i - 1] if i else None
+        if before and before[0] == "word" and before[1].upper() == "PREFIX":
+            declared.add(prefix)
+        elif prefix not in declared and prefix not in found:
+            line = decoded.count("\n", 0, at) + 1
+            column = at - (decoded.rfind("\n", 0, at) + 1) + 1
+            found[prefix] = (prefix, line, column)
+    return list(found.values())
+
+
+def expand_graph(text: str, iri: str, graphs: list[str]) -> str:
+    """The query with `FROM <iri>` (or `FROM NAMED <iri>`) replaced by one clause per graph of
+    `graphs`: how a graph name that stands for several graphs (the asserted ones) is given to the
+    engine. A text that does not name `iri` is returned as it is."""
+    if iri not in text:
+        return text
+    decoded = decode_escapes(text)
+    spans = list(_spans(decoded))
+    out, at = [], 0
+    for i, (kind, value, start) in enumerate(spans):
+        if kind != "iri" or value[1:-1] != iri or i == 0:
+            continue
+        keyword = spans[i - 1][1].upper()
+        named = keyword == "NAMED" and i > 1 and spans[i - 2][1].upper() == "FROM"
+        if keyword != "FROM" and not named:
+            continue
+        joiner = " FROM NAMED " if named else " FROM "
+        out += [decoded[at:start], joiner.join(f"<{g}>" for g in graphs) or "<urn:x-sipkg:none>"]
+        at = start + len(value)
+    return "".join(out) + decoded[at:] if out else text
+
+
 def remote_targets(text: str) -> list[tuple[str, str | None]]:
     """(keyword, IRI) for each SERVICE or LOAD in the text; the IRI is None when a variable or unresolvable."""
     found: list[tuple[str, str | None]] = []

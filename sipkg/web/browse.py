@@ -22,12 +22,13 @@ from flask import (
 )
 
 from sipkg import asof
-from sipkg.namespaces import BASE, ID, PREFIXES
+from sipkg.figures import readable
+from sipkg.namespaces import ASSERTED_GRAPH, BASE, ID, PREFIXES
 from sipkg.store.query import plain
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
 from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
-from sipkg.web.i18n import pick
+from sipkg.web.i18n import current_lang, pick
 from sipkg.web.twin import HTML, PAGE_MEDIA, answer, json_suffix, negotiate
 
 bp = Blueprint("browse", __name__)
@@ -154,7 +155,7 @@ def home() -> Response:
         "counts": counts,
         "kinds": KINDS,
         "key_orgs": key_orgs,
-        "headline": headline,
+        "headline": [(o, _obs_json(cat, o)) for o in headline],
         "programmes": programmes,
         "documents": documents,
         "park": cat.entities.get(PARK),
@@ -172,10 +173,13 @@ def _latest_per_indicator(rows: list[dict]) -> list[dict]:
 
 def _obs_json(cat: Catalogue, o: dict) -> dict:
     ind, unit = pick(cat.labels(o["indicator"])), pick(cat.labels(o.get("unit", "")))
+    about = pick(cat.labels(PARK))
     return {
         "iri": o["obs"],
+        "about": about.text if about else PARK,
         "indicator": ind.text if ind else o["indicator"],
         "value": o["value"],
+        "readable": readable(float(o["value"]), o.get("unit", ""), current_lang()),
         "unit": unit.text if unit else o.get("unit"),
         "stated": o.get("stated"),
         "period": o.get("period"),
@@ -338,6 +342,7 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
         "path": path,
         "sentences": cat.sentences,
         "history": changes,
+        "asserted_graph": ASSERTED_GRAPH,
     }
     return answer("browse/entity.html", data, media=media, json_url=path + ".json", **context)
 

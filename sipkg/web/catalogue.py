@@ -83,6 +83,7 @@ class Catalogue:
     sentences: dict[str, Sentence]
     documents: dict[str, list[Text]]  # titles
     index: Index
+    super_properties: dict[str, set[str]] = field(default_factory=dict)  # direct rdfs:subPropertyOf
 
     def labels(self, iri: str) -> list[Text]:
         """The labels of anything the catalogue knows: an entity, a term, a document."""
@@ -101,11 +102,18 @@ SELECT ?e ?p ?o WHERE {{
   FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel, skos:note, rdf:type))
 }}"""
 
+# Statistical indicators are searched like entities (GDP, 地区生产总值, 财政收入): their pages list the figures.
+INDICATORS = """
+SELECT DISTINCT ?e ?p ?o WHERE {
+  ?e a sip:Indicator ; ?p ?o FILTER(?p IN (skos:prefLabel, skos:altLabel, skos:definition))
+}"""
+
 TERMS = f"""
 SELECT ?t ?p ?o WHERE {{
   GRAPH <{ONTOLOGY_GRAPH}> {{
     {{ ?t rdfs:label|skos:prefLabel ?o BIND(rdfs:label AS ?p) }}
     UNION {{ ?t owl:inverseOf ?o BIND(owl:inverseOf AS ?p) }}
+    UNION {{ ?t rdfs:subPropertyOf ?o BIND(rdfs:subPropertyOf AS ?p) }}
     UNION {{ ?t a owl:SymmetricProperty BIND(?t AS ?o) BIND(owl:inverseOf AS ?p) }}
   }}
 }}"""
@@ -125,7 +133,7 @@ def text(literal) -> Text:
 
 
 def load(svc) -> Catalogue:
-    """Read the catalogue of the dataset `svc` serves (four queries)."""
+    """Read the catalogue of the dataset `svc` serves (five queries)."""
     version = svc.version
     entities: dict[str, Entity] = {}
     for row in svc.select(ENTITIES):
@@ -140,11 +148,22 @@ def load(svc) -> Catalogue:
             e.notes.append(text(o))
         elif text(o) not in e.labels:
             e.labels.append(text(o))
+    for row in svc.select(INDICATORS):
+        iri, p, o = row["e"].value, row["p"].value, row["o"]
+        e = entities.setdefault(
+            iri, Entity(iri, "indicator", iri.rpartition("/")[2], classes=[SIP_NS + "Indicator"])
+        )
+        group = {"altLabel": e.aliases, "definition": e.notes}.get(p.rpartition("#")[2], e.labels)
+        if text(o) not in group:
+            group.append(text(o))
     terms = {iri: [Text(zh, "zh-hans"), Text(en, "en")] for iri, (zh, en) in WELL_KNOWN.items()}
     inverse: dict[str, str] = {}
+    super_properties: dict[str, set[str]] = {}
     for row in svc.select(TERMS):
         t, p, o = row["t"].value, row["p"].value, row["o"]
-        if p.endswith("inverseOf"):
+        if p.endswith("subPropertyOf"):
+            super_properties.setdefault(t, set()).add(o.value)
+        elif p.endswith("inverseOf"):
             inverse[t], inverse[o.value] = o.value, t
         elif text(o) not in terms.setdefault(t, []):
             terms[t].append(text(o))
@@ -175,7 +194,14 @@ def load(svc) -> Catalogue:
         Passage(s.iri, s.text, s.doc, s.index) for s in sentences.values() if not s.furniture
     ]
     return Catalogue(
-        version, entities, terms, inverse, sentences, documents, Index(names, passages)
+        version,
+        entities,
+        terms,
+        inverse,
+        sentences,
+        documents,
+        Index(names, passages),
+        super_properties,
     )
 
 

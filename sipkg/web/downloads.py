@@ -122,8 +122,8 @@ def void(suffix: str | None = None) -> Response:
                 ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(namespaces.VOID_GRAPH))
                 for t in triples
             ]
-            if fmt.supports_datasets
-            else triples
+            if fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD
+            else triples  # JSON-LD in the default graph: a JSON-LD reader that takes triples gets them
         )
         response = Response(
             ox.serialize(data, format=fmt, prefixes=dumps.DESCRIPTION_PREFIXES), mimetype=media

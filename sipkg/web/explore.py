@@ -22,6 +22,7 @@ from flask import (
 )
 
 from sipkg import network
+from sipkg.figures import plain, readable
 from sipkg.namespaces import DEF, ID, XSD_NS
 from sipkg.web.browse import page_url
 from sipkg.web.catalogue import catalogue
@@ -429,6 +430,8 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
             obs = observations[row["obs"]] = {
                 "id": row["obs"],
                 "value": float(row["value"]),
+                "plain": plain(float(row["value"])),
+                "readable": readable(float(row["value"]), row["unit"], current_lang()),
                 "stated": row.get("stated"),
                 "period": row.get("period"),
                 "area": place(g, row.get("area")),
@@ -483,6 +486,7 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
                 "subject": obs["subject"]["label"]["text"] if obs["subject"] else None,
                 "period": obs["period"],
                 "value": obs["value"],
+                "readable": obs["readable"],
                 "stated": obs["stated"],
             },
         )

@@ -57,7 +57,7 @@ SELECT ?g ?s ?p ?sentence ?exact ?start ?method WHERE {
 # the store", and so is a UNION of the two ways of being about it: VALUES keeps both anchored.
 OBSERVATIONS = """
 SELECT ?obs ?indicator ?value ?unit ?stated ?period ?approx ?area ?subject WHERE {
-  VALUES ?about { sip:refArea sip:subject } ?obs ?about <%(e)s> .
+  VALUES ?about { sip:refArea sip:subject sip:indicator } ?obs ?about <%(e)s> .
   ?obs a qb:Observation ; sip:indicator ?indicator ; sip:value ?value .
   OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?obs sip:statedValue ?stated }
   OPTIONAL { ?obs sip:refPeriod ?period } OPTIONAL { ?obs sip:approximation ?approx }
@@ -195,7 +195,10 @@ def describe(svc, iri: str, cat: Catalogue) -> Description:
     facts = {**out, **inc}
     groups: dict[tuple, Group] = {}
     for (direction, p, other), fact in facts.items():
-        if fact.inferred and _asserted_inverse(direction, p, other, facts, cat):
+        if fact.inferred and (
+            _asserted_inverse(direction, p, other, facts, cat)
+            or _said_by_a_sub_property(direction, p, other, facts, cat)
+        ):
             continue
         label_p = cat.inverse.get(p, p) if direction == "in" else p
         group = groups.setdefault(
@@ -238,12 +241,24 @@ def _named_thing(term) -> bool:
 
 
 def _asserted_inverse(direction: str, p: str, other: str, facts: dict, cat: Catalogue) -> bool:
-    """Whether an inferred fact only restates an asserted one read backwards (A p B gives B p⁻ A)."""
+    """Whether an inferred fact only restates another read backwards (A p B gives B p⁻ A): one
+    that is asserted, or, when both are inferred, the outgoing one."""
     inverse = cat.inverse.get(p)
     if inverse is None:
         return False
     flipped = facts.get(("in" if direction == "out" else "out", inverse, other))
-    return flipped is not None and not flipped.inferred
+    return flipped is not None and (not flipped.inferred or direction == "in")
+
+
+def _said_by_a_sub_property(
+    direction: str, p: str, other: str, facts: dict, cat: Catalogue
+) -> bool:
+    """Whether an inferred fact of a super-property (sip:partOfTransitive) only repeats one the page
+    shows through a sub-property (sip:partOf): each fact once, the closure only for parts of parts."""
+    return any(
+        d == direction and o == other and q != p and p in cat.super_properties.get(q, ())
+        for d, q, o in facts
+    )
 
 
 def _local(iri: str) -> str:

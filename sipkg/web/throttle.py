@@ -1,12 +1,15 @@
 """Per-client throttling, so that one client cannot starve the rest: 429 with Retry-After.
 
-Shaped like the limits of public SPARQL services (the Wikidata Query Service gives each client
-a budget of query time per minute and a few parallel queries). Each client address has
+Shaped like the limits of the Wikidata Query Service, which limits what hurts others, not how
+often a client asks: each client address has
 
-- a token bucket of /sparql requests (a sustained rate and a burst) and a looser one for pages;
 - a cap on the /sparql requests it has running at once;
 - a budget of query seconds per minute: the time spent answering its /sparql requests is
-  charged to it, and the budget refills at its own pace.
+  charged to it, and the budget refills at its own pace;
+- for pages, a token bucket (a sustained rate and a burst).
+
+So a client that sends fast queries one after another is never refused, however many it sends;
+one that runs many at once, or queries that take long, is.
 
 Static files are never throttled, nor is a request carrying the write token (the owner of a
 store in the local writable mode). The client is the connection's address; X-Forwarded-For is
@@ -35,8 +38,6 @@ IDLE_SWEEP = 60.0  # seconds between sweeps that forget clients with nothing lef
 class Limits:
     """The per-client figures (per server process); defaults in sipkg.settings, options in `sipkg serve --help`."""
 
-    query_rate: float  # /sparql requests per second, sustained
-    query_burst: int  # /sparql requests at once after a pause
     page_rate: float  # page requests per second, sustained
     page_burst: int
     concurrent: int  # /sparql requests running at once
@@ -45,8 +46,6 @@ class Limits:
     @classmethod
     def from_config(cls, config) -> Limits:
         return cls(
-            query_rate=config["THROTTLE_QUERY_RATE"],
-            query_burst=config["THROTTLE_QUERY_BURST"],
             page_rate=config["THROTTLE_PAGE_RATE"],
             page_burst=config["THROTTLE_PAGE_BURST"],
             concurrent=config["THROTTLE_CONCURRENT"],
@@ -79,15 +78,12 @@ class Bucket:
 
 @dataclass
 class Client:
-    queries: Bucket
     pages: Bucket
     seconds: Bucket  # the query-time budget, in seconds
     running: int = 0
 
     def idle(self, now: float) -> bool:
-        return not self.running and all(
-            b.full(now) for b in (self.queries, self.pages, self.seconds)
-        )
+        return not self.running and all(b.full(now) for b in (self.pages, self.seconds))
 
 
 @dataclass(frozen=True)
@@ -133,12 +129,8 @@ class Throttle:
                     math.ceil(debt),
                     f"this client used its {lim.query_seconds:g} seconds of query time per minute",
                 )
-            refusal = self._take(
-                state.queries, now, f"more than {lim.query_rate:g} queries per second"
-            )
-            if refusal is None:
-                state.running += 1
-            return refusal
+            state.running += 1
+            return None
 
     def done(self, client: str, kind: str, seconds: float) -> None:
         """A query admitted earlier has finished after `seconds`: charge them to the client's budget."""
@@ -155,7 +147,6 @@ class Throttle:
     def _new(self, now: float) -> Client:
         lim = self.limits
         return Client(
-            queries=Bucket(lim.query_rate, lim.query_burst, lim.query_burst, now),
             pages=Bucket(lim.page_rate, lim.page_burst, lim.page_burst, now),
             seconds=Bucket(lim.query_seconds / 60.0, lim.query_seconds, lim.query_seconds, now),
         )

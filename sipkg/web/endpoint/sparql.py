@@ -16,6 +16,7 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
+from sipkg.namespaces import PREFIXES
 from sipkg.store import results
 from sipkg.store.pool import PoolBusy, WorkerDied
 from sipkg.store.query import QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreError
@@ -26,6 +27,7 @@ from sipkg.store.sparqltext import (
     refuse_deep,
     refuse_remote,
     remote_targets,
+    undeclared_prefixes,
     with_using,
 )
 from sipkg.web.endpoint import description
@@ -247,6 +249,25 @@ def preflight() -> Response:
     return response
 
 
+def syntax_error(what: str, text: str, e: Exception) -> str:
+    """The parser's message; for a prefix used but not declared, what to add instead of the grammar."""
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return f"{what}: {e}"
+    lines = []
+    for prefix, line, column in missing:
+        known = PREFIXES.get(prefix)
+        lines.append(
+            f"the prefix {prefix}: is used at line {line}, column {column} but not declared; "
+            + (
+                f"add this line before the query:\nPREFIX {prefix}: <{known}>"
+                if known
+                else f"declare it before the query: PREFIX {prefix}: <the namespace IRI>"
+            )
+        )
+    return f"{what}: " + "\n".join(lines) + "\n"
+
+
 def run_query(query: str) -> Response:
     config = current_app.config
     service = current_app.extensions["sipkg"]
@@ -280,7 +301,7 @@ def run_query(query: str) -> Response:
     except QueryTooDeep as e:
         raise ProtocolError(400, str(e)) from None
     except QuerySyntaxError as e:
-        raise ProtocolError(400, f"SPARQL syntax error: {e}") from None
+        raise ProtocolError(400, syntax_error("SPARQL syntax error", query, e)) from None
     except QueryRefused as e:
         raise ProtocolError(403, str(e)) from None
     except QueryTimeout as e:
@@ -342,7 +363,7 @@ def run_update(update: str) -> Response:
     except (QueryRefused, DatasetConflict, QueryTooDeep) as e:
         raise ProtocolError(403 if isinstance(e, QueryRefused) else 400, str(e)) from None
     except QuerySyntaxError as e:
-        raise ProtocolError(400, f"SPARQL Update syntax error: {e}") from None
+        raise ProtocolError(400, syntax_error("SPARQL Update syntax error", update, e)) from None
     return plain(200, "update applied")
 
 

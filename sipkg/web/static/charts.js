@@ -1,13 +1,13 @@
 // Statistics charts without a library: one horizontal bar chart (SVG) per unit, from
-// /statistics.json. Values are in base units; each bar says what the source wrote in its tooltip.
+// /statistics.json. Each bar shows its value as a reader writes it (1910亿元, RMB 191.0 bn, 288 km²),
+// says what the source wrote in its tooltip, and has its whole label, wrapped, never cut: two bars
+// whose labels would read the same are told apart by the figure as stated.
 (function () {
   "use strict";
   const box = document.getElementById("charts");
   if (!box) return;
   const SVG = "http://www.w3.org/2000/svg";
-  const WIDTH = 820, LABEL = 330, VALUE = 150, ROW = 26, TOP = 6;
-  const locale = box.dataset.locale || "zh-Hans";
-  const compact = new Intl.NumberFormat(locale, { notation: "compact", maximumSignificantDigits: 4 });
+  const WIDTH = 860, LABEL = 340, VALUE = 150, LINE = 15, ROW = 26, TOP = 6;
 
   function svg(name, attributes, text) {
     const element = document.createElementNS(SVG, name);
@@ -16,8 +16,36 @@
     return element;
   }
 
-  function shorten(text, max) {
-    return text.length > max ? text.slice(0, max - 1) + "…" : text;
+  // Roughly how wide a text is at the chart's font size: CJK characters are twice a Latin one.
+  function width(text) {
+    let w = 0;
+    for (const ch of text) w += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 13 : 7;
+    return w;
+  }
+
+  // The label in lines that fit the label column, broken between words (or anywhere in CJK).
+  function lines(text, room) {
+    const out = [];
+    let line = "";
+    for (const piece of text.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || []) {
+      if (line && width(line + piece.trimEnd()) > room) {
+        out.push(line.trimEnd());
+        line = piece.trimStart();
+      } else {
+        line += piece;
+      }
+    }
+    if (line.trim()) out.push(line.trimEnd());
+    return out;
+  }
+
+  function labels(bars, usualArea) {
+    const texts = bars.map(function (b) { return barLabel(b, usualArea); });
+    const seen = {};
+    texts.forEach(function (t) { seen[t] = (seen[t] || 0) + 1; });
+    return texts.map(function (t, i) {
+      return seen[t] > 1 && bars[i].stated ? t + " — " + bars[i].stated : t;
+    });
   }
 
   // The area most bars are about goes unsaid; any other area is named on its bar.
@@ -46,23 +74,32 @@
     caption.textContent = unit;
     const max = Math.max.apply(null, data.bars.map(function (b) { return b.value; })) || 1;
     const span = WIDTH - LABEL - VALUE;
-    const height = TOP * 2 + ROW * data.bars.length;
+    const names = labels(data.bars, usualArea);
+    const wrapped = names.map(function (n) { return lines(n, LABEL - 16); });
+    const heights = wrapped.map(function (ls) { return Math.max(ROW, ls.length * LINE + 10); });
+    const height = TOP * 2 + heights.reduce(function (a, b) { return a + b; }, 0);
     const plot = svg("svg", { viewBox: "0 0 " + WIDTH + " " + height, width: "100%", role: "img",
                               "aria-label": unit });
+    let y = TOP;
     data.bars.forEach(function (bar, i) {
-      const y = TOP + i * ROW;
-      const full = barLabel(bar, usualArea);
+      const h = heights[i], middle = y + h / 2;
       const row = svg("g", { class: "bar" });
-      const tip = [full, bar.area, bar.stated].filter(Boolean).join(" — ");
+      const shown = bar.readable || String(bar.value) + suffix;
+      const tip = [names[i], shown, bar.stated].filter(Boolean).join(" — ");
       row.appendChild(svg("title", {}, tip));
-      row.appendChild(svg("text", { x: LABEL - 8, y: y + ROW / 2, "text-anchor": "end",
-                                    "dominant-baseline": "middle", class: "label" }, shorten(full, 30)));
+      const label = svg("text", { x: LABEL - 8, y: middle - (wrapped[i].length - 1) * LINE / 2,
+                                  "text-anchor": "end", "dominant-baseline": "middle", class: "label" });
+      wrapped[i].forEach(function (line, n) {
+        label.appendChild(svg("tspan", { x: LABEL - 8, dy: n ? LINE : 0 }, line));
+      });
+      row.appendChild(label);
       const length = Math.max(1, span * bar.value / max);
-      row.appendChild(svg("rect", { x: LABEL, y: y + 4, width: length, height: ROW - 8, rx: 2, class: "fill",
-                                    "data-value": bar.value }));
-      row.appendChild(svg("text", { x: LABEL + length + 6, y: y + ROW / 2, "dominant-baseline": "middle",
-                                    class: "value" }, compact.format(bar.value) + suffix));
+      row.appendChild(svg("rect", { x: LABEL, y: middle - (ROW - 8) / 2, width: length, height: ROW - 8, rx: 2,
+                                    class: "fill", "data-value": bar.value }));
+      row.appendChild(svg("text", { x: LABEL + length + 6, y: middle, "dominant-baseline": "middle",
+                                    class: "value" }, shown));
       plot.appendChild(row);
+      y += h;
     });
     figure.append(caption, plot);
     return figure;

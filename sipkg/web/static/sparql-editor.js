@@ -1,4 +1,5 @@
-/* The SPARQL editor page: YASGUI on this endpoint, our prefixes, the example gallery, the truncation warning.
+/* The SPARQL editor page: YASGUI on this endpoint, our prefixes, the example gallery, the truncation warning,
+   and warnings from sparql-lint.js while a query is written (lang() compared with a mixed-case tag).
    Settings come from the data- attributes of #yasgui (no inline script); nothing here talks to another host. */
 (function () {
   "use strict";
@@ -76,12 +77,38 @@
     el.append(zh, " ", en);
   }
 
+  function showLint(yasqe) {
+    var holder = yasqe.getWrapperElement().parentNode;
+    var el = holder.querySelector(":scope > .lint-warning");
+    if (!el) {
+      el = document.createElement("div");
+      el.className = "lint-warning";
+      el.setAttribute("role", "status");
+      holder.insertBefore(el, yasqe.getWrapperElement().nextSibling);
+    }
+    var warnings = window.sipkgLint ? window.sipkgLint.langCase(yasqe.getValue()) : [];
+    el.hidden = warnings.length === 0;
+    el.textContent = "";
+    warnings.forEach(function (w) {
+      var text = window.sipkgLint.message(w), p = document.createElement("p");
+      var zh = document.createElement("span"), en = document.createElement("span");
+      zh.lang = "zh-Hans";
+      zh.textContent = text.zh;
+      en.lang = "en";
+      en.textContent = text.en;
+      p.append(zh, " ", en);
+      el.append(p);
+    });
+  }
+
   var watched = new WeakSet();
   function watch(tab) {
     var yasqe = tab && tab.getYasqe();
     if (!yasqe || watched.has(yasqe)) return;
     watched.add(yasqe);
     yasqe.on("queryResponse", function (_yasqe, response) { showTruncation(tab, truncation(response)); });
+    yasqe.on("change", function () { showLint(yasqe); });
+    showLint(yasqe);
   }
   // A query started from the URL runs while YASGUI is being built: watch the tab shown now, too.
   watch(yasgui.getTab());
