@@ -23,7 +23,7 @@ ONTOLOGY_GRAPH = f"<{BASE}/graph/ontology>"
 # IRIs minted per park: things (and documents with their paragraphs and sentences), facts' statement
 # nodes, evidence (fragments #target/#quote/#position follow the renamed base), observations, source graphs.
 MINTED = re.compile(
-    rf"<({re.escape(BASE)}/(?:id/[a-z]+|data/(?:statement|evidence|obs)|graph/source)/[^/>#]+)"
+    rf"<({re.escape(BASE)}/(?:id/[a-z]+|data/(?:statement|evidence|obs|history/[a-z]+)|graph/source)/[^/>#]+)"
 )
 LABELS = tuple(
     f"<{p}>"

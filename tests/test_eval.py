@@ -230,7 +230,9 @@ def test_the_splits_partition_the_gold_by_file_name():
 
 @pytest.fixture(scope="module")
 def by_split():
-    return {split: evaluate(Paths(), GOLD, split).results["rules"] for split in ("seeds", "test")}
+    return {
+        split: evaluate(Paths(), GOLD, split).results["rules"] for split in ("seeds", "dev", "test")
+    }
 
 
 def test_the_seed_figures_do_not_fall(by_split):
@@ -251,10 +253,20 @@ def test_the_test_half_holds_what_was_measured(by_split):
     """The test half is never tuned to; these floors are what the rules reached when it was last measured
     (the issue's goals, entities R 0.85 / P 0.9 and relations R 0.6 / P 0.85, are not met: see CHANGES.md)."""
     test = by_split["test"]
-    assert test["entities"].score.recall >= 0.55 and test["entities"].score.precision >= 0.65
+    assert test["entities"].score.recall >= 0.58 and test["entities"].score.precision >= 0.65
+    assert test["relations"].score.recall >= 0.1
     assert test["quantities"].score.recall >= 0.65 and test["quantities"].score.precision >= 0.95
-    assert test["dates"].score.recall >= 0.8
+    assert test["dates"].score.recall >= 0.85  # the issue's goal for dates, met
     assert test["events"].score.recall >= 0.55
+
+
+def test_the_development_half_holds_what_was_measured(by_split):
+    """Entities 0.886 / 0.792, relations 0.929 / 0.711, dates 1.0 / 0.952 when last measured: a change
+    that loses what the development half taught is seen here before it is seen on the test half."""
+    dev = by_split["dev"]
+    assert dev["entities"].score.recall >= 0.77 and dev["entities"].score.precision >= 0.86
+    assert dev["relations"].score.recall >= 0.69 and dev["relations"].score.precision >= 0.9
+    assert dev["quantities"].score.recall >= 0.98 and dev["dates"].score.recall >= 0.93
 
 
 def test_curation_adds_relations_the_rules_miss(real):
