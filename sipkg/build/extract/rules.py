@@ -174,6 +174,25 @@ BINARY = [
     Binary(
         "subdivision", r"(?P<b>{E})[^。]*?下辖[^。,]*?(?P<a>{E})", "locatedIn", (PLACE,), (PLACE,)
     ),
+    # 景区内拥有甲、乙…, 甲境内还有乙、丙等景点: what an area holds within it
+    Binary(
+        "contains",
+        r"(?P<b>{E})(?:境内|区内|之内|内|中)[^。;,\uff0c{EC}]{0,3}?(?:拥有|还有|有|坐落着|分布着|建有)"
+        r"(?P<a>(?:{QE}(?:、|和|及|与)?)+)",
+        "locatedIn",
+        (PLACE, SITE, ORG),
+        (PLACE, SITE),
+        0.8,
+    ),
+    # 甲…引来了乙、丙等高校: the bodies an area drew in are based there (to the end of the clause)
+    Binary(
+        "drew-in",
+        r"(?P<b>{E})[^。;{EC}]{0,16}?(?:引来|引进|吸引|集聚|聚集|落户)了?(?P<a>[^。;,\uff0c]*)",
+        "basedIn",
+        (ORG,),
+        (PLACE,),
+        0.75,
+    ),
     *STRUCTURE,
     Binary(
         "listed-as-part",
@@ -605,20 +624,12 @@ SITUATED = expand(
     r"(?P<a>{QE})[^。;,\uff0c{EC}]{0,4}?(?:位于|地处|坐落于|坐落在|座落于|地处于|处于)(?P<b>{E}+)"
 )
 SITUATED_TYPES = (PLACE, SITE, ORG)
-# 甲…引来了乙、丙等高校: the bodies an area drew in are based there (to the end of the clause)
-DREW_IN = expand(
-    r"(?P<b>{E})[^。;{EC}]{0,16}?(?:引来|引进|吸引|集聚|聚集|落户)了?(?P<a>[^。;,\uff0c]*)"
-)
-# 景区内拥有甲、乙…, 甲境内还有乙、丙等景点: what an area holds within it
-CONTAINS = expand(
-    r"(?P<b>{E})(?:境内|区内|之内|内|中)[^。;,\uff0c{EC}]{0,3}?(?:拥有|还有|有|坐落着|分布着|建有)"
-    r"(?P<a>(?:{QE}(?:、|和|及|与)?)+)"
-)
 
 
 def location_facts(v: SentenceView, stated: list[Fact]) -> Iterator[Fact]:
-    """甲乙 (an address written largest first), 甲位于乙, 乙内有甲 and 乙引来了甲: where places, sites
-    and bodies are. A pair a structure rule already relates (乙 partOf 甲) is not said again."""
+    """甲乙 (an address written largest first) and 甲位于乙: where places and sites are (乙内有甲 and
+    乙引来了甲 are binary rules). A pair a structure rule already relates (乙 partOf 甲) is not said
+    again."""
     said = {(f.subject, f.object) for f in stated}
     found: list[Fact] = []
     for m in ADDRESS.finditer(v.masked):
@@ -633,22 +644,6 @@ def location_facts(v: SentenceView, stated: list[Fact]) -> Iterator[Fact]:
         if a.type in SITUATED_TYPES and b.type in (PLACE, SITE) and a != b:
             ev = v.evidence(m.start(), m.end(), "rule:situated", 0.85)
             found.append(Fact(a, "locatedIn", b, ev))
-    for m in CONTAINS.finditer(v.masked):
-        b = v.refs_in(m.group("b"))[0]
-        if b.type not in (PLACE, SITE):
-            continue
-        ev = v.evidence(m.start(), m.end(), "rule:contains", 0.8)
-        found.extend(
-            Fact(a, "locatedIn", b, ev)
-            for a in v.refs_in(m.group("a"))
-            if a.type in SITUATED_TYPES and a != b
-        )
-    for m in DREW_IN.finditer(v.masked):
-        b = v.refs_in(m.group("b"))[0]
-        if b.type != PLACE:
-            continue
-        ev = v.evidence(m.start(), m.end(), "rule:drew-in", 0.75)
-        found.extend(Fact(a, "basedIn", b, ev) for a in v.refs_in(m.group("a")) if a.type == ORG)
     for f in found:
         if (f.subject, f.object) not in said:
             said.add((f.subject, f.object))
