@@ -214,6 +214,18 @@ def test_a_head_word_alone_names_what_the_document_last_named_with_it():
     assert ("guan-lu-ting", "locatedIn", area.key) in triples(x)
 
 
+def test_an_office_in_an_infobox_names_the_body_of_the_pages_place():
+    """• 市委书记王晓明 on the page of 苏州市: he leads 苏州市委; 市长周文涛 the 苏州市政府. An office whose body
+    the registry cannot name from the place (人大常委会) gives no fact."""
+    text = "苏州市是江苏省下辖的地级市,历史悠久,经济发达。\n• 市委书记王晓明\n• 市长周文涛\n• 人大常委会主任张一山\n苏州市下辖五个区,代管四个县级市,是长江三角洲的重要城市。\n"
+    x = extract(text, title="苏州市")
+    leads = {(s, o) for s, p, o in triples(x) if p == "leads"}
+    assert leads == {
+        ("wang-xiao-ming", "suzhou-municipal-party-committee"),
+        ("zhou-wen-tao", "suzhou-municipal-government"),
+    }
+
+
 def test_a_head_word_of_two_words_ends_a_name():
     """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
     found = [

@@ -46,6 +46,16 @@ INFOBOX_LINE = expand(
 # a clause that opens with what it governs, its subject left to the page: 管理甲、乙…N个社区居委会
 GOVERNS = expand(r"(?:^|[,,;;])(?:[^,,;;。{EC}]{0,12}?)(?:管理|下辖|辖|管辖)(?P<parts>{ES})")
 GOVERNED_TYPES = ("place", "org", "site")
+# an infobox line `office person` (市委书记 刘小涛, 市长 吴庆文): the office names a body of the page's
+# place by how its short name is formed, the place's name + this ending (苏州市 + 委, 苏州市 + 政府)
+OFFICES = {
+    **dict.fromkeys(("省委书记", "市委书记", "区委书记", "县委书记"), "委"),
+    "镇党委书记": "党委",
+    **dict.fromkeys(("省长", "市长", "区长", "县长", "镇长"), "政府"),
+}
+OFFICE_LINE = expand(
+    r"^[•·\s]*(?P<office>" + "|".join(OFFICES) + r")\s*[:：]?\s*(?P<person>{E})\s*$"
+)
 
 
 def infobox_facts(v: SentenceView, topic: Ref | None) -> Iterator[Fact]:
@@ -60,6 +70,12 @@ def infobox_facts(v: SentenceView, topic: Ref | None) -> Iterator[Fact]:
                 yield Fact(
                     topic, predicate, ref, v.evidence(m.start(), m.end(), "rule:infobox", 0.8)
                 )
+    m = OFFICE_LINE.match(v.masked)
+    person = v.mention(m.group("person")).ref if m else None
+    if m and person.type == "person" and topic.type == "place":
+        body = _body_of(v, topic, OFFICES[m.group("office")], m.group("office")[0])
+        if body is not None:
+            yield Fact(person, "leads", body, v.evidence(m.start(), m.end(), "rule:office", 0.75))
     for m in GOVERNS.finditer(v.masked):
         clause = v.masked[v.clause_bounds(m.start("parts"))[0] : m.start("parts")]
         if v.refs_in(clause):
@@ -69,3 +85,15 @@ def infobox_facts(v: SentenceView, topic: Ref | None) -> Iterator[Fact]:
                 yield Fact(
                     ref, "partOf", topic, v.evidence(m.start("parts"), m.end(), "rule:governs", 0.7)
                 )
+
+
+def _body_of(v: SentenceView, place: Ref, ending: str, level: str) -> Ref | None:
+    """The body a place's name + `ending` names (苏州市委, 苏州市政府), among the registry's names;
+    only names of the place at the office's level (市长: 苏州市, not 苏州) are composed."""
+    info = v.entities[place]
+    names = {n for n in (info.zh, *info.aliases) if n.endswith(level)}
+    wanted = {n + ending for n in names}
+    return next(
+        (ref for ref, e in v.entities.items() if ref.type == "org" and wanted & {e.zh, *e.aliases}),
+        None,
+    )
