@@ -18,11 +18,12 @@ from sipkg.build.evaluate import (
     GoldError,
     Properties,
     compare,
+    dated_events,
     evaluate,
     read_splits,
     score,
 )
-from sipkg.build.extract.model import Ref, Value
+from sipkg.build.extract.model import Evidence, Fact, Ref, Value
 from sipkg.build.extract.pipeline import Extractor
 from sipkg.build.extract.registry import parse_registry
 from sipkg.cli import main
@@ -146,6 +147,25 @@ def small(tmp_path) -> tuple[Paths, Path]:
     gold.mkdir()
     (gold / "eval-test.yaml").write_text(GOLD_TEXT, encoding="utf-8")
     return Paths(data=data, home=tmp_path / "home"), gold
+
+
+def test_an_event_two_documents_tell_of_counts_in_each():
+    """One founding (one event entity) told by a Chinese and an English page is an event of both."""
+    founding = Ref("event", "kestrel-association-founding")
+
+    def said(doc: str, predicate: str, value: Value) -> Fact:
+        return Fact(founding, predicate, value, Evidence(doc, 0, 4, "rule:event-founding", 0.8))
+
+    facts = [
+        said("zh-page", "rdf:type", Value("Founding", "class")),
+        said("zh-page", "dct:date", Value("1960-07-01", "date")),
+        said("en-page", "rdf:type", Value("Founding", "class")),
+        said("en-page", "dct:date", Value("1960", "gYear")),
+    ]
+    assert dated_events(facts, {}) == {
+        (founding, "zh-page"): ("Founding", ["1960-07-01"]),
+        (founding, "en-page"): ("Founding", ["1960"]),
+    }
 
 
 def test_a_short_document_scores_exactly(small):

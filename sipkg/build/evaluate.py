@@ -584,20 +584,21 @@ def predictions(
         if doc_key in by_key:
             key = (doc_key, index, d.value, d.datatype, d.end_value)
             common.add("dates", key, f"{doc_key}#{index} {d.text} = {_date_label(*key[2:])}")
-    events = _events(facts, entities)
-    for ref, (doc_key, cls, dates) in events.items():
+    events = dated_events(facts, entities)
+    for (ref, doc_key), (cls, dates) in events.items():
         if doc_key in event_documents:
             for date in dates:
                 common.add("events", (doc_key, cls, date), f"{doc_key} {cls} {date} ({ref})")
     for f in facts:
         role = ROLE_OF.get(f.predicate)
+        doc_key = f.evidence.doc
         if (
-            f.subject in events
+            (f.subject, doc_key) in events
             and role
             and isinstance(f.object, Ref)
-            and f.evidence.doc in event_documents
+            and doc_key in event_documents
         ):
-            doc_key, cls, dates = events[f.subject]
+            cls, dates = events[(f.subject, doc_key)]
             if cls == "Founding" and role == "result":
                 continue  # org:resultingOrganization restates what a founding establishes
             for date in dates:
@@ -642,21 +643,22 @@ def _is_act(ref: Ref, entities) -> bool:
     )
 
 
-def _events(facts: list[Fact], entities) -> dict[Ref, tuple[str, str, list[str]]]:
-    """Events the facts type and date: event -> (document, class, dates)."""
+def dated_events(facts: list[Fact], entities) -> dict[tuple[Ref, str], tuple[str, list[str]]]:
+    """Events the facts type and date, per document that states them (two documents may tell of
+    one founding): (event, document) -> (class, dates)."""
     classes = {
-        f.subject: (f.evidence.doc, f.object.lexical)
+        (f.subject, f.evidence.doc): f.object.lexical
         for f in facts
         if f.subject.type == "event"
         and f.predicate == "rdf:type"
         and f.object.lexical in EVENT_CLASSES
         and (entities.get(f.subject) is None or entities[f.subject].minted)
     }
-    dates: dict[Ref, list[str]] = {}
+    dates: dict[tuple[Ref, str], list[str]] = {}
     for f in facts:
-        if f.subject in classes and f.predicate == "dct:date":
-            dates.setdefault(f.subject, []).append(f.object.lexical)
-    return {ref: (doc, cls, dates[ref]) for ref, (doc, cls) in classes.items() if ref in dates}
+        if (f.subject, f.evidence.doc) in classes and f.predicate == "dct:date":
+            dates.setdefault((f.subject, f.evidence.doc), []).append(f.object.lexical)
+    return {key: (cls, dates[key]) for key, cls in classes.items() if key in dates}
 
 
 def evaluate(paths: Paths | None = None, gold_dir: Path = GOLD, split: str = "all") -> Evaluation:
