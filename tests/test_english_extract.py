@@ -513,6 +513,12 @@ def test_relations_english_states_plainly(text, expected):
             ],
         ),
         ("- Chief1 Name: Mara Pell", [("Mara Pell", "leads", "Halden Port Authority")]),
+        # a public body's jurisdiction is the government it is a body of; another body is not
+        (
+            "- Jurisdiction: Government of Halden",
+            [("Halden Port Authority", "subOrganisationOf", "Government of Halden")],
+        ),
+        ("- Jurisdiction: Tarn Valley Council", []),
     ],
 )
 def test_infobox_fields_are_about_the_page_subject(text, expected):

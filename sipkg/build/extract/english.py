@@ -1670,6 +1670,12 @@ TOPIC_FIELDS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
         "subOrganisationOf",
         ("org",),
     ),
+    # a public body's infobox: "Jurisdiction: Government of Singapore", the government it is a body of
+    (
+        expand(r"^\W*(?i:jurisdiction)\s*:\s*(?:the\s+)?(?P<b>{E})\s*$"),
+        "subOrganisationOf",
+        ("org",),
+    ),
     (
         expand(r"^\W*(?i:headquarters|head office|seat)\s*:\s*[^{EC}]*?(?P<b>{E})"),
         "basedIn",
@@ -1684,6 +1690,11 @@ ADDRESS = expand(
 )
 
 
+def _cls(v: SentenceView, ref: Ref) -> str | None:
+    info = v.entities.get(ref)
+    return info.cls if info else None
+
+
 def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
     """Relations English states plainly: "X, a subsidiary of Y", "X is a board under Y", "X of the
     Government of Y" (subOrganisationOf), "under the leadership of Y" (underLeadershipOf), "X is
@@ -1696,9 +1707,7 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
             a, b = v.mention(m.group("a")).ref, v.mention(m.group("b")).ref
             if a == b or a.type not in a_types or b.type not in b_types:
                 continue
-            if rule == "of-government-en" and (
-                v.entities.get(b) is None or v.entities[b].cls != "Government"
-            ):
+            if rule == "of-government-en" and _cls(v, b) != "Government":
                 continue
             p = "locatedIn" if predicate == "partOf" and a.type == b.type == "place" else predicate
             if (a, p, b) in seen:
@@ -1711,6 +1720,11 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
         m = pattern.search(masked) if pattern.pattern.startswith("^") else None
         if m:
             b = v.mention(m.group("b")).ref
+            if predicate == "subOrganisationOf" and (
+                topic.type != "org"
+                or ("jurisdiction" in m.group().lower() and _cls(v, b) != "Government")
+            ):
+                continue  # a place's jurisdiction is no parent; a body's is a government
             if b != topic and b.type in b_types:
                 yield Fact(
                     topic, predicate, b, v.evidence(m.start("b"), m.end("b"), "rule:field-en", 0.8)
