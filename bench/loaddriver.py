@@ -63,12 +63,6 @@ Check = Callable[
 ]  # (status, headers, body) -> what is wrong, or None
 
 
-# provenance audits over every statement and piece of evidence, not what users send under load: on the
-# 18-document graph 34 takes about 30 s alone (SUBSTR over each document's text) and 31 runs past the
-# 30 s time-out under load (issue 18)
-AUDITS = {"31-curated-facts.rq", "34-quote-offset-check.rq"}
-
-
 @dataclass(frozen=True)
 class Request:
     kind: str
@@ -136,7 +130,6 @@ class Workload:
         queries = [
             (p.name, p.read_text(encoding="utf-8"))
             for p in sorted((PROJECT / "queries").glob("*.rq"))
-            if p.name not in AUDITS
         ]
         return cls(entities, queries)
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
 from rdflib.namespace import RDFS
@@ -662,3 +663,50 @@ def test_query_opens_with_its_question_in_chinese_and_english(path: Path):
 def test_query_gives_its_expected_answer(graph, path: Path):
     result = run_query(graph, path.read_text(encoding="utf-8"))
     EXPECTED[path.name](Outcome.of(result))
+
+
+def _with_one_quote_moved(graph, change) -> tuple[ox.Store, str]:
+    """A copy of the built graph's default graph with one piece of evidence (a quote with a
+    prefix and a suffix) altered by `change`; returns the copy and that evidence's IRI."""
+    copy = ox.Store()
+    copy.extend(graph.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    [row] = copy.query(
+        """PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT ?evidence ?quote ?position ?start ?end WHERE {
+          ?evidence oa:hasTarget ?t . ?t oa:hasSelector ?quote , ?position .
+          ?quote oa:exact ?exact ; oa:prefix ?prefix ; oa:suffix ?suffix .
+          FILTER(STRLEN(?exact) > 1 && STRLEN(?prefix) > 0 && STRLEN(?suffix) > 0)
+          ?position oa:start ?start ; oa:end ?end .
+        } ORDER BY ?evidence LIMIT 1"""
+    )
+    change(copy, row)
+    return copy, row["evidence"].value
+
+
+def _shift_offsets(store: ox.Store, row) -> None:
+    oa = "http://www.w3.org/ns/oa#"
+    for name in ("start", "end"):
+        old = row[name]
+        store.remove(ox.Quad(row["position"], ox.NamedNode(oa + name), old, ox.DefaultGraph()))
+        store.add(
+            ox.Quad(
+                row["position"],
+                ox.NamedNode(oa + name),
+                ox.Literal(str(int(old.value) + 1), datatype=old.datatype),
+                ox.DefaultGraph(),
+            )
+        )
+
+
+def _wrong_suffix(store: ox.Store, row) -> None:
+    suffix = ox.NamedNode("http://www.w3.org/ns/oa#suffix")
+    [old] = list(store.quads_for_pattern(row["quote"], suffix, None, ox.DefaultGraph()))
+    store.remove(old)
+    store.add(ox.Quad(row["quote"], suffix, ox.Literal("不在原文"), ox.DefaultGraph()))
+
+
+@pytest.mark.parametrize("change", [_shift_offsets, _wrong_suffix], ids=lambda f: f.__name__[1:])
+def test_quote_check_reports_a_planted_wrong_quote(graph, change):
+    copy, evidence = _with_one_quote_moved(graph, change)
+    text = (QUERIES / "34-quote-offset-check.rq").read_text(encoding="utf-8")
+    assert [r["evidence"].value for r in run_query(copy, text).value] == [evidence]
