@@ -169,6 +169,25 @@ def test_pages_link_a_record_to_its_own_iri(example, kind):
     assert page_url(example[kind][0]) == path(example[kind][0])
 
 
+def test_sentence_page_shows_its_text_and_the_facts_it_supports(client, select, example):
+    statement = example["statement"][0]
+    row = select(f"""
+    SELECT ?sentence ?text WHERE {{
+      <{statement}> prov:wasDerivedFrom/oa:hasTarget/oa:hasScope ?sentence . ?sentence rdf:value ?text
+    }} LIMIT 1""")[0]
+    r = client.get(path(row["sentence"]))
+    assert r.status_code == 303
+    html = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert row["text"] in html and f'href="{path(statement)}"' in html
+    data = client.get(r.headers["Location"] + ".json").get_json()
+    assert data["kind"] == "sentence" and data["text"] == row["text"]
+    assert statement in {f["statement"]["iri"] for f in data["supports"]}
+    assert data["in_document_url"].startswith("/doc/doc/") and "#s" in data["in_document_url"]
+    turtle = client.get(r.headers["Location"] + ".ttl").get_data(as_text=True)
+    g = rdflib.Graph().parse(data=turtle, format="turtle")
+    assert (rdflib.URIRef(row["sentence"]), rdflib.RDF.value, rdflib.Literal(row["text"])) in g
+
+
 @pytest.mark.parametrize(
     "url",
     [
@@ -179,6 +198,8 @@ def test_pages_link_a_record_to_its_own_iri(example, kind):
         "/graph/source/0000000000000000",
         "/graph/nope.json",
         "/data/obs/%3E%20%7B",
+        "/doc/doc/0000000000000000/sentence/1",
+        "/doc/doc/0000000000000000/sentence/1.ttl",
     ],
 )
 def test_unknown_record_is_the_not_found_page(client, url):

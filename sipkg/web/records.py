@@ -1,5 +1,6 @@
 """The graph's own records at their IRIs: statements, evidence, observations, the history's nodes
-(`{base}/data/…`) and named graphs (`{base}/graph/…`).
+(`{base}/data/…`) and named graphs (`{base}/graph/…`); and the page of a document's sentence
+(`/doc/doc/{key}/sentence/{n}`, where its IRI under `/id/` answers 303 to).
 
 They are information resources — data the build wrote, not things in the world, which live
 under `/id/` and answer 303 — so each IRI answers 200 itself: HTML, its JSON twin, Turtle,
@@ -15,7 +16,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, Response, current_app
 
 from sipkg.figures import readable
-from sipkg.namespaces import BASE, GRAPH, SOURCE_GRAPHS, VOID_GRAPH
+from sipkg.namespaces import BASE, DOC, GRAPH, SOURCE_GRAPHS, VOID_GRAPH
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts
 from sipkg.web.browse import RDF_MEDIA, SUFFIXES, not_found, page_url, rdf, split_suffix
@@ -80,6 +81,17 @@ SELECT ?indicator ?value ?unit ?stated ?period ?approx ?area ?subject ?dataset W
 
 OBSERVATION_STATEMENTS = "SELECT ?st WHERE { ?st rdf:subject <%(e)s> }"
 
+# The facts a sentence is evidence for, with the quote of each.
+SENTENCE_FACTS = """
+SELECT ?st ?subject ?predicate ?object ?sentence ?exact ?start ?method WHERE {
+  ?target oa:hasScope <%(e)s> . ?ev oa:hasTarget ?target ; oa:hasBody ?st .
+  ?st rdf:subject ?subject ; rdf:predicate ?predicate ; rdf:object ?object .
+  BIND(<%(e)s> AS ?sentence)
+  OPTIONAL { ?target oa:hasSelector ?qs . ?qs oa:exact ?exact }
+  OPTIONAL { ?target oa:hasSelector ?ps . ?ps a oa:TextPositionSelector ; oa:start ?start }
+  OPTIONAL { ?st sip:method ?method }
+} ORDER BY ?start ?st"""
+
 # A named graph's VoID entry (from the description's own graph) and its size.
 VOID_ENTRY = """
 SELECT ?p ?o WHERE { GRAPH <%(void)s> { <%(e)s> ?p ?o } }"""
@@ -93,6 +105,52 @@ def data(rest: str) -> Response:
 @bp.route("/graph/<path:rest>")
 def graph(rest: str) -> Response:
     return record(str(GRAPH), rest)
+
+
+@bp.route("/doc/doc/<key>/sentence/<n>")
+def sentence(key: str, n: str) -> Response:
+    """A document's sentence: its text, where it is in the document, and the facts it supports."""
+    n, suffix = split_suffix(n)
+    iri, path = f"{DOC}{key}/sentence/{n}", f"/doc/doc/{key}/sentence/{n}"
+    media = negotiate([*PAGE_MEDIA, *RDF_MEDIA], suffix)
+    cat = catalogue()
+    s = cat.sentences.get(iri)
+    if s is None:
+        return not_found(iri)
+    if media in RDF_MEDIA:
+        return rdf(iri, media)
+    supports: dict[str, dict] = {}
+    for r in _rows(SENTENCE_FACTS, iri):
+        fact = supports.setdefault(
+            r["st"].value,
+            {
+                "statement": _term(cat, r["st"]),
+                "subject": _term(cat, r["subject"]),
+                "predicate": _term(cat, r["predicate"]),
+                "object": _term(cat, r["object"]),
+                "quotes": [],
+            },
+        )
+        for e in _evidence(cat, [r]):
+            if e["quote"] and e["quote"] not in fact["quotes"]:
+                fact["quotes"].append(e["quote"])
+    title = pick(cat.labels(s.doc))
+    data = {
+        "iri": iri,
+        "kind": "sentence",
+        "text": s.text,
+        "index": s.index,
+        "furniture": s.furniture,
+        "document": {"iri": s.doc, "label": title.text if title else s.doc, "url": page_url(s.doc)},
+        "in_document_url": page_url(iri),
+        "supports": list(supports.values()),
+        "properties": [_value(cat, r, "p") | _value(cat, r, "o") for r in _rows(PROPERTIES, iri)],
+    }
+    alternates = [(m, path + ext) for ext, m in SUFFIXES.items() if m != "text/html"]
+    context = {"iri": iri, "cat": cat, "alternates": alternates, "path": path}
+    return answer(
+        "records/record.html", data, media=media, json_url=path + ".json", **context, d=data
+    )
 
 
 def record(space: str, rest: str) -> Response:
