@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     from sipkg.web.explore import bp as explore_bp
     from sipkg.web.history import bp as history_bp
     from sipkg.web.reconcile import bp as reconcile_bp
+    from sipkg.web.records import bp as records_bp
     from sipkg.web.review import bp as review_bp
     from sipkg.web.vocabulary import bp as vocabulary_bp
 
@@ -53,6 +54,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.register_blueprint(explore_bp)
     app.register_blueprint(history_bp)
     app.register_blueprint(browse_bp)
+    app.register_blueprint(records_bp)
     app.register_blueprint(downloads_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(reconcile_bp)

@@ -3,7 +3,8 @@
 Every thing's IRI `{base}/id/{type}/{key}` answers 303 to `/doc/{type}/{key}`, which serves HTML,
 JSON (the page's data), Turtle, JSON-LD, N-Triples or RDF/XML by Accept (q-values honoured) or by
 suffix (.html .json .ttl .jsonld .nt .rdf). Every page has a JSON twin. `page_url(iri)` is where
-a page about an IRI lives; templates call it as `link(iri)`.
+a page about an IRI lives; templates call it as `link(iri)`. The graph's records under `/data/` and
+`/graph/` answer at their own IRIs (`sipkg/web/records.py`).
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def page_url(iri: str) -> str:
         if m:
             return f"/doc/doc/{m[1]}#{m[2][0]}{m[3]}"
         return "/doc/" + rest
-    if iri.startswith(BASE + "/def/"):
+    if iri.startswith((BASE + "/def/", BASE + "/data/", BASE + "/graph/")):
         return iri[len(BASE) :]
     return iri
 
@@ -405,11 +406,14 @@ CONSTRUCT {
 }"""
 
 
-def rdf(iri: str, media: str) -> Response:
-    """What the graph says about `iri` (and its statements with their evidence), in an RDF format."""
+def rdf(iri: str, media: str, describe: str = DESCRIBE) -> Response:
+    """What the graph says about `iri` (and its statements with their evidence), in an RDF format.
+
+    `describe` is the CONSTRUCT that gathers it (`%(e)s` the IRI): an entity's by default.
+    """
     if not is_iri(iri):  # text from the URL that would break out of <…> in the query
         return not_found(iri)
-    triples = current_app.extensions["sipkg"].graph(DESCRIBE % {"e": iri, "base": BASE})
+    triples = current_app.extensions["sipkg"].graph(describe % {"e": iri, "base": BASE})
     if not triples:
         return not_found(iri)
     prefixes = PREFIXES if media in ("text/turtle", "application/rdf+xml") else None
