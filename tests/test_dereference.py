@@ -207,3 +207,11 @@ def test_unknown_record_is_the_not_found_page(client, url):
     assert r.status_code == 404
     if r.mimetype == "text/html":
         assert "404" in r.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("suffix", ["", ".ttl", ".jsonld"])
+def test_the_description_graph_is_the_description(client, suffix):
+    """<…/graph/void> holds the VoID description: its IRI leads to it, in the format asked for."""
+    r = client.get("/graph/void" + suffix)
+    assert r.status_code == 303 and r.headers["Location"].endswith("/void" + suffix)
+    assert client.get(r.headers["Location"]).status_code == 200

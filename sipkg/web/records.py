@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, redirect
 
 from sipkg.figures import readable
 from sipkg.namespaces import BASE, DOC, GRAPH, SOURCE_GRAPHS, VOID_GRAPH
@@ -104,6 +104,9 @@ def data(rest: str) -> Response:
 
 @bp.route("/graph/<path:rest>")
 def graph(rest: str) -> Response:
+    name, _ = split_suffix(rest)
+    if str(GRAPH) + name == VOID_GRAPH:  # the description's own graph is the description
+        return redirect("/void" + rest[len(name) :], 303)
     return record(str(GRAPH), rest)
 
 
