@@ -20,7 +20,6 @@ from sipkg.build.extract.recognise import (
     Candidate,
     Recogniser,
     equivalents,
-    listed,
     non_overlapping,
 )
 from sipkg.build.extract.registry import Gazetteer, Mention, Registry, mint_key, pinyin_label
@@ -96,7 +95,7 @@ class Extractor:
         found = []
         candidates = (
             self.recogniser.coordinated(text, known)
-            + listed(text, self.recogniser.known, known)
+            + self.recogniser.listed(text, known)
             + self.recogniser.find(text, known)
         )
         for c in non_overlapping(candidates):

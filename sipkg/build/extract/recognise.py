@@ -508,6 +508,10 @@ class Recogniser:
                         found.append(c)
         return found
 
+    def listed(self, text: str, mentions: list[Mention] = ()) -> list[Candidate]:
+        """Names listed before a class noun (“甲”“乙”十大景观, 甲、乙等景点): see `listed`."""
+        return listed(text, self.known, mentions)
+
     def _local_name(self, word: str) -> bool:
         """A place or proper name, or a word the dictionary lacks or knows as rare (新馨, 沁苑), not a
         common noun (城市, 农村) or a description (健全完善的, 国际化)."""
@@ -684,8 +688,9 @@ PLAIN_LIST = re.compile(rf"(?P<items>{_ITEM}(?:、{_ITEM})+)等(?:{_LISTED_COUNT
 
 
 def listed(text: str, known: set[str], mentions=()) -> list[Candidate]:
-    """The names of a list that a class noun closes (see CLASS_NOUNS); an item that ends in a head
-    word of its own (文化艺术中心) takes that head's type."""
+    """The names of a list that a class noun closes (see CLASS_NOUNS), but for `known` names; an
+    item that ends in a head word of its own (文化艺术中心) takes that head's type. The recogniser's
+    third reading beside `Recogniser.find` and `Recogniser.coordinated` (see `Recogniser.listed`)."""
     found: list[Candidate] = []
     for pattern in (QUOTED_LIST, PLAIN_LIST):
         for m in pattern.finditer(text):
