@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
@@ -232,6 +233,37 @@ def test_a_head_word_of_two_words_ends_a_name():
         (m.text, m.ref.type) for m in Extractor(registry()).mentions("松岭文化艺术中心于去年建成。")
     ]
     assert found == [("松岭文化艺术中心", "site")]
+
+
+def test_a_country_is_one_entity_in_either_script_and_in_english():
+    """ISO 3166's countries by their Chinese names (pycountry's translations), one key with the
+    English document's Germany."""
+    chinese = document("松岭园区吸引了德國、美國等國家的企業。")
+    english = dataclasses.replace(
+        document("Firms from Germany opened offices in the park."), key="en", language="en"
+    )
+    run = Extractor(registry()).run([chinese, english])
+    assert run.minted["德国"] == Ref("place", "germany")
+    assert {r for doc, _, r in run.mentions if doc == "en"} == {Ref("place", "germany")}
+    countries = {f.subject for f in run.facts if f.object == Value("Country", "class")}
+    assert countries == {Ref("place", "germany"), Ref("place", "united-states")}
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        (
+            "协会管理各个基层组织,包括公民咨询委员会(Citizens’ Consultative Committees)。",
+            "公民咨询委员会",
+        ),
+        ("人民协会成立了民众联络所管理委员会,并委任基层领袖为委员。", "民众联络所管理委员会"),
+        ("苏州工业园区邻里中心管理有限公司成立。", "苏州工业园区邻里中心管理有限公司"),
+    ],
+)
+def test_a_gloss_or_the_place_a_body_runs_makes_common_words_a_name(text, name):
+    """Common words before a head word are a name where an English name glosses them, or where
+    they are a known kind of place the body runs (the committee of the community centres)."""
+    assert name in [m.text for m in Extractor(registry()).mentions(text)]
 
 
 @pytest.mark.parametrize(

@@ -17,8 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
 
-import pycountry
-
+from sipkg.build.extract import countries
 from sipkg.build.extract.dates import DateMention
 from sipkg.build.extract.model import (
     Concept,
@@ -563,21 +562,7 @@ class EnglishGazetteer:
         return self.exact.get(name) or self.normalised.get(_fold(name))
 
 
-def _country_forms() -> dict[str, str]:
-    """Every ISO 3166 name form without a comma (China, People's Republic of China) -> the
-    country's usual name (its common name, else its name)."""
-    forms: dict[str, str] = {}
-    for c in pycountry.countries:
-        usual = getattr(c, "common_name", None) or c.name
-        if "," in usual or "(" in usual:
-            continue
-        for form in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
-            if form and "," not in form and "(" not in form:
-                forms.setdefault(form, usual)
-    return forms
-
-
-COUNTRIES = _country_forms()
+COUNTRIES = countries.ENGLISH
 COUNTRY = re.compile(rf"(?<![\w-])(?:{_alternation(COUNTRIES)})(?![\w-])")
 _WORD = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’\-]*")
 _CAP = re.compile(r"[A-Z][A-Za-z0-9'’\-]*")

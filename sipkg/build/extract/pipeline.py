@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from sipkg.build.documents import Document
-from sipkg.build.extract import english
+from sipkg.build.extract import countries, english
 from sipkg.build.extract.dates import DateMention, find_dates
 from sipkg.build.extract.english import EnglishGazetteer
 from sipkg.build.extract.events import find_events
@@ -75,17 +75,16 @@ class Extractor:
         self.recogniser = Recogniser(list(names), specific)
         self.named_by_head: dict[str, Ref] = {}  # head word -> what the document last so named
 
-    def _register(self, name: str, ref: Ref, cls: str) -> None:
+    def _register(self, name: str, ref: Ref, cls: str, english_name: str | None = None) -> None:
         """A found name joins the registry: as a new entity, or as one more name of the entity
         its other form (湖西社工委 / 湖西社区工作委员会) already names."""
         info = self.registry.entities.get(ref)
+        chinese = _chinese(name)
         if info is None:
-            english_name = not any("\u4e00" <= c <= "\u9fff" for c in name)
-            self.registry.add(
-                EntityInfo(
-                    ref, cls, name, name if english_name else pinyin_label(name), minted=True
-                )
-            )
+            en = english_name or (pinyin_label(name) if chinese else name)
+            self.registry.add(EntityInfo(ref, cls, name, en, minted=True))
+        elif chinese and not _chinese(info.zh):  # Germany, then 德国: the Chinese name leads
+            self.registry.entities[ref] = replace(info, zh=name, aliases=(*info.aliases, info.zh))
         elif name != info.zh and name not in info.aliases:
             self.registry.entities[ref] = replace(info, aliases=(*info.aliases, name))
 
@@ -129,15 +128,16 @@ class Extractor:
         names, or a new one with a key minted from the name (then frozen)."""
         ref = self.minted.get(c.name)
         if ref is None:
-            ref = next(
-                (self.gazetteer.names[n] for n in equivalents(c.name) if n in self.gazetteer.names),
-                None,
+            english_name = countries.CHINESE.get(c.name) if c.cls == "Country" else None
+            names = [*equivalents(c.name), *([english_name] if english_name else [])]
+            ref = next((self.minted[n] for n in names if n in self.minted), None) or next(
+                (self.gazetteer.names[n] for n in names if n in self.gazetteer.names), None
             )
-            if ref is None:
+            if ref is None:  # 德国 and Germany: one country, keyed by its English name
                 taken = {r.key for r in self.registry.entities if r.type == c.type}
-                ref = Ref(c.type, mint_key(c.name, taken))
+                ref = Ref(c.type, mint_key(english_name or c.name, taken))
             self.minted[c.name] = ref
-            self._register(c.name, ref, c.cls)
+            self._register(c.name, ref, c.cls, english_name)
             self.gazetteer.names[c.name] = ref
         return ref
 
@@ -334,3 +334,7 @@ def _class_for(name: str, ref: Ref) -> str:
         return HEADS[head][1]
     english_head = english.head_class(name)
     return english_head or DEFAULT_CLASS.get(ref.type, "Organisation")
+
+
+def _chinese(name: str) -> bool:
+    return any("\u4e00" <= c <= "\u9fff" for c in name)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import jieba
 import jieba.posseg
 
+from sipkg.build.extract.countries import CHINESE
 from sipkg.build.extract.registry import Mention
 
 jieba.setLogLevel(logging.WARNING)
@@ -345,15 +346,18 @@ class Recogniser:
     """Names by pattern; registry names are kept whole by the segmenter."""
 
     def __init__(self, known_names: list[str], specific_names: set[str] = frozenset()):
+        self.known = set(known_names)
         tokenizer = jieba.Tokenizer()
         for name in known_names:
             tokenizer.add_word(name, freq=20000, tag="nt")
+        for name in CHINESE:  # 德国|商会: a country is one word, and a place name
+            if name not in self.known:
+                tokenizer.add_word(name, freq=20000, tag="ns")
         for head in HEADS:  # 文化|艺术中心, not 文化艺术|中心: a head word is one token
             if len(head) > 1 and head not in tokenizer.FREQ:
                 tokenizer.add_word(head, freq=2000, tag="n")
         self.segment = jieba.posseg.POSTokenizer(tokenizer)
         self.frequency = tokenizer.FREQ
-        self.known = set(known_names)
         self.specific_names = set(specific_names)
 
     def find(self, text: str, mentions: list[Mention] = ()) -> list[Candidate]:
@@ -379,6 +383,11 @@ class Recogniser:
             ):
                 found.append(candidate)
         found += [c for c in self._persons(tokens) if not _inside_mention(c, mentions)]
+        found += [
+            Candidate(a, b, word, "place", "Country")
+            for a, b, word, _ in tokens
+            if word in CHINESE and word not in self.known
+        ]  # 德国, 美国: ISO 3166's countries, as one word of the text
         starts = {a for a, _, _, _ in tokens}
         found += [
             c for c in self._toponyms(text, mentions, starts) if not _inside_mention(c, mentions)
@@ -556,9 +565,12 @@ class Recogniser:
             inside_name = (
                 generic_known
                 and HEADS[head][0] == "org"
-                and start_i > 1
-                and self._proper(*tokens[start_i - 2][2:], SPECIFIC)
-            )
+                and (
+                    (start_i > 1 and self._proper(*tokens[start_i - 2][2:], SPECIFIC))
+                    or (start_i < i and tokens[start_i][3] == "vn")
+                    or (start_i == i and tokens[i][2].startswith(RUNS))
+                )
+            )  # 民众联络所|管理|委员会: the body that runs a known kind of place is named after it
             if (
                 flag not in NOUNISH
                 or word in GENERIC
@@ -583,7 +595,8 @@ class Recogniser:
             and tokens[i][3] in wanted
             and (tokens[i][3] in PERSON_OR_PLACE or self.frequency.get(head_token, 0) < RARE)
         )  # not 上市公司
-        specific = specific or own_name
+        glossed = GLOSS.match(text, tokens[i][1]) is not None  # 公民咨询委员会(Citizens’ …)
+        specific = specific or own_name or glossed
         if not specific:
             return None
         start, end = parts[0][0], parts[-1][1]
@@ -639,6 +652,9 @@ _HEAD = "(?P<head>(?:社区)?(?:" + "|".join(re.escape(h) for h in HEADS_BY_LENG
 COORDINATION = re.compile(
     rf"(?P<items>{_CONJUNCT}(?:{_SEPARATOR}{_CONJUNCT})+?)(?:{_COUNT})?{_HEAD}"
 )
+RUNS = ("管理", "管委会")  # 民众俱乐部|管理委员会: the committee that runs the clubs
+# a name glossed in English right after it: 居民委员会 (Residents’ Committee, RCs)
+GLOSS = re.compile(r"\s*[（(]\s*[A-Z][A-Za-z’'.&/ -]+[,，)）]")
 FRACTION = re.compile("[一二三四五六七八九十]成")
 _NUMERALS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 NOT_NAME_START = ("v", "vn", "vd", "p", "c", "d", "r", "m", "q", "u", "f")
