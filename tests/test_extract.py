@@ -14,6 +14,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 from sipkg.build.documents import Document, parse_text
 from sipkg.build.extract.model import Concept, Ref, Value
 from sipkg.build.extract.pipeline import Extractor
+from sipkg.build.extract.recognise import equivalents
 from sipkg.build.extract.registry import Gazetteer, RegistryError, mint_key, parse_registry
 
 REGISTRY = PROJECT / "data" / "registry.yaml"
@@ -264,6 +265,45 @@ def test_a_gloss_or_the_place_a_body_runs_makes_common_words_a_name(text, name):
     """Common words before a head word are a name where an English name glosses them, or where
     they are a known kind of place the body runs (the committee of the community centres)."""
     assert name in [m.text for m in Extractor(registry()).mentions(text)]
+
+
+@pytest.mark.parametrize(
+    "text, title, by, to",
+    [
+        (
+            "2015年,独墅湖被国家旅游局评为国家4A级旅游景区。",
+            "国家4A级旅游景区",
+            "china-national-tourism-administration",
+            "dushu-lake",
+        ),
+        ("独墅湖荣获“全国生态旅游示范基地”称号。", "全国生态旅游示范基地", None, "dushu-lake"),
+    ],
+)
+def test_a_designation_is_read_where_a_verb_or_quotes_introduce_it(text, title, by, to):
+    """The title after 评为/荣获 (or quoted with its level) is a designation; the agent of 被 confers
+    it, the subject before it receives it."""
+    run = extract(text)
+    designation = run.minted[title]
+    assert designation.type == "designation"
+    facts = {(f.predicate, f.object) for f in run.facts if f.subject == designation}
+    facts = {(p, getattr(o, "key", o)) for p, o in facts}
+    assert ("recipient", to) in facts
+    assert by is None or ("conferredBy", by) in facts
+    assert ("recipient", by) not in facts
+
+
+def test_grades_of_scenic_areas_are_one_name_in_digits_or_letters():
+    assert "国家AAAA级旅游景区" in equivalents("国家4A级旅游景区")
+    assert "国家5A级旅游景区" in equivalents("国家AAAAA级旅游景区")
+
+
+def test_an_aim_is_not_a_designation():
+    """着力打造“中新合作示范区”: a quoted aim without a level is no title conferred."""
+    assert not [
+        r
+        for r in extract("园区着力打造“松岭社会治理示范区”。").minted.values()
+        if r.type == "designation"
+    ]
 
 
 @pytest.mark.parametrize(

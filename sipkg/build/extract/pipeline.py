@@ -19,6 +19,7 @@ from sipkg.build.extract.recognise import (
     HEADS_BY_LENGTH,
     Candidate,
     Recogniser,
+    designations,
     equivalents,
     non_overlapping,
 )
@@ -93,7 +94,8 @@ class Extractor:
         known = self.gazetteer.find(text)
         found = []
         candidates = (
-            self.recogniser.coordinated(text, known)
+            designations(text, known)
+            + self.recogniser.coordinated(text, known)
             + self.recogniser.listed(text, known)
             + self.recogniser.find(text, known)
         )

@@ -323,8 +323,12 @@ ABBREVIATIONS = {
 
 
 def equivalents(name: str) -> list[str]:
-    """The other forms of a name: 湖西社工委 <-> 湖西社区工作委员会."""
+    """The other forms of a name: 湖西社工委 <-> 湖西社区工作委员会, 国家5A级 <-> 国家AAAAA级."""
     out = []
+    grade = GRADE.search(name)
+    if grade:
+        letters = "A" * int(grade.group(1)) if grade.group(1) else f"{len(grade.group(2))}A"
+        out.append(name[: grade.start()] + letters + name[grade.end() - 1 :])
     for full, short in ABBREVIATIONS.items():
         if name.endswith(full) and len(name) > len(full):
             out.append(name.removesuffix(full) + short)
@@ -629,6 +633,48 @@ def _without_parent(c: Candidate | None, mentions) -> Candidate | None:
         if parent is None or c.end - parent.end < len(head) + 2:
             return c
         c = Candidate(parent.end, c.end, c.name[parent.end - c.start :], c.type, c.cls)
+
+
+GRADE = re.compile(r"(?:([1-5])A|(A{1,5}))级")  # 5A级 = AAAAA级, China's grades of scenic areas
+
+# What a title or rank is called: a designation names a kind of recognition (示范区, 试点单位, 景区 of a
+# grade, 金榜), and is read where a designation verb or quotation marks introduce it.
+DESIGNATION_HEADS = (
+    "示范区", "示范基地", "示范园区", "示范单位", "示范点", "示范社区", "示范城市", "示范项目",
+    "试点单位", "试点城市", "试点地区", "试点", "实验区", "试验区", "先行区", "旅游景区",
+    "旅游度假区", "基地", "榜单", "金榜", "榜", "百强", "强", "奖", "先进集体",
+    "先进单位", "文明单位", "文明城市", "名城", "遗产",
+)  # fmt: skip
+_DESIGNATION_HEAD = "(?:" + "|".join(sorted(DESIGNATION_HEADS, key=len, reverse=True)) + ")"
+_DESIGNATION_NAME = r"[^“”\"「」,，。;；、:：()（）\s]{2,22}?" + _DESIGNATION_HEAD
+CONFERRED = re.compile(
+    r"(?:被评为|获评|评为|荣获|获得|获批|跻身|被确定为|确定为|被命名为|命名为|认定为|名列|入选|登上|成为)"
+    r"了?(?:[^,，。;；“\"]{0,12}?的)?[“\"「]?(?P<d>"
+    + _DESIGNATION_NAME
+    + r")(?:称号|荣誉)?[”\"」]?"
+    r"(?=[,，。;；]|$|之一|行列|名单|称号|荣誉|的)"
+)
+# quoted, a title says whose it is (“国家商务旅游示范区”); “中新合作示范区” after 打造 is an aim
+QUOTED_DESIGNATION = re.compile(
+    r"[“\"「](?P<d>(?:国家|全国|中国|全省|省级|江苏省|世界|国际)" + _DESIGNATION_NAME + r")[”\"」]"
+)
+
+
+def designations(text: str, mentions=()) -> list[Candidate]:
+    """Designations by where they stand: after a designation verb (被评为国家5A级旅游景区, 登上…金榜),
+    or quoted with a level and a designation head (“国家商务旅游示范区”). What precedes a 的 is a description of
+    the title (荣获国家旅游局颁发的…), not part of it."""
+    found = []
+    for pattern in (CONFERRED, QUOTED_DESIGNATION):
+        for m in pattern.finditer(text):
+            name = m.group("d").removeprefix("了")
+            if name in GENERIC or len(name) < 4:
+                continue
+            start = m.end("d") - len(name)
+            c = Candidate(start, m.end("d"), name, "designation", "Designation")
+            if not _inside_mention(c, mentions):
+                found.append(c)
+    return found
 
 
 def _inside_mention(c: Candidate, mentions) -> bool:

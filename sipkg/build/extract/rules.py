@@ -228,6 +228,7 @@ DESIGNATION_VERB = expand(
     r"(?:被评为|获评|评为|荣获|获得|跻身|被确定为|确定为|被命名为|名列|入选)[^,,。;{EC}]{0,4}?(?P<by>{E})?"
     r"[^,,。;{EC}]{0,6}?[“\"]?(?P<d>{E})"
 )
+PASSIVE_BY = expand(r"被(?P<by>{E})$")
 CONFER = expand(
     r"(?P<by>{E})[^。]*?(?:授予|命名|认定)(?P<to>{E})?[^。]*?[“\"]?(?P<d>{E})[”\"]?(?:称号|荣誉|为)?"
 )
@@ -285,7 +286,11 @@ def designation_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fac
         if d.type != DESIG:
             continue
         clause_start = v.clause_bounds(m.start())[0]
-        recipients = [r for r in v.refs_in(v.masked[clause_start : m.start()]) if r.type in AGENTS]
+        before = v.masked[clause_start : m.start()]
+        passive = PASSIVE_BY.search(before)  # 甲被国家旅游局评为…: the agent of 被 confers
+        if passive:
+            before = before[: passive.start()]
+        recipients = [r for r in v.refs_in(before) if r.type in AGENTS]
         to = MAKE_INTO.search(v.masked, clause_start, m.end())  # 将甲确定为…: 甲 is the recipient
         if to:
             recipients = [v.mention(to.group("to")).ref]
@@ -293,6 +298,8 @@ def designation_facts(v: SentenceView, dates: list[DateMention]) -> Iterator[Fac
             first = v.first_of(ORG, PLACE, PROG, before=m.start())
             recipients = [first] if first else []
         by = v.mention(m.group("by")).ref if m.group("by") else None
+        if passive and by is None:
+            by = v.mention(passive.group("by")).ref
         found.append((min(clause_start, m.start()), m.end(), d, recipients, by))
     for m in CONFER.finditer(v.masked):
         d = v.mention(m.group("d")).ref
