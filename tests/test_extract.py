@@ -272,7 +272,7 @@ def test_a_gloss_or_the_place_a_body_runs_makes_common_words_a_name(text, name):
     [
         (
             "2015年,独墅湖被国家旅游局评为国家4A级旅游景区。",
-            "国家4A级旅游景区",
+            "国家AAAA级旅游景区",
             "china-national-tourism-administration",
             "dushu-lake",
         ),

@@ -671,6 +671,9 @@ def designations(text: str, mentions=()) -> list[Candidate]:
             if name in GENERIC or len(name) < 4:
                 continue
             start = m.end("d") - len(name)
+            grade = GRADE.search(name)  # the official form names it: 国家AAAAA级旅游景区
+            if grade and grade.group(1):
+                name = name[: grade.start()] + "A" * int(grade.group(1)) + name[grade.end() - 1 :]
             c = Candidate(start, m.end("d"), name, "designation", "Designation")
             if not _inside_mention(c, mentions):
                 found.append(c)
