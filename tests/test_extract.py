@@ -228,6 +228,17 @@ def test_an_office_in_an_infobox_names_the_body_of_the_pages_place():
     }
 
 
+def test_the_seat_in_an_infobox_is_where_the_places_government_sits():
+    """政府驻地 on a city's page: its government (a body the registry knows) is based there; on the
+    page of a place whose government it does not know, the place itself."""
+    text = "苏州市是江苏省下辖的地级市,历史悠久。\n政府驻地姑苏区\n苏州市下辖五个区。\n"
+    based = {(s, o) for s, p, o in triples(extract(text, title="苏州市")) if p == "basedIn"}
+    assert based == {("suzhou-municipal-government", "gusu-district")}
+    text = "唯亭街道是苏州工业园区下辖的街道。\n政府驻地娄葑街道\n"
+    based = {(s, o) for s, p, o in triples(extract(text, title="唯亭街道")) if p == "basedIn"}
+    assert based == {("wei-ting-jie-dao", "lou-feng-jie-dao")}
+
+
 def test_a_head_word_of_two_words_ends_a_name():
     """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
     found = [

@@ -39,6 +39,7 @@ LABELS: dict[str, str] = {
     "地址": "basedIn",
     "办公地址": "basedIn",
 }
+SEATS = {"政府驻地"}  # a label of the place's government, where the registry knows that body
 _LABEL = "|".join(sorted(map(re.escape, LABELS), key=len, reverse=True))
 INFOBOX_LINE = expand(
     rf"^[•·\s]*(?P<label>{_LABEL})\s*[:：|]?\s*(?P<value>(?:{{QE}}[、,\s]*)+)[|\s]*$"
@@ -65,10 +66,13 @@ def infobox_facts(v: SentenceView, topic: Ref | None) -> Iterator[Fact]:
     m = INFOBOX_LINE.match(v.masked)
     if m:
         predicate = LABELS[m.group("label")]
+        subject = topic
+        if m.group("label") in SEATS and topic.type == "place":  # the seat of a place's government
+            subject = _body_of(v, topic, "人民政府", "") or _body_of(v, topic, "政府", "") or topic
         for ref in v.refs_in(m.group("value")):
-            if ref != topic:
+            if ref not in (topic, subject):
                 yield Fact(
-                    topic, predicate, ref, v.evidence(m.start(), m.end(), "rule:infobox", 0.8)
+                    subject, predicate, ref, v.evidence(m.start(), m.end(), "rule:infobox", 0.8)
                 )
     m = OFFICE_LINE.match(v.masked)
     person = v.mention(m.group("person")).ref if m else None

@@ -252,6 +252,11 @@ GENERIC = {
     "相关",
     "新型",
     "一批",
+    # where something is: 政府驻地|娄葑街道, 所在地|唯亭镇 (an infobox label before a name)
+    "驻地",
+    "所在地",
+    "地址",
+    "总部",
 }
 MAX_TOKENS = 6
 # words of office that stand before or after a person's name
