@@ -239,6 +239,17 @@ def test_the_seat_in_an_infobox_is_where_the_places_government_sits():
     assert based == {("wei-ting-jie-dao", "lou-feng-jie-dao")}
 
 
+def test_a_city_of_one_purpose_is_a_name_and_the_word_for_a_new_town_is_not():
+    """松岭研究生城 (研究生|城) is a name; 新城 and 古城 are words, before a list of names or not."""
+    found = [m.text for m in Extractor(registry()).mentions("总占地11平方公里的松岭研究生城奠基。")]
+    assert found == ["松岭研究生城"]
+    found = [
+        m.text
+        for m in Extractor(registry()).mentions("这座古城管理新城、湖西、湖东3个社区居委会。")
+    ]
+    assert "新城社区居委会" in found and not any(n.endswith(("古城", "管理新城")) for n in found)
+
+
 def test_a_head_word_of_two_words_ends_a_name():
     """文化艺术中心 is segmented 文化|艺术中心, so the head word is found and the name is whole."""
     found = [

@@ -115,8 +115,13 @@ HEADS: dict[str, tuple[str, str]] = {
     "酒店": ("site", "Facility"),
     "码头": ("site", "Facility"),
     "大桥": ("site", "Facility"),
+    "城": ("place", "DevelopmentZone"),  # 苏州研究生城, 科学城: a district built for one purpose
+    "频道": ("org", "Company"),  # a broadcaster's or a news site's channel
 }
 HEADS_BY_LENGTH = sorted(HEADS, key=len, reverse=True)
+# heads that end many words besides names (新城, 古城): only as a word of their own (研究生|城) do they
+# end a name, and they are never a list's shared head
+UNSHARED_HEADS = {"城"}
 
 SPECIFIC = {"ns", "nr", "nrt", "nt", "j", "eng"}  # place, person, organisation, other proper names
 PERSON_OR_PLACE = {"ns", "nr", "nrt"}
@@ -318,7 +323,7 @@ CATEGORIES = {
 RARE = 1000  # jieba dictionary frequency below which a plain noun reads as a local proper name
 PROPER_NOUN_FLAGS = {"n", "nz"}
 # one character the segmenter split off a short name (胜|浦镇); never these function words
-NOT_NAME_CHARS = set("的了在于和与及或是为由对把被将让给从向往至到各每该本这那其有无等并")
+NOT_NAME_CHARS = set("的了在于和与及或是为由对把被将让给从向往至到各每该本这那其有无等并座个条位")
 ABBREVIATIONS = {
     "社区工作委员会": "社工委",
     "管理委员会": "管委会",
@@ -382,6 +387,7 @@ class Recogniser:
                 head is None
                 or (word != head and word.endswith(NOT_HEADS))
                 or (word != head and word in self.specific_names)
+                or (word != head and head in UNSHARED_HEADS)  # 研究生|城, not the word 新城
             ):
                 continue  # a specific known name (中新区) is a name of its own, not a head word
             candidate = self._name_ending_at(tokens, i, head, text)
@@ -702,7 +708,11 @@ def non_overlapping(found: list[Candidate]) -> list[Candidate]:
 _CONJUNCT = r"[\u4e00-\u9fff]{1,8}"
 _SEPARATOR = r"(?:、|和|与|及|以及)"
 _COUNT = r"(?P<count>[0-9]+|[一二两三四五六七八九十]{1,3})[个座家所]"
-_HEAD = "(?P<head>(?:社区)?(?:" + "|".join(re.escape(h) for h in HEADS_BY_LENGTH) + "))"
+_HEAD = (
+    "(?P<head>(?:社区)?(?:"
+    + "|".join(re.escape(h) for h in HEADS_BY_LENGTH if h not in UNSHARED_HEADS)
+    + "))"
+)
 COORDINATION = re.compile(
     rf"(?P<items>{_CONJUNCT}(?:{_SEPARATOR}{_CONJUNCT})+?)(?:{_COUNT})?{_HEAD}"
 )
