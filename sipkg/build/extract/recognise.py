@@ -658,8 +658,10 @@ DESIGNATION_HEADS = (
 )  # fmt: skip
 _DESIGNATION_HEAD = "(?:" + "|".join(sorted(DESIGNATION_HEADS, key=len, reverse=True)) + ")"
 _DESIGNATION_NAME = r"[^“”\"「」,，。;；、:：()（）\s]{2,22}?" + _DESIGNATION_HEAD
+# the verbs that confer a title on the subject before them (被评为, 荣获, 登上…榜)
+DESIGNATION_VERBS = "被评为|获评|评为|荣获|获得|获批|跻身|被确定为|确定为|被命名为|命名为|认定为|名列|入选|登上|成为"
 CONFERRED = re.compile(
-    r"(?:被评为|获评|评为|荣获|获得|获批|跻身|被确定为|确定为|被命名为|命名为|认定为|名列|入选|登上|成为)"
+    r"(?:" + DESIGNATION_VERBS + r")"
     r"了?(?:[^,，。;；“\"]{0,12}?的)?[“\"「]?(?P<d>"
     + _DESIGNATION_NAME
     + r")(?:称号|荣誉)?[”\"」]?"

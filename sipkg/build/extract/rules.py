@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from sipkg.build.extract.dates import DateMention
 from sipkg.build.extract.model import Concept, EntityInfo, Evidence, Fact, Ref, Value
+from sipkg.build.extract.recognise import DESIGNATION_VERBS
 from sipkg.build.extract.sentence import SentenceView, expand
 
 ORG, SITE, PLACE, PROG, PLAN, PUB, DESIG, EVENT = (
@@ -225,7 +226,7 @@ BINARY = [
 BINARY_COMPILED = [(rule, expand(rule.pattern)) for rule in BINARY]
 
 DESIGNATION_VERB = expand(
-    r"(?:被评为|获评|评为|荣获|获得|跻身|被确定为|确定为|被命名为|名列|入选)[^,,。;{EC}]{0,4}?(?P<by>{E})?"
+    r"(?:" + DESIGNATION_VERBS + r")[^,,。;{EC}]{0,4}?(?P<by>{E})?"
     r"[^,,。;{EC}]{0,6}?[“\"]?(?P<d>{E})"
 )
 PASSIVE_BY = expand(r"被(?P<by>{E})$")
