@@ -190,6 +190,11 @@ def test_relation_rules_read_constructions_not_sentences(text, expected):
                 ("wang-xing-qiao", "locatedIn", "song-ling-qu"),
             },
         ),
+        # a sentence that opens with where, then what stands there
+        (
+            "松岭区西北角,湖畔路8号,坐落着鹭洲科技园。",
+            {("lu-zhou-ke-ji-yuan", "locatedIn", "song-ling-qu")},
+        ),
     ],
 )
 def test_where_places_are_read_from_addresses_and_location_verbs(text, expected):

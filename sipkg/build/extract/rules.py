@@ -632,10 +632,15 @@ SITUATED = expand(
     r"(?P<a>{QE})[^。;,\uff0c{EC}]{0,4}?(?:位于|地处|坐落于|坐落在|座落于|地处于|处于)(?P<b>{E}+)"
 )
 SITUATED_TYPES = (PLACE, SITE, ORG)
+# 独墅湖东南角,星湖街218号,坐落着甲: a sentence that opens with where, then what stands there
+EXISTENTIAL = expand(
+    r"^(?P<b>[^。;{EC}]{0,4}?{E}[^。;]{0,16}?)(?:坐落着|矗立着|屹立着|坐落有|分布着)"
+    r"(?P<a>{QE}(?:[、和及与]{QE})*)"
+)
 
 
 def location_facts(v: SentenceView, stated: list[Fact]) -> Iterator[Fact]:
-    """甲乙 (an address written largest first) and 甲位于乙: where places and sites are (乙内有甲 and
+    """甲乙 (an address written largest first), 甲位于乙 and 乙…坐落着甲: where places and sites are (乙内有甲 and
     乙引来了甲 are binary rules). A pair a structure rule already relates (乙 partOf 甲) is not said
     again."""
     said = {(f.subject, f.object) for f in stated}
@@ -652,6 +657,12 @@ def location_facts(v: SentenceView, stated: list[Fact]) -> Iterator[Fact]:
         if a.type in SITUATED_TYPES and b.type in (PLACE, SITE) and a != b:
             ev = v.evidence(m.start(), m.end(), "rule:situated", 0.85)
             found.append(Fact(a, "locatedIn", b, ev))
+    for m in EXISTENTIAL.finditer(v.masked):
+        ev = v.evidence(m.start(), m.end(), "rule:existential", 0.8)
+        for b in v.refs_in(m.group("b")):
+            for a in v.refs_in(m.group("a")):
+                if a.type in SITUATED_TYPES and b.type in (PLACE, SITE) and a != b:
+                    found.append(Fact(a, "locatedIn", b, ev))
     for f in found:
         if (f.subject, f.object) not in said:
             said.add((f.subject, f.object))
