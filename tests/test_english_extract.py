@@ -444,6 +444,16 @@ def test_dated_acts_are_events_with_roles(text, expected):
     ] == expected
 
 
+def test_it_works_with_the_body_the_clause_names():
+    """ "It … in collaboration with Y": the document's topic cooperates with Y."""
+    r = Reader()
+    topic = r.ref("St Mary's Hospital")
+    v = r.view("It introduced a ferry pass in collaboration with Halden Port Authority in 2014.")
+    assert [
+        (f.subject, f.predicate, r.entities[f.object].en) for f in english.relation_facts(v, topic)
+    ] == [(topic, "cooperatesWith", "Halden Port Authority")]
+
+
 def test_a_pronoun_subject_is_the_document_topic():
     r = Reader()
     topic = r.ref("Halden Port Authority")
@@ -486,6 +496,22 @@ def test_a_pronoun_subject_is_the_document_topic():
         (
             "The Tarn Valley Council works under the leadership of the Ministry of Tides.",
             [("Tarn Valley Council", "underLeadershipOf", "Ministry of Tides")],
+        ),
+        (
+            "Halden, a port city in southern Singapore, grew fast.",
+            [("Halden", "locatedIn", "Singapore")],
+        ),
+        (
+            "Halden is one of the oldest towns in Singapore.",
+            [("Halden", "locatedIn", "Singapore")],
+        ),
+        (
+            "Minister of State for the Ministry of Tides, Jane Doe said so.",
+            [("Jane Doe", "memberOf", "Ministry of Tides")],
+        ),
+        (
+            "The Tarn Valley Council opened a clinic in collaboration with the Ministry of Tides.",
+            [("Tarn Valley Council", "cooperatesWith", "Ministry of Tides")],
         ),
         ("The Tarn Valley Council is near the Ministry of Tides.", []),
     ],

@@ -1585,6 +1585,11 @@ def _main_subject(v: SentenceView, clause_end: int) -> Ref | None:
 
 # ------------------------------------------------------------------------------------ relations
 
+PLACE_NOUNS = (
+    "city", "cities", "town", "towns", "district", "districts", "province", "provinces", "county",
+    "region", "village", "villages", "port", "capital", "municipality", "prefecture",
+    "prefecture-level city", "county-level city",
+)  # fmt: skip
 _ABBR = r"(?:\s*\([^()]*\))*"  # (PA), () after a name
 RELATIONS: list[tuple[str, re.Pattern[str], str, tuple[str, ...], tuple[str, ...]]] = [
     (
@@ -1635,6 +1640,29 @@ RELATIONS: list[tuple[str, re.Pattern[str], str, tuple[str, ...], tuple[str, ...
         ("org", "site", "place", "programme", "plan"),
         ("org", "site", "place", "programme", "plan"),
     ),
+    # "X, a city in Y", "X is one of the oldest towns in Y", "X is a port city of Y"
+    (
+        "a-place-in-en",
+        expand(
+            rf"(?P<a>{{E}}){_ABBR},?\s+(?:is\s+|was\s+)?(?:a|an|one\s+of\s+the)\s+"
+            rf"(?:[\w-]+\s+){{0,3}}?(?:{_alternation(PLACE_NOUNS)})\s+(?:located\s+)?(?:in|of)\s+"
+            rf"(?:the\s+)?(?:(?i:{_alternation(COMPASS)}|central)\s+(?:part\s+of\s+)?)?(?P<b>{{E}})"
+        ),
+        "locatedIn",
+        ("place", "site"),
+        ("place",),
+    ),
+    # "Minister of State for the Ministry of Culture, Andrew Fong": a titled member of a body
+    (
+        "titled-member-en",
+        expand(
+            rf"(?:{_alternation(TITLES)})\b[^,.;{{EC}}]*?\b(?:of|for|at)\s+(?:the\s+)?(?P<b>{{E}})"
+            rf"{_ABBR},\s+(?P<a>{{E}})"
+        ),
+        "memberOf",
+        ("person",),
+        ("org",),
+    ),
     (
         "located-in-en",
         expand(
@@ -1646,6 +1674,11 @@ RELATIONS: list[tuple[str, re.Pattern[str], str, tuple[str, ...], tuple[str, ...
         ("place",),
     ),
 ]
+# "X introduced Y in collaboration with Z": the subject of the clause works with Z ("It": the topic)
+COOPERATION = expand(
+    r"^(?:[^{EC}]*?\b(?P<it>It|They)\b|[^{EC}]*?(?P<a>{E}))[^.;]*?\b(?:in\s+(?:collaboration|"
+    r"partnership|cooperation|conjunction)\s+with|together\s+with|jointly\s+with)\s+(?:the\s+)?(?P<b>{E})"
+)
 # infobox fields about the page's subject (the topic): "Parent Agency: X", "Headquarters: X"
 TOPIC_FIELDS: list[tuple[re.Pattern[str], str, tuple[str, ...]]] = [
     (
@@ -1699,6 +1732,12 @@ def relation_facts(v: SentenceView, topic: Ref | None = None) -> Iterator[Fact]:
                 continue
             seen.add((a, p, b))
             yield Fact(a, p, b, v.evidence(m.start(), m.end(), f"rule:{rule}", 0.85))
+    m = COOPERATION.search(masked)
+    if m:
+        a = topic if m.group("it") else v.mention(m.group("a")).ref
+        b = v.mention(m.group("b")).ref
+        if a is not None and a != b and a.type in ("org", "place") and b.type == "org":
+            yield Fact(a, "cooperatesWith", b, v.evidence(m.start(), m.end(), "rule:with-en", 0.8))
     if topic is None:
         return
     for pattern, predicate, b_types in TOPIC_FIELDS:
