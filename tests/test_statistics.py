@@ -125,6 +125,21 @@ def figures(ex):
             ],
         ),
         ("该市生产总值¥9,876.5亿[2]。", [("¥9,876.5亿", 987650000000, "cny", "gdp")]),
+        # the growth of a measure the clause names, whatever the measure's own unit
+        (
+            "青枫街道2019年实现净利润3.2亿元,同比增长8%;营业收入增长12.5%。",
+            [
+                ("3.2亿元", 320000000, "cny", "net-profit"),
+                ("8%", 8, "percent", "net-profit-growth"),
+                ("12.5%", 12.5, "percent", "operating-revenue-growth"),
+            ],
+        ),
+        ("青枫街道注册资本1亿元。", [("1亿元", 100000000, "cny", "registered-capital")]),
+        # a short noun standing alone before its count (a verb before it is no counted thing)
+        (
+            "青枫街道门店30余家,目前已建成15个。",
+            [("30余家", 30, "item", "men-dian-count")],
+        ),
     ],
 )
 def test_figures_with_a_unit_or_a_counted_noun_are_observations(extractor, text, expected):

@@ -52,6 +52,8 @@ AREA_INDICATORS = {"area", "floor-area"}
 AVERAGE = re.compile(
     r"^(?:平均|人均|每个)"
 )  # a clause about the institution the sentence just named
+LISTED_COUNT = re.compile(r"(?:^|[,,、::;;])([\u4e00-\u9fff]{2,4})$")
+GROWTH_WORDS = re.compile(r"(?:同比|比上年|较上年)?(?:增长|增加|提高|上升|下降|减少)了?$")
 NOW = re.compile(r"目前|当前|现在|现有|截至目前|如今")  # the state when the document was published
 HAN = re.compile(r"[\u4e00-\u9fff]+")
 BULLET = "•·▪"
@@ -265,6 +267,19 @@ MEASURES: dict[str, tuple[str, str]] = {
     "预算": ("budget", "budget"),
     "经费": ("funding", "funding"),
     "销售额": ("sales", "sales"),
+    "销售收入": ("sales", "sales"),
+    "营收": ("operating-revenue", "operating revenue"),
+    "注册资本": ("registered-capital", "registered capital"),
+    "资本金": ("registered-capital", "registered capital"),
+    "利润": ("profit", "profit"),
+    "净利润": ("net-profit", "net profit"),
+    "资产": ("assets", "assets"),
+    "总资产": ("assets", "total assets"),
+    "出口额": ("exports", "exports"),
+    "进出口总额": ("foreign-trade", "foreign trade"),
+    "贸易额": ("trade", "trade"),
+    "融资": ("financing", "financing"),
+    "租金": ("rent", "rent"),
 }
 MEASURE_MODIFIERS: dict[str, tuple[str, str]] = {
     "水域": ("water", "water"),
@@ -320,6 +335,15 @@ MEASURE_UNITS: dict[str, set[str]] = {  # the units each measure is stated in
             "budget",
             "funding",
             "sales",
+            "registered-capital",
+            "profit",
+            "net-profit",
+            "assets",
+            "exports",
+            "foreign-trade",
+            "trade",
+            "financing",
+            "rent",
         )
     },
 }
@@ -483,7 +507,19 @@ def counted_words(
         ends = [h for h in COUNTED if run.endswith(h)] + [
             n for c, ns in indicators.items() for n in ns if run.endswith(n) and fits(c, unit)
         ]
-        return run if ends else None
+        if ends:
+            return run
+        # 门店30余家: a short noun standing alone before its count is the counted thing
+        alone = LISTED_COUNT.search(TRAILING.sub("", text))
+        noun = alone.group(1) if alone and unit == "item" else ""
+        if (
+            not noun
+            or noun[0] in "已将正曾"
+            or noun[-1] in "成完了好"
+            or any(v in noun for v in VERBS)
+        ):
+            return None  # 已建成15个: a verb (an adverb before, a result after), not a noun
+        return noun
     m = HAN.match(text.removeprefix("的").removeprefix("各类"))
     if not m:
         return None
@@ -628,6 +664,15 @@ def observations(
         named = measure(label, indicators, q.unit) if label else None
         if named is None and head is not None:
             named = measure(label + BRACKETED.sub("", head), indicators, q.unit)
+        if named is None and q.kind in ("growth", "decline") and label:
+            # 营业收入增长12.5%: the growth of the measure the clause names, whatever its unit
+            read = _compose(
+                TRAILING.sub("", GROWTH_WORDS.sub("", label.strip())),
+                MEASURES,
+                MEASURE_MODIFIERS,
+                "",
+            )
+            named = read[1:] if read else None
         if q.per and q.unit == "person" and not (named and named[0].endswith("population-density")):
             named = ("population-density", "人口密度", "population density")
         if (
