@@ -63,6 +63,33 @@ def test_the_explorer_draws_the_neighbourhood(page, live_server, screenshot):
     screenshot(page, "explorer")
 
 
+# Every pair of node boxes, labels included, in the graph's own coordinates, that meet.
+LABEL_CLASHES = """() => {
+  const boxes = document.getElementById('graph').cy.nodes().map(n =>
+    [n.data('label'), n.boundingBox({includeLabels: true})]);
+  const clashes = [];
+  boxes.forEach(([a, p], i) => boxes.slice(i + 1).forEach(([b, q]) => {
+    if (p.x1 < q.x2 && q.x1 < p.x2 && p.y1 < q.y2 && q.y1 < p.y2) clashes.push([a, b]);
+  }));
+  return clashes;
+}"""
+
+
+@pytest.mark.parametrize(
+    "entity, depth",
+    [("管委会", 1), ("管委会", 2), ("社工委", 1)],
+    ids=["committee-1", "committee-2", "small"],
+)
+def test_no_two_node_labels_overlap(page, live_server, entity, depth):
+    for _ in range(3):  # the force layout starts from random places: every start must end readable
+        open_explorer(
+            page,
+            live_server + "/explore?" + urllib.parse.urlencode({"entity": entity, "depth": depth}),
+        )
+        assert page.evaluate("() => document.getElementById('graph').cy.nodes().length") >= 4
+        assert page.evaluate(LABEL_CLASHES) == []
+
+
 def test_clicking_a_node_shows_its_links_and_double_click_recentres(page, live_server):
     open_explorer(page, live_server + "/explore?entity=管委会")
     government = "https://data.sipac.gov.cn/id/org/suzhou-municipal-government"
