@@ -218,6 +218,7 @@ def test_statistics_charts_have_units(client):
 def test_statistics_page_draws_charts_from_its_json_twin(client):
     html = client.get("/statistics").get_data(as_text=True)
     assert 'data-src="/statistics.json?lang=zh"' in html and "/static/charts.js" in html
+    assert html.index("/static/vendor/echarts/echarts.min.js") < html.index("/static/charts.js")
     assert "1910亿元" in html  # the table: as the source writes it
 
 
