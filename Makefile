@@ -94,21 +94,35 @@ bench: install system
 	BENCH_SIZES="$(BENCH_SIZES)" BENCH_SECONDS="$(BENCH_SECONDS)" $(BIN)/python -m bench $(BENCH_ARGS)
 
 ## vendor: re-fetch the committed front-end libraries from npm (not run by CI; commit the result)
-YASGUI_VERSION    := 4.6.2
-CYTOSCAPE_VERSION := 3.34.4
-VENDOR            := sipkg/web/static/vendor
+YASGUI_VERSION      := 4.6.2
+CYTOSCAPE_VERSION   := 3.34.4
+FCOSE_VERSION       := 2.2.0
+COSE_BASE_VERSION   := 2.2.0
+LAYOUT_BASE_VERSION := 2.0.1
+ECHARTS_VERSION     := 6.1.0
+VENDOR              := sipkg/web/static/vendor
 vendor:
 	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
-	(cd "$$tmp" && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) cytoscape@$(CYTOSCAPE_VERSION) >/dev/null && \
-	  mkdir yasgui cytoscape && tar xzf zazuko-yasgui-*.tgz -C yasgui && tar xzf cytoscape-*.tgz -C cytoscape) && \
-	mkdir -p $(VENDOR)/yasgui $(VENDOR)/cytoscape && \
+	(cd "$$tmp" && npm pack --silent @zazuko/yasgui@$(YASGUI_VERSION) cytoscape@$(CYTOSCAPE_VERSION) \
+	  cytoscape-fcose@$(FCOSE_VERSION) cose-base@$(COSE_BASE_VERSION) layout-base@$(LAYOUT_BASE_VERSION) \
+	  echarts@$(ECHARTS_VERSION) >/dev/null && \
+	  mkdir yasgui cytoscape && tar xzf zazuko-yasgui-*.tgz -C yasgui && tar xzf cytoscape-$(CYTOSCAPE_VERSION).tgz -C cytoscape && \
+	  for p in cytoscape-fcose cose-base layout-base echarts; do mkdir $$p && tar xzf $$p-*.tgz -C $$p; done) && \
+	mkdir -p $(VENDOR)/yasgui $(VENDOR)/cytoscape $(VENDOR)/echarts && \
 	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/yasgui/package/build/yasgui.min.js" > $(VENDOR)/yasgui/yasgui.min.js && \
 	sed 's|/\*# sourceMappingURL=[^*]*\*/||' "$$tmp/yasgui/package/build/yasgui.min.css" > $(VENDOR)/yasgui/yasgui.min.css && \
 	echo "@zazuko/yasgui $(YASGUI_VERSION) (npm; build/yasgui.min.{js,css}, source-map comments removed)" > $(VENDOR)/yasgui/VERSION && \
 	sed '/^\/\/# sourceMappingURL=/d' "$$tmp/cytoscape/package/dist/cytoscape.min.js" > $(VENDOR)/cytoscape/cytoscape.min.js && \
 	cp "$$tmp/cytoscape/package/LICENSE" $(VENDOR)/cytoscape/LICENSE && \
 	echo "cytoscape $(CYTOSCAPE_VERSION) (npm; dist/cytoscape.min.js)" > $(VENDOR)/cytoscape/VERSION && \
-	echo "vendored @zazuko/yasgui $(YASGUI_VERSION) and cytoscape $(CYTOSCAPE_VERSION) into $(VENDOR)" \
+	for p in cytoscape-fcose:$(FCOSE_VERSION) cose-base:$(COSE_BASE_VERSION) layout-base:$(LAYOUT_BASE_VERSION); do \
+	  name=$${p%%:*}; mkdir -p $(VENDOR)/$$name && cp "$$tmp/$$name/package/$$name.js" "$$tmp/$$name/package/LICENSE" $(VENDOR)/$$name/ && \
+	  echo "$$name $${p##*:} (npm; $$name.js, the package's UMD build)" > $(VENDOR)/$$name/VERSION; done && \
+	cp "$$tmp/echarts/package/dist/echarts.min.js" "$$tmp/echarts/package/LICENSE" "$$tmp/echarts/package/NOTICE" \
+	  "$$tmp/echarts/package/licenses/LICENSE-d3" $(VENDOR)/echarts/ && \
+	echo "echarts $(ECHARTS_VERSION) (npm; dist/echarts.min.js, with LICENSE, NOTICE and licenses/LICENSE-d3)" > $(VENDOR)/echarts/VERSION && \
+	echo "vendored @zazuko/yasgui $(YASGUI_VERSION), cytoscape $(CYTOSCAPE_VERSION), cytoscape-fcose $(FCOSE_VERSION)" \
+	  "(with cose-base $(COSE_BASE_VERSION), layout-base $(LAYOUT_BASE_VERSION)) and echarts $(ECHARTS_VERSION) into $(VENDOR)" \
 	  "(yasgui's package ships no LICENSE file: $(VENDOR)/yasgui/LICENSE is kept)"
 
 clean:

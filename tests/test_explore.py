@@ -51,12 +51,21 @@ def test_explorer_draws_the_neighbourhood_of_a_name(client):
     assert all(n["url"].startswith("/doc/") for n in data["nodes"] if n["kind"] != "practice")
 
 
+FCOSE = (
+    "layout-base",
+    "cose-base",
+    "cytoscape-fcose",
+)  # the layout's script and what it needs, in load order
+
+
 def test_explorer_page_gives_the_script_its_data_through_the_json_twin(client):
     html = client.get("/explore?entity=org/sip-administrative-committee&depth=2").get_data(
         as_text=True
     )
     assert 'data-src="/explore.json?entity=org/sip-administrative-committee&amp;depth=2' in html
     assert "/static/vendor/cytoscape/cytoscape.min.js" in html and "/static/explore.js" in html
+    scripts = [html.index(f"/static/vendor/{name}/{name}.js") for name in FCOSE]
+    assert scripts == sorted(scripts)  # the layout after what it is built on
     assert "<script>" not in html  # no inline script: data only through the JSON twin
     assert (
         "苏州工业园区管理委员会是苏州市人民政府的派出机构" in html
@@ -209,6 +218,7 @@ def test_statistics_charts_have_units(client):
 def test_statistics_page_draws_charts_from_its_json_twin(client):
     html = client.get("/statistics").get_data(as_text=True)
     assert 'data-src="/statistics.json?lang=zh"' in html and "/static/charts.js" in html
+    assert html.index("/static/vendor/echarts/echarts.min.js") < html.index("/static/charts.js")
     assert "1910亿元" in html  # the table: as the source writes it
 
 

@@ -1,42 +1,22 @@
-// Statistics charts without a library: one horizontal bar chart (SVG) per unit, from
+// Statistics charts with Apache ECharts (vendored): one horizontal bar chart per unit, from
 // /statistics.json. Each bar shows its value as a reader writes it (1910亿元, RMB 191.0 bn, 288 km²),
-// says what the source wrote in its tooltip, and has its whole label, wrapped, never cut: two bars
-// whose labels would read the same are told apart by the figure as stated.
+// and its tooltip adds what the source wrote. Every label is whole, wrapped, never cut: two bars
+// whose labels would read the same are told apart by the figure as stated. Charts are drawn as SVG
+// and the tooltip as chart text (no HTML), so no string from the data is ever parsed as markup.
 (function () {
   "use strict";
   const box = document.getElementById("charts");
-  if (!box) return;
-  const SVG = "http://www.w3.org/2000/svg";
-  const WIDTH = 860, LABEL = 340, VALUE = 150, LINE = 15, ROW = 26, TOP = 6;
-
-  function svg(name, attributes, text) {
-    const element = document.createElementNS(SVG, name);
-    Object.keys(attributes).forEach(function (k) { element.setAttribute(k, attributes[k]); });
-    if (text !== undefined) element.textContent = text;
-    return element;
-  }
+  if (!box || typeof echarts !== "object") return;
+  const LABEL = 320, VALUE = 150, LINE = 17, ROW = 26, FONT = 12;
+  // Colours come from the stylesheet's custom properties, so it stays their one home.
+  const css = getComputedStyle(document.documentElement);
+  function colour(name) { return css.getPropertyValue(name).trim(); }
 
   // Roughly how wide a text is at the chart's font size: CJK characters are twice a Latin one.
   function width(text) {
     let w = 0;
-    for (const ch of text) w += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? 13 : 7;
+    for (const ch of text) w += /[\u2e80-\u9fff\uff00-\uffef]/.test(ch) ? FONT + 1 : 7;
     return w;
-  }
-
-  // The label in lines that fit the label column, broken between words (or anywhere in CJK).
-  function lines(text, room) {
-    const out = [];
-    let line = "";
-    for (const piece of text.match(/[\u2e80-\u9fff\uff00-\uffef]|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || []) {
-      if (line && width(line + piece.trimEnd()) > room) {
-        out.push(line.trimEnd());
-        line = piece.trimStart();
-      } else {
-        line += piece;
-      }
-    }
-    if (line.trim()) out.push(line.trimEnd());
-    return out;
   }
 
   function labels(bars, usualArea) {
@@ -67,42 +47,46 @@
     const unit = data.unit.label.text;
     const suffix = /\/percent$/.test(data.unit.id) ? "%" : " " + unit;
     const usualArea = commonest(data.bars.map(function (b) { return b.area; }));
+    const names = labels(data.bars, usualArea);
+    const shown = data.bars.map(function (b) { return b.readable || String(b.value) + suffix; });
+    // Every band is as tall as the longest label needs once wrapped to the label column.
+    const lines = Math.max.apply(null, names.map(function (n) { return Math.ceil(width(n) / (LABEL - 8)); }));
+    const band = Math.max(ROW, lines * LINE + 10);
+
     const figure = document.createElement("figure");
     figure.className = "chart";
     figure.dataset.unit = data.unit.id;
     const caption = document.createElement("figcaption");
     caption.textContent = unit;
-    const max = Math.max.apply(null, data.bars.map(function (b) { return b.value; })) || 1;
-    const span = WIDTH - LABEL - VALUE;
-    const names = labels(data.bars, usualArea);
-    const wrapped = names.map(function (n) { return lines(n, LABEL - 16); });
-    const heights = wrapped.map(function (ls) { return Math.max(ROW, ls.length * LINE + 10); });
-    const height = TOP * 2 + heights.reduce(function (a, b) { return a + b; }, 0);
-    const plot = svg("svg", { viewBox: "0 0 " + WIDTH + " " + height, width: "100%", role: "img",
-                              "aria-label": unit });
-    let y = TOP;
-    data.bars.forEach(function (bar, i) {
-      const h = heights[i], middle = y + h / 2;
-      const row = svg("g", { class: "bar" });
-      const shown = bar.readable || String(bar.value) + suffix;
-      const tip = [names[i], shown, bar.stated].filter(Boolean).join(" — ");
-      row.appendChild(svg("title", {}, tip));
-      const label = svg("text", { x: LABEL - 8, y: middle - (wrapped[i].length - 1) * LINE / 2,
-                                  "text-anchor": "end", "dominant-baseline": "middle", class: "label" });
-      wrapped[i].forEach(function (line, n) {
-        label.appendChild(svg("tspan", { x: LABEL - 8, dy: n ? LINE : 0 }, line));
-      });
-      row.appendChild(label);
-      const length = Math.max(1, span * bar.value / max);
-      row.appendChild(svg("rect", { x: LABEL, y: middle - (ROW - 8) / 2, width: length, height: ROW - 8, rx: 2,
-                                    class: "fill", "data-value": bar.value }));
-      row.appendChild(svg("text", { x: LABEL + length + 6, y: middle, "dominant-baseline": "middle",
-                                    class: "value" }, shown));
-      plot.appendChild(row);
-      y += h;
-    });
+    const plot = document.createElement("div");
+    plot.className = "plot";
+    plot.style.height = (band * data.bars.length + 16) + "px";
+    plot.setAttribute("role", "img");
+    plot.setAttribute("aria-label", unit);
     figure.append(caption, plot);
-    return figure;
+    box.appendChild(figure);
+
+    const view = echarts.init(plot, null, { renderer: "svg" });
+    view.setOption({
+      animation: false,
+      textStyle: { fontFamily: getComputedStyle(box).fontFamily },
+      grid: { left: LABEL, right: VALUE, top: 8, bottom: 8 },
+      tooltip: { trigger: "item", renderMode: "richText",
+                 formatter: function (p) {
+                   const bar = data.bars[p.dataIndex];
+                   return [names[p.dataIndex], shown[p.dataIndex], bar.stated].filter(Boolean).join("\n");
+                 } },
+      xAxis: { type: "value", axisLabel: { show: false }, splitLine: { lineStyle: { color: colour("--line") } } },
+      yAxis: { type: "category", inverse: true, data: names,
+               axisTick: { show: false }, axisLine: { lineStyle: { color: colour("--line") } },
+               axisLabel: { interval: 0, width: LABEL - 8, overflow: "break", lineHeight: LINE,
+                            fontSize: FONT, color: colour("--ink") } },
+      series: [{ type: "bar", barMaxWidth: ROW - 8, itemStyle: { color: colour("--accent"), borderRadius: 2 },
+                 data: data.bars.map(function (b) { return b.value; }),
+                 label: { show: true, position: "right", fontSize: FONT, color: colour("--muted"),
+                          formatter: function (p) { return shown[p.dataIndex]; } } }],
+    });
+    return view;
   }
 
   fetch(box.dataset.src, { headers: { Accept: "application/json" } })
@@ -112,7 +96,9 @@
     })
     .then(function (data) {
       if (!data.charts.length) box.textContent = box.dataset.empty;
-      data.charts.forEach(function (c) { box.appendChild(chart(c)); });
+      const views = data.charts.map(chart);
+      window.addEventListener("resize", function () { views.forEach(function (v) { v.resize(); }); });
+      box.charts = views;  // for tests and the console
       box.dataset.ready = "true";
     })
     .catch(function (error) {
