@@ -664,15 +664,6 @@ def observations(
         named = measure(label, indicators, q.unit) if label else None
         if named is None and head is not None:
             named = measure(label + BRACKETED.sub("", head), indicators, q.unit)
-        if named is None and q.kind in ("growth", "decline") and label:
-            # 营业收入增长12.5%: the growth of the measure the clause names, whatever its unit
-            read = _compose(
-                TRAILING.sub("", GROWTH_WORDS.sub("", label.strip())),
-                MEASURES,
-                MEASURE_MODIFIERS,
-                "",
-            )
-            named = read[1:] if read else None
         if q.per and q.unit == "person" and not (named and named[0].endswith("population-density")):
             named = ("population-density", "人口密度", "population density")
         if (
@@ -730,6 +721,17 @@ def observations(
                 code, mint = _share_of(v, q, indicators)
             if code is None and q.kind in ("growth", "decline") and last:
                 code = last[0]
+            elif code is None and q.kind in ("growth", "decline") and label:
+                # 营业收入增长12.5%: the growth of the measure the clause names, whatever its unit
+                grown = _compose(
+                    TRAILING.sub("", GROWTH_WORDS.sub("", label.strip())),
+                    MEASURES,
+                    MEASURE_MODIFIERS,
+                    "",
+                )
+                if grown:
+                    _, code, zh, en = grown
+                    mint = (code, zh, en) if zh else None
             elif code is None and last and last[1] == q.unit:
                 code, confidence = last[0], 0.75  # 面积288平方公里,其中,中新合作区80平方公里
             if code is None and q.unit in UNIT_DEFAULT and q.kind == "amount":
