@@ -59,6 +59,48 @@ class Server:
     load_seconds: float
     pages: str | None = None  # our servers: where the browser's pages are
     procs: list[subprocess.Popen] = field(default_factory=list)
+    store: Path | None = None  # the files it answers from (for their size on disk)
+    root_pids: list[int] = field(default_factory=list)  # besides procs: servers it did not spawn
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.procs if p.poll() is None] + self.root_pids
+
+
+def disk_bytes(folder: Path | None) -> int | None:
+    """Bytes of the files under `folder` (a store's size on disk), None if there is none."""
+    if folder is None or not folder.exists():
+        return None
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def peak_rss(pids: list[int]) -> int | None:
+    """The peak resident memory (VmHWM) of the processes and their descendants, summed: an upper
+    bound of the tree's peak (the peaks of two processes need not be at the same moment)."""
+    import psutil
+
+    total, seen = 0, False
+    for pid in pids:
+        try:
+            root = psutil.Process(pid)
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            continue
+        for process in tree:
+            try:
+                status = Path(f"/proc/{process.pid}/status").read_text()
+            except OSError:
+                continue
+            kb = next((int(s.split()[1]) for s in status.splitlines() if s.startswith("VmHWM")), 0)
+            total, seen = total + kb * 1024, True
+    return total if seen else None
+
+
+def virtuoso_pid(folder: Path) -> list[int]:
+    """The pid of the Virtuoso whose ini is in `folder` (tests/virtuoso.py keeps its Popen)."""
+    import psutil
+
+    ini = str(folder / "virtuoso.ini")
+    return [p.pid for p in psutil.process_iter(["cmdline"]) if ini in (p.info["cmdline"] or [])]
 
 
 def free_port() -> int:
@@ -172,7 +214,9 @@ def ours(name: str, home: Path, logs: Path, load_seconds: float, *options: str) 
     ]
     proc = spawn(command, log, env={**os.environ, "SIPKG_HOME": str(home)})
     base = f"http://127.0.0.1:{port}"
-    return started(name, base + "/sparql", [proc], log, load_seconds, pages=base)
+    server = started(name, base + "/sparql", [proc], log, load_seconds, pages=base)
+    server.store = builds.current(home / "store").path / "oxigraph"
+    return server
 
 
 # ---------------------------------------------------------------- oxigraph
@@ -220,7 +264,9 @@ def oxigraph_serve(folder: Path, logs: Path, load_seconds: float, *, timeout: bo
         ],
         log,
     )
-    return started("oxigraph", f"http://127.0.0.1:{port}/query", [proc], log, load_seconds)
+    server = started("oxigraph", f"http://127.0.0.1:{port}/query", [proc], log, load_seconds)
+    server.store = folder
+    return server
 
 
 # ---------------------------------------------------------------- rdflib-endpoint
@@ -284,7 +330,13 @@ def virtuoso(nq: Path, folder: Path, version: str, pushed: bool, tuning: dict | 
         )
         if any(name in errors for name in files):
             raise RuntimeError(f"Virtuoso could not load {nq}: {errors}")
-        yield Server("virtuoso", v.sparql, load_seconds)
+        yield Server(
+            "virtuoso",
+            v.sparql,
+            load_seconds,
+            store=v.folder,
+            root_pids=virtuoso_pid(v.folder),
+        )
 
 
 def isql(v, sql: str) -> str:

@@ -287,6 +287,21 @@ def plot(sizes: dict, target: Path) -> bool:
     return True
 
 
+def resources_line(s: dict) -> str:
+    """Store size on disk and peak memory (VmHWM, summed over a server's processes), in MB."""
+
+    def mb(n) -> str:
+        return "—" if n is None else f"{n / 2**20:,.0f} MB"
+
+    cells = [
+        f"{name} {mb(r['store_bytes'])} on disk, peak {mb(r['peak_rss_bytes'])}"
+        for name, r in s["resources"].items()
+    ]
+    if (load := s.get("load_peak_rss_bytes", {}).get("ours")) is not None:
+        cells.append(f"writing our store: peak {mb(load)}")
+    return "store and memory: " + "; ".join(cells)
+
+
 def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
     m = raw.get("machine", {})
     lines = ["# sipkg benchmark results", ""]
@@ -319,6 +334,8 @@ def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
         loads = s.get("load_seconds", {})
         if loads:
             lines += ["", "load: " + ", ".join(f"{k} {v:.1f} s" for k, v in loads.items()), ""]
+        if s.get("resources"):
+            lines += [resources_line(s), ""]
         for workload, by_clients in s.get("throughput", {}).items():
             systems = sorted({x for row in by_clients.values() for x in row})
             lines += [

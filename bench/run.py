@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -223,8 +224,13 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
     log(f"size {size}: {quads} quads generated")
     with peers.Fleet() as fleet:
         servers: dict = {}
+        pushed_virtuoso = None  # the Virtuoso behind ours→virtuoso, not queried on its own
         home = folder / "home"
         load = peers.make_home(nq, home, version)
+        # write_store runs in this process: its high-water mark is the load's (generation streams)
+        result["load_peak_rss_bytes"] = {
+            "ours": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+        }
         params = workload.parameters(builds.current(home / "store").path / "oxigraph")
         result["parameters"] = {k: len(v) for k, v in params.items()}
         for name, starter in [
@@ -253,6 +259,7 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
                 log(f"  virtuoso FAILED: {result['errors']['virtuoso']}")
             else:
                 servers["virtuoso"] = v
+                pushed_virtuoso = behind
                 log(f"  virtuoso loaded in {v.load_seconds:.1f} s at {v.sparql}")
                 for name, options in [
                     ("ours→virtuoso", ("--cache", "0")),
@@ -274,6 +281,8 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
                     ):
                         servers[name] = server
         result["load_seconds"] = {n: s.load_seconds for n, s in servers.items()}
+        extra = {"virtuoso (pushed)": pushed_virtuoso} if pushed_virtuoso else {}
+        result["resources"] = resources({**servers, **extra})
         save(result)
         cached = {n for n in servers if n.endswith("+cache")}
         plain = {n: s for n, s in servers.items() if n not in cached}
@@ -297,9 +306,27 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
             )
         log("  throughput")
         result["throughput"] = throughput(servers, params, settings, cached)
+        result["resources"] = resources({**servers, **extra})  # peaks over the whole size
         result["complete"] = True
         save(result)
     return result
+
+
+def resources(servers: dict) -> dict:
+    """Per system: its store's size on disk and the peak memory of its processes so far (loading
+    included where the server loads its own data, as Virtuoso does), in bytes. Ours in front of
+    Virtuoso answers from the pushed Virtuoso, listed on its own."""
+    found = {
+        name: {
+            "store_bytes": None if name.startswith("ours→") else peers.disk_bytes(s.store),
+            "peak_rss_bytes": peak,
+        }
+        for name, s in servers.items()
+        if (peak := peers.peak_rss(s.pids())) is not None or s.store is not None
+    }
+    for name, figures in found.items():
+        log(f"  {name}: {figures}")
+    return found
 
 
 def template_sample(params: dict, per_template: int = 3) -> list[workload.Query]:

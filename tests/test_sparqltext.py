@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 
 from sipkg.store.query import QueryRefused
+from sipkg.store.remote import reachable
 from sipkg.store.sparqltext import (
     DatasetConflict,
     expand_graph,
+    graph_targets,
     query_form,
     refuse_remote,
     remote_targets,
@@ -54,6 +56,21 @@ from sipkg.store.sparqltext import (
 )
 def test_remote_targets(text, expected):
     assert remote_targets(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("SELECT * { ?s ?p ?o }", []),
+        ("SELECT * { GRAPH <http://g.example/a> { ?s ?p ?o } }", ["http://g.example/a"]),
+        ("PREFIX g: <http://g.example/> ASK { graph g:b {} }", ["http://g.example/b"]),
+        ("SELECT * { GRAPH ?g { ?s ?p ?o } }", [None]),
+        ("SELECT * { GRAPH undeclared:x {} }", [None]),
+        ('SELECT * { ?s ?p "GRAPH ?g" }', []),
+    ],
+)
+def test_graph_targets(text, expected):
+    assert graph_targets(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -141,3 +158,17 @@ A = "https://data.sipac.gov.cn/graph/asserted"
 )
 def test_expand_graph(text, expected):
     assert expand_graph(text, A, ["g1", "g2"]) == expected
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("SELECT * { ?s ?p ?o }", []),  # the default graph (the merge) alone
+        ("SELECT * { GRAPH <http://g.example/b> {} GRAPH <http://g.example/b> {} }", ["b"]),
+        ("SELECT * { GRAPH <http://g.example/not-ours> {} }", []),  # not ours: nothing to reach
+        ("SELECT * { GRAPH ?g {} GRAPH <http://g.example/a> {} }", ["a", "b", "c"]),
+    ],
+)
+def test_a_remote_query_is_sent_only_the_named_graphs_it_can_reach(query, expected):
+    ours = tuple(f"http://g.example/{g}" for g in "abc")
+    assert reachable(query, ours) == [f"http://g.example/{g}" for g in expected]

@@ -29,7 +29,7 @@ from sipkg.namespaces import BUILD_GRAPH, DCT_NS, OWL_NS, UNION_GRAPH, XSD_NS
 from sipkg.store import results
 from sipkg.store.query import QueryResult, QuerySyntaxError, QueryTimeout, StoreError
 from sipkg.store.results import Answer
-from sipkg.store.sparqltext import query_form, tokens
+from sipkg.store.sparqltext import graph_targets, query_form, tokens
 
 VERSION_TTL = 5.0  # seconds the pushed version is trusted before the store is asked again
 VERSION_TIMEOUT = 10.0  # seconds the store may take to say which version it holds
@@ -62,6 +62,18 @@ VERSION_QUERY = f"""SELECT ?version ?graph WHERE {{
 def names_dataset(query: str) -> bool:
     """Whether the query has FROM or FROM NAMED clauses (then it chooses its own dataset)."""
     return any(kind == "word" and value.upper() == "FROM" for kind, value in tokens(query))
+
+
+def reachable(query: str, graphs: tuple[str, ...]) -> list[str]:
+    """The named graphs of ours a query can reach: those its GRAPH clauses name, or all of them
+    when one names a variable. Each named graph sent costs the store time to plan with (Virtuoso:
+    ~0.15 ms a graph, on every query, against a few ms for the query itself at 10^6 quads with 385
+    graphs), and a graph the query does not name cannot change its answer."""
+    named = graph_targets(query)
+    if None in named:
+        return list(graphs)
+    ours = set(graphs)
+    return [g for g in dict.fromkeys(named) if g in ours]
 
 
 # ------------------------------------------------------------------ HTTP
@@ -283,7 +295,7 @@ class RemoteBackend:
                 "not a SPARQL query: expected SELECT, ASK, CONSTRUCT or DESCRIBE"
             )
         if not default_graphs and not named_graphs and not names_dataset(query):
-            default_graphs, named_graphs = [UNION_GRAPH], self.pushed().graphs
+            default_graphs, named_graphs = [UNION_GRAPH], reachable(query, self.pushed().graphs)
         if base_iri and IRI.fullmatch(base_iri):
             query = f"BASE <{base_iri}> {query}"  # same line: the store's line numbers stay the client's
         accept = TRIPLES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTIONS

@@ -155,6 +155,15 @@ def expand_graph(text: str, iri: str, graphs: list[str]) -> str:
 
 def remote_targets(text: str) -> list[tuple[str, str | None]]:
     """(keyword, IRI) for each SERVICE or LOAD in the text; the IRI is None when a variable or unresolvable."""
+    return _keyword_targets(text, ("SERVICE", "LOAD"))
+
+
+def graph_targets(text: str) -> list[str | None]:
+    """The graph each GRAPH clause of a query names; None where a variable or unresolvable."""
+    return [iri for _, iri in _keyword_targets(text, ("GRAPH",))]
+
+
+def _keyword_targets(text: str, keywords: tuple[str, ...]) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
     prefixes: dict[str, str] = {}
     base: str | None = None
@@ -173,7 +182,7 @@ def remote_targets(text: str) -> list[tuple[str, str | None]]:
             prefixes[following[0][1][:-1]] = _resolve(following[1][1][1:-1], base)
         elif keyword == "BASE" and following and following[0][0] == "iri":
             base = _resolve(following[0][1][1:-1], base)
-        elif keyword in ("SERVICE", "LOAD"):
+        elif keyword in keywords:
             rest = following
             if rest and rest[0][0] == "word" and rest[0][1].upper() == "SILENT":
                 rest = rest[1:]
