@@ -36,10 +36,12 @@ def _query(
     if key not in state:
         state.clear()
         state[key] = ox.Store.read_only(path)
+
+    def run():
+        return run_query(state[key], query, default_graphs, named_graphs, base_iri).value
+
     try:
-        return results.answer(
-            run_query(state[key], query, default_graphs, named_graphs, base_iri).value, media, limit
-        )
+        return results.answer(run(), media, limit, again=run)
     except OSError as e:  # the engine's evaluation errors: SERVICE calls, reading the store
         raise QueryFailed(f"the query failed while running: {e}") from None
 
