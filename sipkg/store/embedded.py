@@ -76,6 +76,7 @@ class LocalBackend:
         self.pool = Pool(workers)
         self._lock = threading.Lock()
         self._info: builds.StoreInfo | None = None
+        self._where: tuple[str, str] = ("", "")  # (store folder, version) of _info
         self.writer: ox.Store | None = None
         self.generation = 0  # bumped by every write, so pool processes reopen their snapshot
         if writable is not None:
@@ -100,7 +101,8 @@ class LocalBackend:
             if self._info is None or self._target != target:
                 self._info = builds.current(self.root)
                 self._target = target
-            return str(self._info.path / "oxigraph"), self._info.version
+                self._where = (str(self._info.path / "oxigraph"), self._info.version)
+            return self._where
 
     @property
     def version(self) -> str:
