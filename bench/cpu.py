@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.cpu                   # the real build in service (var/store)
     .venv/bin/python -m bench.cpu --size 100000     # a generated graph of 10^5 quads
     .venv/bin/python -m bench.cpu --zipf            # also ours with the cache on, Zipf-skewed
+    .venv/bin/python -m bench.cpu --base ../main    # also `before`: sipkg from another checkout
 
 One user sends the same seeded template queries to each system (rounds in rotated order) while
 the CPU time of the system's whole process tree (server processes and query processes, from
@@ -76,6 +77,21 @@ def one_user(server: peers.Server, queries: list[workload.Query]) -> tuple[float
     return spent, times
 
 
+def ours_from(checkout: Path, name: str, home: Path, logs: Path, *options: str) -> peers.Server:
+    """`sipkg serve` with the code of another checkout (its server and query processes alike)."""
+    saved, here = os.environ.get("PYTHONPATH"), Path.cwd()
+    os.environ["PYTHONPATH"] = str(checkout.resolve())
+    os.chdir(checkout)  # `python -m` puts the working folder first on the path
+    try:
+        return peers.ours(name, home, logs, 0, *options)
+    finally:
+        os.chdir(here)
+        if saved is None:
+            del os.environ["PYTHONPATH"]
+        else:
+            os.environ["PYTHONPATH"] = saved
+
+
 def graph(size: str) -> tuple[Path, Path]:
     """(N-Quads file, folder for stores) for the real build in service or a generated size."""
     seed = builds.current(PROJECT / "var" / "store").path / "dumps" / "sipkg.nq"
@@ -96,7 +112,12 @@ def graph(size: str) -> tuple[Path, Path]:
 @click.option("--seconds", default=8.0, show_default=True, help="Seconds per throughput point.")
 @click.option("--users", default=8, show_default=True, help="Users for the throughput point.")
 @click.option("--zipf", is_flag=True, help="Also the Zipf workload: ours with its cache on.")
-def main(size, requests, rounds, seconds, users, zipf) -> None:
+@click.option(
+    "--base",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A checkout of sipkg to measure beside this one as `before` (same store, same run).",
+)
+def main(size, requests, rounds, seconds, users, zipf, base) -> None:
     """Our CPU per request, latency and throughput against the Oxigraph server's, one run."""
     nq, folder = graph(size)
     logs = folder / "logs"
@@ -107,6 +128,8 @@ def main(size, requests, rounds, seconds, users, zipf) -> None:
         servers = {
             "ours": fleet.add(peers.ours("ours", home, logs, load, "--cache", "0")),
         }
+        if base is not None:
+            servers["before"] = fleet.add(ours_from(base, "before", home, logs, "--cache", "0"))
         oxi = peers.oxigraph(nq, folder / "oxigraph", logs)
         for proc in oxi.procs:  # without its time-out, as the bench's throughput rounds run it
             peers.stop(proc)
@@ -115,11 +138,13 @@ def main(size, requests, rounds, seconds, users, zipf) -> None:
         )
         if zipf:
             servers["ours+cache"] = fleet.add(peers.ours("ours+cache", home, logs, load))
+            if base is not None:
+                servers["before+cache"] = fleet.add(ours_from(base, "before+cache", home, logs))
         draw = workload.Draw(params, skewed=False, seed=7)
         queries = [draw.next() for _ in range(requests)]
         cpu: dict = {n: [] for n in servers}
         wall: dict = {n: [] for n in servers}
-        plain = [n for n in servers if n != "ours+cache"]
+        plain = [n for n in servers if not n.endswith("+cache")]
         for name in plain:
             one_user(servers[name], queries[:50])  # warm-up
         for r in range(rounds):
@@ -161,10 +186,16 @@ def main(size, requests, rounds, seconds, users, zipf) -> None:
         f"{ours['latency_ms'] / oxi['latency_ms']:.2f}×, throughput "
         f"{ours['uniform_qps'] / oxi['uniform_qps']:.2f}×"
     )
-    if zipf:
+    if base is not None:
+        before = rows["before"]
         print(
-            f"ours+cache / oxigraph (zipf): {rows['ours+cache']['zipf_qps'] / oxi['zipf_qps']:.2f}×"
+            f"before / oxigraph: CPU {before['cpu_us'] / oxi['cpu_us']:.2f}×, latency "
+            f"{before['latency_ms'] / oxi['latency_ms']:.2f}×, throughput "
+            f"{before['uniform_qps'] / oxi['uniform_qps']:.2f}×; CPU before / ours "
+            f"{before['cpu_us'] / ours['cpu_us']:.2f}×"
         )
+    for name in (n for n in rows if n.endswith("+cache")):
+        print(f"{name} / oxigraph (zipf): {rows[name]['zipf_qps'] / oxi['zipf_qps']:.2f}×")
 
 
 if __name__ == "__main__":
