@@ -108,9 +108,11 @@ def is_iri(text: str) -> bool:
     return True
 
 
-_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*>"  # as _TOKEN reads an IRI
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"  # as _TOKEN reads an IRI
+# Possessive throughout: each piece of a prologue can be read one way only, so a text that is not
+# one fails at once instead of trying every split of, say, a line of `#`s.
 _FORM_AFTER_PROLOGUE = re.compile(
-    r"(?:\s|\#[^\n\r]*|BASE\s*" + _IRI + r"|PREFIX\s*[^\W\d]?[\w.\-]*:\s*" + _IRI + r")*"
+    r"(?:\s|\#[^\n\r]*+|BASE\s*+" + _IRI + r"|PREFIX\s*+(?:[^\W\d][\w.\-]*+)?:\s*+" + _IRI + r")*+"
     r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
     re.IGNORECASE,
 )
