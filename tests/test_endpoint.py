@@ -383,3 +383,50 @@ def test_the_asserted_graph_name_leaves_out_what_the_reasoner_added(client):
     inferred_type = "PREFIX sip: <https://data.sipac.gov.cn/def/sip#> SELECT (COUNT(*) AS ?n) WHERE { ?x a sip:Organisation }"
     assert count(client, inferred_type) > 0
     assert count(client, inferred_type, **{"default-graph-uri": asserted}) == 0
+
+
+TRICKY = ["x\ny", "a},{b", "a{", '"},{"', "}", "<result>", "\\", "中文", "a\tb"]
+
+
+@pytest.mark.parametrize("media", ["json", "xml", "tsv", "csv"])
+@pytest.mark.parametrize("limit", [None, 17, 18, 19, 1])
+def test_the_engine_writes_answers_and_they_are_cut_at_the_cap(media, limit):
+    """Answers the engine writes count their rows exactly, whatever the terms hold, and one row
+    past the cap is written again, cut, by our own writer."""
+    import pyoxigraph as ox
+
+    from sipkg.store import results
+
+    store = ox.Store()
+    n = ox.NamedNode
+    for i, text in enumerate(TRICKY * 2):
+        literal = ox.Literal(text, language="zh") if i % 3 == 0 else ox.Literal(text)
+        store.add(ox.Quad(n(f"http://e/{i}"), n("http://e/p"), literal))
+    run = lambda: store.query("SELECT ?s ?o ?unbound WHERE { ?s ?p ?o } ORDER BY ?s")
+    media = {"json": results.JSON, "xml": results.XML, "tsv": results.TSV, "csv": results.CSV}[
+        media
+    ]
+    answer = results.answer(run(), media, limit, again=run)
+    rows = len(TRICKY) * 2
+    assert answer.count == min(rows, limit or rows)
+    assert answer.truncated == (limit is not None and rows > limit)
+    if media != results.CSV:
+        parsed = results.parse(answer.body, media)
+        assert sum(1 for _ in parsed) == answer.count
+
+
+def test_an_answer_past_the_written_maximum_is_written_again_and_cut(monkeypatch):
+    import pyoxigraph as ox
+
+    from sipkg.store import results
+
+    store = ox.Store()
+    for i in range(50):
+        store.add(
+            ox.Quad(ox.NamedNode(f"http://e/{i}"), ox.NamedNode("http://e/p"), ox.Literal("x"))
+        )
+    monkeypatch.setattr(results, "WRITTEN_MAX", 100)
+    run = lambda: store.query("SELECT * WHERE { ?s ?p ?o }")
+    answer = results.answer(run(), results.JSON, 10, again=run)
+    assert answer.count == 10 and answer.truncated
+    assert json.loads(answer.body)["truncated"] is True

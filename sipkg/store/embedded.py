@@ -36,10 +36,12 @@ def _query(
     if key not in state:
         state.clear()
         state[key] = ox.Store.read_only(path)
+
+    def run():
+        return run_query(state[key], query, default_graphs, named_graphs, base_iri).value
+
     try:
-        return results.answer(
-            run_query(state[key], query, default_graphs, named_graphs, base_iri).value, media, limit
-        )
+        return results.answer(run(), media, limit, again=run)
     except OSError as e:  # the engine's evaluation errors: SERVICE calls, reading the store
         raise QueryFailed(f"the query failed while running: {e}") from None
 
@@ -74,6 +76,7 @@ class LocalBackend:
         self.pool = Pool(workers)
         self._lock = threading.Lock()
         self._info: builds.StoreInfo | None = None
+        self._where: tuple[str, str] = ("", "")  # (store folder, version) of _info
         self.writer: ox.Store | None = None
         self.generation = 0  # bumped by every write, so pool processes reopen their snapshot
         if writable is not None:
@@ -98,7 +101,8 @@ class LocalBackend:
             if self._info is None or self._target != target:
                 self._info = builds.current(self.root)
                 self._target = target
-            return str(self._info.path / "oxigraph"), self._info.version
+                self._where = (str(self._info.path / "oxigraph"), self._info.version)
+            return self._where
 
     @property
     def version(self) -> str:

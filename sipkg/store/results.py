@@ -3,12 +3,17 @@
 The same code writes answers from the embedded store and from a remote one, so both
 cap rows alike and signal truncation alike: `Answer.truncated`, which the endpoint turns
 into an `X-Result-Truncated` header and, in SPARQL JSON, a top-level `"truncated": true`.
+
+Solutions that fit under the cap are written by the engine's own serialisers (but CSV) (no Python
+object per term); the rows are counted by reading that answer back natively. Only an
+answer past the cap, or past WRITTEN_MAX bytes, is written here, row by row, up to the cap.
 """
 
 from __future__ import annotations
 
 import io
 import json
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
@@ -29,6 +34,15 @@ RESULT_FORMATS = (
     TSV,
 )  # SELECT and ASK (ASK: JSON and XML only, as the specs define)
 BOOLEAN_FORMATS = (JSON, XML)
+
+NATIVE_FORMATS = {
+    JSON: ox.QueryResultsFormat.JSON,
+    XML: ox.QueryResultsFormat.XML,
+    TSV: ox.QueryResultsFormat.TSV,
+}  # CSV is written here: the engine cannot read its own CSV back to count the rows
+WRITTEN_MAX = (
+    16 * 2**20
+)  # bytes the engine may write before an answer is taken for one past the cap
 
 GRAPH_FORMATS = {  # CONSTRUCT and DESCRIBE
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -62,9 +76,18 @@ def kind_of(result) -> str:
     return "graph"
 
 
-def answer(result, media: str, limit: int | None = None) -> Answer:
-    """Write a pyoxigraph result (solutions, boolean, or any iterable of triples) as `media`, at most `limit` rows."""
+def answer(result, media: str, limit: int | None = None, again=None) -> Answer:
+    """Write a pyoxigraph result (solutions, boolean, or any iterable of triples) as `media`, at most `limit` rows.
+
+    With `again` (a function that runs the query afresh), solutions are first written by the
+    engine; an answer that turns out longer than the cap is then written from a second run.
+    """
     kind = kind_of(result)
+    if kind == "solutions" and again is not None and media in NATIVE_FORMATS:
+        native = _native(result, media, limit)
+        if native is not None:
+            return native
+        result = again()
     if media not in formats_for(kind):
         raise ValueError(f"{kind} results cannot be written as {media}")
     if kind == "boolean":
@@ -78,6 +101,52 @@ def answer(result, media: str, limit: int | None = None) -> Answer:
     table = [[s[v] for v in variables] for s in rows]
     writer = {JSON: _json, XML: _xml, CSV: _csv, TSV: _tsv}[media]
     return Answer(kind, media, writer(variables, table, truncated), len(table), truncated)
+
+
+class _Bounded(io.BytesIO):
+    """A buffer that refuses to grow past `most` bytes (the engine's write then fails)."""
+
+    def __init__(self, most: int):
+        super().__init__()
+        self.most, self.full = most, False
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.most:
+            self.full = True
+            raise OSError("the answer is longer than the written maximum")
+        return super().write(data)
+
+
+def _native(solutions, media: str, limit: int | None) -> Answer | None:
+    """The engine's own answer, if it holds at most `limit` rows and WRITTEN_MAX bytes; else None."""
+    out = _Bounded(WRITTEN_MAX)
+    try:
+        solutions.serialize(out, format=NATIVE_FORMATS[media])
+    except OSError:
+        if out.full:
+            return None
+        raise
+    body = out.getvalue()
+    count = _count(body, media)
+    if limit is not None and count > limit:
+        return None
+    return Answer("solutions", media, body, count, False)
+
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+
+
+def _count(body: bytes, media: str) -> int:
+    """Rows in an answer the engine wrote, read from its bytes: in TSV one line a row (a term's
+    newlines are escaped); in XML one <result> a row (a term's < is escaped); in JSON, once its
+    strings are emptied, rows are the objects of the bindings array, and only rows are separated
+    by `},{` (a term's members are separated by `},"`)."""
+    if media == TSV:
+        return body.count(b"\n") - 1
+    if media == XML:
+        return body.count(b"<result>") + body.count(b"<result/>")
+    bare = _JSON_STRING.sub(b'""', body)
+    return 0 if bare.endswith(b"[]}}") else bare.count(b"},{") + 1
 
 
 def _capped(items: Iterator, limit: int | None) -> tuple[list, bool]:

@@ -39,6 +39,8 @@ def decode_escapes(text: str) -> str:
     One that names no character (past U+10FFFF, or a surrogate) is left as written: the
     engine then refuses the query as a syntax error, and nothing it could spell is hidden.
     """
+    if "\\" not in text:
+        return text
     return _ESCAPE.sub(_decode_escape, text)
 
 
@@ -83,6 +85,9 @@ def nesting_depth(text: str) -> int:
 
 def refuse_deep(text: str, limit: int = MAX_NESTING) -> None:
     """Refuse (QueryTooDeep) an operation nested deeper than `limit`: parsing it could crash the process."""
+    decoded = decode_escapes(text)
+    if sum(decoded.count(c) for c in _OPENS) <= limit:
+        return  # no more brackets in all than may be open at once: no need to tell them apart
     depth = nesting_depth(text)
     if depth > limit:
         raise QueryTooDeep(
@@ -103,8 +108,20 @@ def is_iri(text: str) -> bool:
     return True
 
 
+_IRI = r"<[^<>\"{}|^`\\\x00-\x20]*+>"  # as _TOKEN reads an IRI
+# Possessive throughout: each piece of a prologue can be read one way only, so a text that is not
+# one fails at once instead of trying every split of, say, a line of `#`s.
+_FORM_AFTER_PROLOGUE = re.compile(
+    r"(?:\s|\#[^\n\r]*+|BASE\s*+" + _IRI + r"|PREFIX\s*+(?:[^\W\d][\w.\-]*+)?:\s*+" + _IRI + r")*+"
+    r"(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+
+
 def query_form(text: str) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE: the first of them after the prologue; None if there is none."""
+    if "\\" not in text and (m := _FORM_AFTER_PROLOGUE.match(text)):
+        return m.group(1).upper()  # a plain prologue, read in one match instead of token by token
     for kind, value in tokens(text):
         if kind == "word" and value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
             return value.upper()
@@ -165,6 +182,9 @@ def graph_targets(text: str) -> list[str | None]:
 
 def _keyword_targets(text: str, keywords: tuple[str, ...]) -> list[tuple[str, str | None]]:
     found: list[tuple[str, str | None]] = []
+    words = decode_escapes(text).upper()  # a token's upper case is in the text's upper case
+    if not any(keyword in words for keyword in keywords):
+        return found
     prefixes: dict[str, str] = {}
     base: str | None = None
     toks = list(tokens(text))
@@ -212,7 +232,9 @@ def _resolve(iri: str, base: str | None) -> str | None:
 
 def refuse_remote(text: str, allowed_services: Collection[str] = ()) -> None:
     """Refuse (QueryRefused) a query or update that would reach outside the store, unless allowed."""
-    if any(kind == "word" and value.upper() == "DEFINE" for kind, value in tokens(text)):
+    if "DEFINE" in decode_escapes(text).upper() and any(
+        kind == "word" and value.upper() == "DEFINE" for kind, value in tokens(text)
+    ):
         raise QueryRefused(
             "DEFINE pragmas are not SPARQL and are refused: on an external store one can make "
             "it fetch FROM IRIs from the network (Virtuoso's get:soft, input:grab-all)"

@@ -111,15 +111,22 @@ def negotiate(kind: str) -> str:
                 f"available: {', '.join(formats)}",
             )
         return media
-    aliases = ACCEPT_ALIASES[kind]
     accept = request.headers.get("Accept", "")
+    best = best_for(kind, accept)
+    if best is None:
+        raise ProtocolError(406, f"cannot answer in {accept!r}; available: {', '.join(formats)}")
+    return best
+
+
+@lru_cache(maxsize=512)
+def best_for(kind: str, accept: str) -> str | None:
+    """The media type of this kind an Accept header prefers (the first one without an Accept); None: none fits."""
+    formats, aliases = results.formats_for(kind), ACCEPT_ALIASES[kind]
     parsed = parse_accept(accept)
     if not parsed:
         return formats[0]
     best = parsed.best_match([*formats, *aliases])
-    if best is None:
-        raise ProtocolError(406, f"cannot answer in {accept!r}; available: {', '.join(formats)}")
-    return aliases.get(best, best)
+    return None if best is None else aliases.get(best, best)
 
 
 @lru_cache(maxsize=512)
