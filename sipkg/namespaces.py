@@ -120,6 +120,7 @@ class SIP(DefinedNamespace):
     Expansion: URIRef
     Listing: URIRef
     Award: URIRef
+    Conferral: URIRef
     # statistics
     Statistic: URIRef
     # provenance
@@ -178,6 +179,8 @@ class SIP(DefinedNamespace):
     modelledOn: URIRef
     inspired: URIRef
     # designations
+    confers: URIRef
+    conferredIn: URIRef
     conferredBy: URIRef
     conferred: URIRef
     recipient: URIRef

@@ -29,10 +29,14 @@ DOC_A, DOC_B = (
     "doc/f193373a2751c50a",
 )  # the 2014 article, the 2016 award page
 PILOT_UNIT = "designation/china-singapore-pilot-unit"
-PILOT_UNIT_CONFERRERS = (
-    "org/central-comprehensive-management-office",
-    "org/government-of-china",
-    "org/government-of-singapore",
+# each conferral of the pilot title with the body that conferred it then: the two governments'
+# exchange of notes in September 2012, the central office's title in January 2013 (the 2012
+# summary sentence names no conferrer)
+PILOT_UNIT_CONFERRALS = (
+    ("2012", None),
+    ("2012-09", "org/government-of-china"),
+    ("2012-09", "org/government-of-singapore"),
+    ("2013-01", "org/central-comprehensive-management-office"),
 )
 SIP_PARK = "place/suzhou-industrial-park"
 SIP_AC = "org/sip-administrative-committee"
@@ -205,9 +209,10 @@ def curated_facts(outcome: Outcome) -> None:
     assert {r["entry"] for r in rows} == curation_entries_that_add_facts()
     facts = {(r["entry"], short(r["subject"]), short(r["object"])) for r in rows}
     assert ("sip-in-suzhou", "place/suzhou-industrial-park", "place/suzhou") in facts
+    # an entry naming a designation's conferrer is a fact of the conferral its quote states
     assert (
         "pilot-unit-by-singapore-government",
-        "designation/china-singapore-pilot-unit",
+        "event/conferral-2012-09-china-singapore-pilot-unit",
         "org/government-of-singapore",
     ) in facts
     assert all(r["exact"] and r["sentenceText"] for r in rows)
@@ -239,6 +244,16 @@ def facts_per_document(outcome: Outcome) -> None:
 
 def no_rows(outcome: Outcome) -> None:
     assert outcome.kind == "solutions" and outcome.rows == []
+
+
+def pilot_unit_conferred_by_whom_conferred_it_then(outcome: Outcome) -> None:
+    """Query 21: no conferral of the pilot title names a body that conferred it at another date."""
+    pilot = {
+        (r["date"], short(r.get("conferrer")))
+        for r in outcome.rows
+        if short(r["designation"]) == PILOT_UNIT
+    }
+    assert pilot == set(PILOT_UNIT_CONFERRALS)
 
 
 def designations_per_year(outcome: Outcome) -> None:
@@ -485,11 +500,7 @@ EXPECTED = {
         Rows(
             ("date", "designation", "recipient", "conferrer"),
             at_least={
-                *(
-                    (d, PILOT_UNIT, SIP_PARK, c)
-                    for d in ("2012", "2012-09", "2013-01")
-                    for c in PILOT_UNIT_CONFERRERS
-                ),
+                *((d, PILOT_UNIT, SIP_PARK, c) for d, c in PILOT_UNIT_CONFERRALS),
                 (
                     "2012",
                     "designation/jiangsu-harmonious-community-demonstration-zone",
@@ -505,6 +516,7 @@ EXPECTED = {
             },
         ),
         ordered_by("date"),
+        pilot_unit_conferred_by_whom_conferred_it_then,
     ),
     "22-designations-per-year.rq": designations_per_year,
     # ---- events

@@ -20,6 +20,7 @@ from rdflib.namespace import RDF
 
 from sipkg import __version__, yamlfile
 from sipkg.build import describe, history
+from sipkg.build.conferrals import conferrals
 from sipkg.build.curation import apply as apply_curation
 from sipkg.build.curation import load_document_dates, load_entries
 from sipkg.build.documents import Document, read_sources
@@ -267,7 +268,9 @@ def assemble(paths: Paths, report: BuildReport) -> Assembled:
         "document dates": len(document_dates),
     }
     report.new_entities = sorted(n for n in extraction.minted if n not in minted_before)
-    facts = curated.facts
+    facts, events = conferrals(curated.facts, by_key, registry.entities)
+    for info in events:
+        registry.add(info)
     methods = Counter(f.evidence.method.split(":")[0] for f in facts)
     report.facts_from_rules = methods["rule"] + len(extraction.observations)
     report.facts_from_curation = methods["curation"]

@@ -205,8 +205,45 @@ def kind(type_: str) -> Response:
         "title": dict(zip(("zh", "en"), KINDS[type_])),
         "entities": [entity_json(cat, e.iri) for e in entities],
     }
-    context = {"type_": type_, "title": KINDS[type_], "entities": entities, "cat": cat}
+    conferrals = _conferrals(cat) if type_ == "designation" else {}
+    for e in data["entities"]:
+        if type_ == "designation":
+            e["conferrals"] = conferrals.get(e["iri"], [])
+    context = {
+        "type_": type_,
+        "title": KINDS[type_],
+        "entities": entities,
+        "cat": cat,
+        "conferrals": conferrals,
+    }
     return answer("browse/kind.html", data, media=media, json_url=f"/kind/{type_}.json", **context)
+
+
+CONFERRALS = """
+SELECT ?designation ?conferral ?date ?conferrer ?recipient WHERE {
+  ?conferral a sip:Conferral ; sip:confers ?designation .
+  OPTIONAL { ?conferral dct:date ?date } OPTIONAL { ?conferral sip:conferredBy ?conferrer }
+  OPTIONAL { ?conferral sip:recipient ?recipient }
+}"""
+
+
+def _conferrals(cat: Catalogue) -> dict[str, list[dict]]:
+    """Each designation's conferrals, dated ones in date order: date, conferrers and recipients."""
+    found: dict[str, dict[str, dict]] = {}
+    for r in current_app.extensions["sipkg"].rows(CONFERRALS):
+        c = found.setdefault(r["designation"], {}).setdefault(
+            r["conferral"], {**entity_json(cat, r["conferral"]), "conferrers": [], "recipients": []}
+        )
+        if r.get("date"):
+            c["date"] = r["date"]
+        for role in ("conferrer", "recipient"):
+            who = r.get(role)
+            if who and all(x["iri"] != who for x in c[role + "s"]):
+                c[role + "s"].append(entity_json(cat, who))
+    return {
+        d: sorted(cs.values(), key=lambda c: (not c.get("date"), c.get("date", "")))
+        for d, cs in found.items()
+    }
 
 
 # ---------------------------------------------------------------- search
