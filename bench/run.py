@@ -224,7 +224,10 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
     with peers.Fleet() as fleet:
         servers: dict = {}
         home = folder / "home"
-        load = peers.make_home(nq, home, version)
+        derive: dict = {}
+        load = peers.make_home(nq, home, version, derive)
+        result["derive_seconds"] = derive["derive"]
+        log(f"  derived data for the pages in {derive['derive']:.1f} s")
         params = workload.parameters(builds.current(home / "store").path / "oxigraph")
         result["parameters"] = {k: len(v) for k, v in params.items()}
         for name, starter in [
