@@ -336,6 +336,11 @@ def markdown(raw: dict, sizes: dict, plotted: bool) -> str:
             lines += ["", "load: " + ", ".join(f"{k} {v:.1f} s" for k, v in loads.items()), ""]
         if s.get("resources"):
             lines += [resources_line(s), ""]
+        if "derive_seconds" in s:
+            lines += [
+                f"derived data for the pages (ours, once per build): {s['derive_seconds']:.1f} s",
+                "",
+            ]
         for workload, by_clients in s.get("throughput", {}).items():
             systems = sorted({x for row in by_clients.values() for x in row})
             lines += [

@@ -226,7 +226,10 @@ def measure_size(size: int, seed_dump: Path, settings: Settings, save) -> dict:
         servers: dict = {}
         pushed_virtuoso = None  # the Virtuoso behind ours→virtuoso, not queried on its own
         home = folder / "home"
-        load = peers.make_home(nq, home, version)
+        derive: dict = {}
+        load = peers.make_home(nq, home, version, derive)
+        result["derive_seconds"] = derive["derive"]
+        log(f"  derived data for the pages in {derive['derive']:.1f} s")
         # write_store runs in this process: its high-water mark is the load's (generation streams)
         result["load_peak_rss_bytes"] = {
             "ours": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024

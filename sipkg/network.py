@@ -320,12 +320,19 @@ def _relation(s: str, o: str, p: str, data: dict, forward: bool) -> Relation:
     )
 
 
-def centrality(g: nx.MultiDiGraph, kinds: tuple[str, ...] = ("org",), top: int = 10) -> list[dict]:
+def centrality(
+    g: nx.MultiDiGraph,
+    kinds: tuple[str, ...] = ("org",),
+    top: int = 10,
+    betweenness: dict[str, float] | None = None,
+) -> list[dict]:
     """The most connected entities of the given kinds: degree (distinct neighbours) and betweenness,
-    computed on the whole graph with relations taken as undirected links, highest betweenness first."""
+    computed on the whole graph with relations taken as undirected links, highest betweenness first.
+    `betweenness` may be given (an estimate, for a large graph); else it is computed exactly."""
     simple = nx.Graph(g.to_undirected(as_view=True))
     simple.remove_edges_from(nx.selfloop_edges(simple))
-    betweenness = nx.betweenness_centrality(simple)
+    if betweenness is None:
+        betweenness = nx.betweenness_centrality(simple)
     ranked = [
         {"node": n, "degree": simple.degree(n), "betweenness": round(betweenness[n], 4)}
         for n in simple

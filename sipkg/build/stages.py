@@ -18,7 +18,7 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import RDF
 
-from sipkg import __version__, yamlfile
+from sipkg import __version__, derived, yamlfile
 from sipkg.build import describe, history
 from sipkg.build.conferrals import conferrals
 from sipkg.build.curation import apply as apply_curation
@@ -351,6 +351,9 @@ def build(paths: Paths | None = None) -> BuildReport:
         nq = next(f["name"] for f in manifest["files"] if f["format"] == "nq")
         info = builds.write_store(build_dir, (build_dir / "dumps" / nq).read_bytes(), meta)
         report.quads = info.quads
+        began = time.perf_counter()
+        derived.write(build_dir / builds.DERIVED, builds.select(build_dir), report.version)
+        report.seconds["derive"] = time.perf_counter() - began
         report.seconds["total"] = time.perf_counter() - started
         report_json = json.dumps(report.to_dict(), ensure_ascii=False, indent=2, default=str)
         (build_dir / "report.json").write_text(report_json, encoding="utf-8")

@@ -11,15 +11,18 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from sipkg.namespaces import sparql_prologue
 from sipkg.store import changes
-from sipkg.store.query import StoreError
+from sipkg.store.query import StoreError, run_query
 
 CURRENT = "current"
+DERIVED = "derived.sqlite"  # what the pages derive from the graph, written with the build (`sipkg.derived`)
 KEEP = 2  # builds kept on disk: the one in service and the one before
 PUBLISHED = "published"  # a build's marker that it was put in service (so it is complete)
 BUILDING = ".building"  # a build's lock file, locked (flock) while its builder runs; the kernel drops it at death
@@ -70,6 +73,25 @@ def write_store(build_dir: Path, nquads: bytes, meta: dict) -> StoreInfo:
         json.dumps(info, ensure_ascii=False, indent=2), encoding="utf-8"
     )
     return StoreInfo(build_dir, meta["version"], meta["built"], quads)
+
+
+def select(build_dir: Path) -> Callable[[str], list[dict[str, str]]]:
+    """A SELECT's rows (our prefixes preloaded, plain strings) over the store a build just wrote:
+    what the build derives from its own data before it is put in service."""
+    handle = ox.Store.read_only(str(build_dir / "oxigraph"))
+
+    def rows(query: str) -> list[dict[str, str]]:
+        return run_query(handle, sparql_prologue() + query).records()
+
+    return rows
+
+
+def derived(root: Path, version: str) -> Path | None:
+    """The derived-data file of the kept build of `version` under `root`, if it has one."""
+    for info in builds(root) if root.is_dir() else ():
+        if info.version == version and (info.path / DERIVED).is_file():
+            return info.path / DERIVED
+    return None
 
 
 def publish(root: Path, build_dir: Path) -> None:

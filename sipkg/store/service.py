@@ -22,7 +22,7 @@ from sipkg.namespaces import (
     UNION_GRAPH,
     sparql_prologue,
 )
-from sipkg.store import results
+from sipkg.store import builds, results
 from sipkg.store.cache import Key, PerVersion, ResultCache, cacheable
 from sipkg.store.embedded import LocalBackend
 from sipkg.store.query import StoreError, plain
@@ -62,9 +62,16 @@ class Service:
     """
 
     def __init__(
-        self, backend, *, timeout: float, allowed_services=(), cache: ResultCache | None = None
+        self,
+        backend,
+        *,
+        timeout: float,
+        allowed_services=(),
+        cache: ResultCache | None = None,
+        root: Path | None = None,
     ):
         self.backend = backend
+        self.root = root  # where the builds are kept (their derived data with them)
         self.timeout = timeout
         self.allowed_services = tuple(allowed_services)
         self.cache = cache  # answers by dataset version; None: every query runs
@@ -77,6 +84,12 @@ class Service:
     def per_version(self, name: str, make: Callable[[], T]) -> T:
         """The value `name` made by `make()` for the dataset in service, remade when its version changes."""
         return self.derived.get(name, self.version, make)
+
+    def derived_file(self) -> Path | None:
+        """The file of what pages derive from the data in service, written by the build of this
+        version (`sipkg.derived`); None when no kept build of this version has one: a writable store,
+        or an external store pushed from another home."""
+        return builds.derived(self.root, self.version) if self.root else None
 
     def asserted_graphs(self) -> list[str]:
         """Our named graphs but the derived ones (the reasoner's, the history's): what

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import Flask, Response
 
 from sipkg import settings
@@ -32,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
         timeout=app.config["QUERY_TIMEOUT"],
         allowed_services=app.config["SERVICE_ALLOW"],
         cache=ResultCache(int(cache_mb * 2**20)) if cache_mb > 0 else None,
+        root=Path(app.config["STORE"]),
     )
     from sipkg.web import i18n, security, throttle
     from sipkg.web.browse import bp as browse_bp

@@ -10,7 +10,7 @@ a page about an IRI lives; templates call it as `link(iri)`. The graph's records
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pyoxigraph as ox
 from flask import (
@@ -23,12 +23,12 @@ from flask import (
 )
 
 from sipkg import asof
+from sipkg.derived import PARK
 from sipkg.figures import readable
 from sipkg.namespaces import ASSERTED_GRAPH, BASE, ID, PREFIXES
-from sipkg.store.query import plain
 from sipkg.store.sparqltext import is_iri
 from sipkg.web import facts, reading
-from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue
+from sipkg.web.catalogue import KINDS, Catalogue, Text, catalogue, derived
 from sipkg.web.i18n import current_lang, pick
 from sipkg.web.twin import HTML, PAGE_MEDIA, answer, json_suffix, negotiate
 
@@ -49,6 +49,8 @@ SUFFIXES = {
     ".rdf": "application/rdf+xml",
 }
 PER_GROUP = 10  # facts shown per relation before paging
+PER_PAGE = 100  # entities on one page of a list by kind
+HOME_SHOWN = 20  # programmes on the home page; the list of programmes has them all
 SENTENCE = re.compile(r"doc/([^/]+)/(sentence|paragraph)/(\d+)")
 KEY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -101,6 +103,38 @@ def class_of(cat: Catalogue, classes: list[str]):
     return None
 
 
+def paging(page: int, per_page: int, total: int, shown: int) -> dict:
+    """Where a page sits in a long list, for the JSON twin and the pager: "first–last of total"."""
+    first = (page - 1) * per_page + 1 if shown else 0
+    return {
+        "page": page,
+        "per_page": per_page,
+        "pages": max(1, -(-total // per_page)),
+        "total": total,
+        "first": first,
+        "last": first + shown - 1 if shown else 0,
+    }
+
+
+@bp.app_template_global("page_link")
+def page_link(page: int) -> str:
+    """This request's URL showing another page of its list (other parameters kept)."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    return request.path + "?" + urlencode([*args, ("page", page)])
+
+
+def page_number() -> int:
+    """The `page` parameter of a list: a whole number from 1; anything else is a 400."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        abort(
+            Response(
+                "400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"
+            )
+        )
+    return int(page)
+
+
 def entity_json(cat: Catalogue, iri: str) -> dict:
     e = cat.entities.get(iri)
     label = pick(cat.labels(iri))
@@ -113,21 +147,6 @@ def entity_json(cat: Catalogue, iri: str) -> dict:
 
 # ---------------------------------------------------------------- home and lists
 
-HEADLINE = """
-SELECT ?obs ?indicator ?value ?unit ?stated ?period WHERE {
-  ?obs a qb:Observation ; sip:refArea <%(park)s> ; sip:indicator ?indicator ; sip:value ?value .
-  FILTER NOT EXISTS { ?obs sip:subject ?subject }
-  OPTIONAL { ?obs sdmx-attribute:unitMeasure ?unit } OPTIONAL { ?obs sip:statedValue ?stated }
-  OPTIONAL { ?obs sip:refPeriod ?period }
-} ORDER BY DESC(?period) ?indicator"""
-
-CONNECTED = """
-SELECT ?e (COUNT(DISTINCT ?st) AS ?facts) WHERE {
-  ?st a sip:FactStatement ; rdf:subject|rdf:object ?e .
-  FILTER(isIRI(?e) && STRSTARTS(STR(?e), "%(id)sorg/"))
-} GROUP BY ?e ORDER BY DESC(?facts) LIMIT 8"""
-
-PARK = f"{ID}place/suzhou-industrial-park"
 HEADLINE_SHOWN = 12  # the latest figures; the statistics page has them all
 
 
@@ -135,11 +154,12 @@ HEADLINE_SHOWN = 12  # the latest figures; the statistics page has them all
 @bp.route("/index.json")
 def home() -> Response:
     media = negotiate(PAGE_MEDIA, json_suffix())
-    svc, cat = current_app.extensions["sipkg"], catalogue()
+    cat, d = catalogue(), derived()
     counts = {t: len(cat.of_type(t)) for t in KINDS}
-    key_orgs = [(r["e"].value, int(r["facts"].value)) for r in svc.select(CONNECTED % {"id": ID})]
-    headline = _latest_per_indicator(svc.select(HEADLINE % {"park": PARK}))[:HEADLINE_SHOWN]
-    programmes = sorted(cat.of_type("programme"), key=lambda e: _sort_label(e.labels))
+    key_orgs = d.connected()
+    headline = _latest_per_indicator(d.headline())[:HEADLINE_SHOWN]
+    every = sorted(cat.of_type("programme"), key=lambda e: _sort_label(e.labels))
+    programmes = every[:HOME_SHOWN]
     documents = sorted(cat.documents)
     data = {
         "version": cat.version,
@@ -149,6 +169,7 @@ def home() -> Response:
         "park": entity_json(cat, PARK) if PARK in cat.entities else None,
         "key_institutions": [{**entity_json(cat, e), "facts": n} for e, n in key_orgs],
         "programmes": [entity_json(cat, e.iri) for e in programmes],
+        "programmes_count": len(every),
         "headline_statistics": [_obs_json(cat, o) for o in headline],
     }
     context = {
@@ -158,6 +179,7 @@ def home() -> Response:
         "key_orgs": key_orgs,
         "headline": [(o, _obs_json(cat, o)) for o in headline],
         "programmes": programmes,
+        "programmes_count": len(every),
         "documents": documents,
         "park": cat.entities.get(PARK),
     }
@@ -168,7 +190,7 @@ def _latest_per_indicator(rows: list[dict]) -> list[dict]:
     """The most recent figure of each headline indicator."""
     seen: dict[str, dict] = {}
     for r in rows:
-        seen.setdefault(r["indicator"].value, plain(r))
+        seen.setdefault(r["indicator"], r)
     return list(seen.values())
 
 
@@ -198,24 +220,29 @@ def kind(type_: str) -> Response:
     media = negotiate(PAGE_MEDIA, suffix)
     if type_ not in KINDS:
         abort(404)
+    page = page_number()
     cat = catalogue()
-    entities = sorted(cat.of_type(type_), key=lambda e: (_sort_label(e.labels), e.key))
+    every = sorted(cat.of_type(type_), key=lambda e: (_sort_label(e.labels), e.key))
+    entities = every[(page - 1) * PER_PAGE : page * PER_PAGE]
+    where = paging(page, PER_PAGE, len(every), len(entities))
     data = {
         "type": type_,
         "title": dict(zip(("zh", "en"), KINDS[type_])),
         "entities": [entity_json(cat, e.iri) for e in entities],
+        "paging": where,
     }
-    conferrals = _conferrals(cat) if type_ == "designation" else {}
-    for e in data["entities"]:
-        if type_ == "designation":
-            e["conferrals"] = conferrals.get(e["iri"], [])
     context = {
         "type_": type_,
         "title": KINDS[type_],
         "entities": entities,
         "cat": cat,
-        "conferrals": conferrals,
+        "paging": where,
     }
+    conferrals = _conferrals(cat) if type_ == "designation" else {}
+    if type_ == "designation":
+        for e in data["entities"]:
+            e["conferrals"] = conferrals.get(e["iri"], [])
+    context["conferrals"] = conferrals
     return answer("browse/kind.html", data, media=media, json_url=f"/kind/{type_}.json", **context)
 
 
@@ -335,15 +362,9 @@ def resource(iri: str, path: str, suffix: str | None) -> Response:
     if media in RDF_MEDIA:
         return rdf(iri, media)
     d = facts.describe(svc, iri, cat)
-    page = request.args.get("page", "1")
+    page = page_number()
     shown_group = request.args.get("rel")
-    if not page.isdigit() or int(page) < 1:
-        abort(
-            Response(
-                "400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"
-            )
-        )
-    pages = {g.id: (int(page) if g.id == shown_group else 1) for g in d.groups}
+    pages = {g.id: (page if g.id == shown_group else 1) for g in d.groups}
     entity = cat.entities.get(iri)
     changes = [
         {

@@ -7,11 +7,15 @@ none per page. `catalogue()` gives the current one; other blueprints may use it 
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import NamedTuple
+from urllib.parse import quote
 
 from flask import current_app
 
+from sipkg.derived import FORMAT, Derived, write
 from sipkg.namespaces import DOC, ID, ONTOLOGY_GRAPH, RDF_TYPE, REGISTRY_GRAPH, SIP_NS, SKOS_NS
 from sipkg.search import Index, Name, Passage
 
@@ -213,3 +217,31 @@ def catalogue() -> Catalogue:
 
 def is_sip(iri: str) -> bool:
     return iri.startswith(SIP_NS)
+
+
+def derived() -> Derived:
+    """What the explorer, timeline, statistics, practices and home pages derive from the data in
+    service: the file its build wrote; where there is none (a writable store, an external store pushed
+    from another home), derived here from the data once per version and kept beside the builds."""
+    svc = current_app.extensions["sipkg"]
+
+    def read() -> Derived:
+        path = svc.derived_file()
+        if path is None or Derived(path).format != FORMAT:
+            path = _derive_here(svc)
+        return Derived(path)
+
+    return svc.per_version("derived", read)
+
+
+def _derive_here(svc) -> Path:
+    version = svc.version
+    folder = svc.root / "derived" if svc.root else None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (AttributeError, OSError):
+        folder = Path(tempfile.gettempdir())
+    path = folder / f"{quote(version, safe='')}.sqlite"
+    if not path.is_file() or Derived(path).version != version:
+        write(path, svc.rows, version)
+    return path

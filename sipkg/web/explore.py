@@ -1,13 +1,13 @@
 """The explorer, "how are A and B related", the timeline, statistics and Singapore practices.
 
 Every view answers HTML or JSON (`.json` suffix or `Accept: application/json`); the HTML pages
-give their scripts data only through those JSON twins. What is derived from the data (the
-relation graph, the rows of each view) is cached per dataset version.
+give their scripts data only through those JSON twins. What they show is derived from the data
+once, by the build (`sipkg.derived`): a request reads the part it shows from that file, a page of a
+long list at a time (`?page=`), and sends no SPARQL.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import networkx as nx
@@ -22,10 +22,11 @@ from flask import (
 )
 
 from sipkg import network
+from sipkg.derived import date_parts
 from sipkg.figures import plain, readable
 from sipkg.namespaces import DEF, ID, XSD_NS
-from sipkg.web.browse import page_url
-from sipkg.web.catalogue import catalogue
+from sipkg.web.browse import page_url, paging
+from sipkg.web.catalogue import catalogue, derived
 from sipkg.web.i18n import current_lang, pick, tr
 from sipkg.web.twin import answer, fail, wants_json
 
@@ -33,6 +34,7 @@ bp = Blueprint("explore", __name__)
 
 MAX_DEPTH = 3
 MAX_NAME = 200
+PER_PAGE = 200  # timeline entries, observations, practice-adopter rows on one page
 PRECISION = {
     f"{XSD_NS}gYear": "year",
     f"{XSD_NS}gYearMonth": "month",
@@ -47,13 +49,9 @@ def cached(name: str, make: Callable[[], object]):
     return current_app.extensions["sipkg"].per_version("explore." + name, make)
 
 
-def rows(query: str) -> list[dict[str, str]]:
-    """A SELECT's rows as plain strings, for the pure functions of `network` and the views below."""
-    return current_app.extensions["sipkg"].rows(query)
-
-
 def relation_graph() -> nx.MultiDiGraph:
-    return cached("graph", lambda: network.build_graph(network.edges(rows), rows(network.NODES)))
+    """The whole relation graph, read from the derived data once per version (for paths)."""
+    return cached("graph", lambda: derived().whole())
 
 
 def page(rule: str):
@@ -121,19 +119,19 @@ def relation_json(g: nx.MultiDiGraph, s: str, p: str, o: str, data: dict) -> dic
 # ---------------------------------------------------------------- explorer and paths
 
 
-def choose(g: nx.MultiDiGraph, text: str, what: str) -> tuple[str | None, list[dict], str | None]:
+def choose(text: str, what: str) -> tuple[str | None, list[dict], str | None]:
     """(node, candidates, error) for what a picker received: one node, or the choices, or why none."""
-    found = network.resolve(
-        g, text
-    ) or [  # else what search understands: pinyin, traditional script…
+    d = derived()
+    found = d.resolve(text) or [  # else what search understands: pinyin, traditional script…
         hit.iri
         for hit in catalogue().index.search(text, limit=20)
-        if hit.kind == "entity" and hit.iri in g
+        if hit.kind == "entity" and d.has(hit.iri)
     ]
     if len(found) == 1:
         return found[0], [], None
     if not found:
         return None, [], tr(f"找不到{what}“{text}”。", f"No {what} matches “{text}”.")
+    g = d.graph(found[:20])
     return None, [node_json(g, n) for n in found[:20]], None
 
 
@@ -150,6 +148,16 @@ def text_param(key: str, template: str) -> str:
             )
         )
     return text
+
+
+def page_param(template: str) -> int:
+    """Which page of a long list: a whole number from 1 (the default); anything else is a 400."""
+    raw = request.args.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1:
+        abort(
+            fail(400, tr("page 必须是正整数。", "page must be a positive whole number."), template)
+        )
+    return int(raw)
 
 
 def depth_param() -> int:
@@ -171,22 +179,22 @@ def depth_param() -> int:
 
 def picker_names() -> list[str]:
     """Names offered while typing in a picker: every node's name in the page's language."""
-    g = relation_graph()
-    return sorted({name(g.nodes[n]["labels"], network.key_of(n))["text"] for n in g})
+    return derived().picker(current_lang())
 
 
 @page("/explore")
 def explorer() -> Response:
-    g = relation_graph()
     text = text_param("entity", "explore/explore.html")
     depth = depth_param()
     if not text:
+        ranked = derived().centrality()
+        g = derived().graph(r["node"] for r in ranked)
         key = [
             {**node_json(g, r["node"]), "degree": r["degree"], "betweenness": r["betweenness"]}
-            for r in cached("centrality", lambda: network.centrality(g))
+            for r in ranked
         ]
         return answer("explore/explore.html", {"key_institutions": key}, picker=picker_names())
-    centre, candidates, error = choose(g, text, tr("实体", "entity"))
+    centre, candidates, error = choose(text, tr("实体", "entity"))
     if error:
         return fail(404, error, "explore/explore.html", picker=picker_names(), entity=text)
     if candidates:
@@ -196,13 +204,13 @@ def explorer() -> Response:
             picker=picker_names(),
             entity=text,
         )
-    view = network.neighbourhood(g, centre, depth)
+    view = derived().neighbourhood(centre, depth)
     data = {
         "centre": centre,
         "depth": depth,
-        "nodes": [node_json(g, n) for n in sorted(view, key=lambda n: (n != centre, n))],
+        "nodes": [node_json(view, n) for n in sorted(view, key=lambda n: (n != centre, n))],
         "edges": [
-            {"id": f"{s} {p} {o}", **relation_json(g, s, p, o, d)}
+            {"id": f"{s} {p} {o}", **relation_json(view, s, p, o, d)}
             for s, o, p, d in sorted(view.edges(keys=True, data=True), key=lambda e: e[:3])
         ],
     }
@@ -236,9 +244,8 @@ def path() -> Response:
             "explore/path.html",
             **context,
         )
-    g = relation_graph()
-    start, start_choices, start_error = choose(g, start_text, tr("实体", "entity"))
-    end, end_choices, end_error = choose(g, end_text, tr("实体", "entity"))
+    start, start_choices, start_error = choose(start_text, tr("实体", "entity"))
+    end, end_choices, end_error = choose(end_text, tr("实体", "entity"))
     if start_error or end_error:
         return fail(
             404, " ".join(filter(None, [start_error, end_error])), "explore/path.html", **context
@@ -249,6 +256,7 @@ def path() -> Response:
             {"from_candidates": start_choices, "to_candidates": end_choices},
             **context,
         )
+    g = relation_graph()
     paths = network.shortest_paths(g, start, end)
     data = {
         "from": node_json(g, start),
@@ -282,20 +290,6 @@ def path() -> Response:
 
 # ---------------------------------------------------------------- timeline
 
-TIMELINE = f"""
-SELECT ?entity ?role ?date ?datatype ?statement ?sentence ?quote WHERE {{
-  VALUES (?p ?role) {{ (dct:date "date") (sip:startDate "startDate") (sip:endDate "endDate") }}
-  ?entity ?p ?date .
-  FILTER(STRSTARTS(STR(?entity), "{ID}") && !STRSTARTS(STR(?entity), "{ID}doc/"))
-  BIND(STR(DATATYPE(?date)) AS ?datatype)
-  OPTIONAL {{
-    ?statement rdf:subject ?entity ; rdf:predicate ?p ; rdf:object ?date .
-    OPTIONAL {{ ?statement prov:wasDerivedFrom/oa:hasTarget ?target .
-               ?target oa:hasScope ?sentence ; oa:hasSelector/oa:exact ?quote }}
-  }}
-}}"""
-"""Everything with a date, a start or an end (events, designations, plans, programmes…), with evidence."""
-
 MONTHS = [
     "January",
     "February",
@@ -310,15 +304,6 @@ MONTHS = [
     "November",
     "December",
 ]
-DATE = re.compile(r"^(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?")
-
-
-def date_parts(value: str) -> tuple[int, int, int]:
-    """(year, month, day) of an xsd date value, 0 for what its precision leaves out: 2012 sorts before 2012-09."""
-    m = DATE.match(value)
-    if not m:
-        return (0, 0, 0)
-    return (int(m[1]), int(m[2] or 0), int(m[3] or 0))
 
 
 def show_date(value: str, lang: str) -> str:
@@ -374,33 +359,16 @@ def timeline_entries(g: nx.MultiDiGraph, found: list[dict[str, str]], lang: str)
 
 @page("/timeline")
 def timeline() -> Response:
-    entries = timeline_entries(
-        relation_graph(), cached("timeline", lambda: rows(TIMELINE)), current_lang()
+    shown = page_param("explore/timeline.html")
+    found, entities, total = derived().timeline((shown - 1) * PER_PAGE, PER_PAGE)
+    entries = timeline_entries(derived().around(entities), found, current_lang())
+    return answer(
+        "explore/timeline.html",
+        {"entries": entries, "paging": paging(shown, PER_PAGE, total, len(entries))},
     )
-    return answer("explore/timeline.html", {"entries": entries})
 
 
 # ---------------------------------------------------------------- statistics
-
-STATISTICS = """
-SELECT ?obs ?indicator ?area ?period ?unit ?value ?stated ?approximation ?subject
-       ?indicatorZh ?indicatorEn ?unitZh ?unitEn ?approximationZh ?approximationEn ?statement ?sentence ?quote WHERE {
-  ?obs a qb:Observation ; sip:indicator ?indicator ; sip:value ?value ; sdmx-attribute:unitMeasure ?unit .
-  OPTIONAL { ?obs sip:refArea ?area }
-  OPTIONAL { ?obs sip:refPeriod ?period }
-  OPTIONAL { ?obs sip:statedValue ?stated }
-  OPTIONAL { ?obs sip:subject ?subject }
-  OPTIONAL { ?obs sip:approximation ?approximation
-    OPTIONAL { ?approximation skos:prefLabel ?approximationZh FILTER(langMatches(lang(?approximationZh), "zh-Hans")) }
-    OPTIONAL { ?approximation skos:prefLabel ?approximationEn FILTER(langMatches(lang(?approximationEn), "en")) } }
-  OPTIONAL { ?indicator skos:prefLabel ?indicatorZh FILTER(langMatches(lang(?indicatorZh), "zh-Hans")) }
-  OPTIONAL { ?indicator skos:prefLabel ?indicatorEn FILTER(langMatches(lang(?indicatorEn), "en")) }
-  OPTIONAL { ?unit skos:prefLabel ?unitZh FILTER(langMatches(lang(?unitZh), "zh-Hans")) }
-  OPTIONAL { ?unit skos:prefLabel ?unitEn FILTER(langMatches(lang(?unitEn), "en")) }
-  OPTIONAL { ?statement rdf:subject ?obs ; prov:wasDerivedFrom/oa:hasTarget ?target .
-             ?target oa:hasScope ?sentence ; oa:hasSelector/oa:exact ?quote }
-}"""
-"""Every Data Cube observation: indicator, area, period, value in its base unit, as stated, with evidence."""
 
 
 def labels_of(row: dict[str, str], var: str) -> dict[str, str]:
@@ -501,21 +469,17 @@ def statistics_data(g: nx.MultiDiGraph, found: list[dict[str, str]]) -> dict:
 
 @page("/statistics")
 def statistics() -> Response:
+    shown = page_param("explore/statistics.html")
+    found, total = derived().observations(current_lang(), (shown - 1) * PER_PAGE, PER_PAGE)
+    places = [row[k] for row in found for k in ("area", "subject") if row.get(k)]
+    data = statistics_data(derived().graph(places), found)
+    count = sum(len(i["observations"]) for i in data["indicators"])
     return answer(
-        "explore/statistics.html",
-        statistics_data(relation_graph(), cached("statistics", lambda: rows(STATISTICS))),
+        "explore/statistics.html", {**data, "paging": paging(shown, PER_PAGE, total, count)}
     )
 
 
 # ---------------------------------------------------------------- Singapore practices
-
-DEFINITIONS = f"""
-SELECT ?practice ?zh ?en WHERE {{
-  ?practice skos:inScheme <{network.PRACTICES}> .
-  OPTIONAL {{ ?practice skos:definition ?zh FILTER(langMatches(lang(?zh), "zh-Hans")) }}
-  OPTIONAL {{ ?practice skos:definition ?en FILTER(langMatches(lang(?en), "en")) }}
-}}"""
-"""What each Singapore practice is; who adopted it comes from the relation graph (sip:modelledOn edges)."""
 
 MODELLED_ON = f"{DEF}sip#modelledOn"
 
@@ -553,7 +517,27 @@ def practices_data(g: nx.MultiDiGraph, definitions: list[dict[str, str]]) -> dic
 
 @page("/practices")
 def practices() -> Response:
+    shown = page_param("explore/practices.html")
+    every = practices_data(derived().into(MODELLED_ON, "practice"), derived().definitions())
+    listed, total = table_page(every["practices"], (shown - 1) * PER_PAGE, PER_PAGE)
     return answer(
         "explore/practices.html",
-        practices_data(relation_graph(), cached("definitions", lambda: rows(DEFINITIONS))),
+        {
+            "practices": listed,
+            "paging": paging(shown, PER_PAGE, total, sum(len(p["adopters"]) or 1 for p in listed)),
+        },
     )
+
+
+def table_page(practices: list[dict], offset: int, limit: int) -> tuple[list[dict], int]:
+    """The practices with the adopters of table rows [offset, offset + limit) (a practice no one adopted
+    takes a row of its own), each with `count`, all its adopters; and how many rows the table has."""
+    rows = [(i, a) for i, p in enumerate(practices) for a in (p["adopters"] or [None])]
+    shown: dict[int, dict] = {}
+    for i, adopter in rows[offset : offset + limit]:
+        p = shown.setdefault(
+            i, {**practices[i], "count": len(practices[i]["adopters"]), "adopters": []}
+        )
+        if adopter is not None:
+            p["adopters"].append(adopter)
+    return list(shown.values()), len(rows)
