@@ -21,6 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from sipkg import jsonld
 from sipkg.namespaces import PREFIXES, SPARQL_RESULTS_NS, XSD_NS
 
 JSON = "application/sparql-results+json"
@@ -94,7 +95,7 @@ def answer(result, media: str, limit: int | None = None, again=None) -> Answer:
         return Answer(kind, media, _boolean(bool(result), media), 1, False)
     if kind == "graph":
         triples, truncated = _capped(iter(result), limit)
-        body = ox.serialize(triples, format=GRAPH_FORMATS[media], prefixes=PREFIXES)
+        body = jsonld.serialize(triples, GRAPH_FORMATS[media], PREFIXES)
         return Answer(kind, media, body, len(triples), truncated)
     variables = [v.value for v in result.variables]
     rows, truncated = _capped(iter(result), limit)

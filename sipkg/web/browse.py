@@ -22,7 +22,7 @@ from flask import (
     request,
 )
 
-from sipkg import asof
+from sipkg import asof, jsonld
 from sipkg.derived import PARK
 from sipkg.figures import readable
 from sipkg.namespaces import ASSERTED_GRAPH, BASE, ID, PREFIXES
@@ -475,7 +475,7 @@ def rdf(iri: str, media: str, describe: str = DESCRIBE) -> Response:
     if not triples:
         return not_found(iri)
     prefixes = PREFIXES if media in ("text/turtle", "application/rdf+xml") else None
-    body = ox.serialize(triples, format=RDF_MEDIA[media], prefixes=prefixes)
+    body = jsonld.serialize(triples, RDF_MEDIA[media], prefixes)
     response = Response(body, mimetype=media)
     response.vary.add("Accept")
     return response

@@ -22,7 +22,7 @@ from flask import (
     send_file,
 )
 
-from sipkg import namespaces
+from sipkg import jsonld, namespaces
 from sipkg.namespaces import BASE, DCT_NS
 from sipkg.store import builds, dumps
 from sipkg.store.query import StoreError
@@ -125,9 +125,7 @@ def void(suffix: str | None = None) -> Response:
             if fmt.supports_datasets and fmt != ox.RdfFormat.JSON_LD
             else triples  # JSON-LD in the default graph: a JSON-LD reader that takes triples gets them
         )
-        response = Response(
-            ox.serialize(data, format=fmt, prefixes=dumps.DESCRIPTION_PREFIXES), mimetype=media
-        )
+        response = Response(jsonld.serialize(data, fmt, dumps.DESCRIPTION_PREFIXES), mimetype=media)
         response.vary.add("Accept")
         response.headers["Access-Control-Allow-Origin"] = "*"
         return response

@@ -8,10 +8,9 @@ and other terms under /def/ keep the entity page of browse.py.
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from flask import Blueprint, Response, current_app, jsonify, render_template
 
-from sipkg import ontodocs
+from sipkg import jsonld, ontodocs
 from sipkg.namespaces import BASE, INFERRED_GRAPH, PREFIXES
 from sipkg.web.browse import KEY, RDF_MEDIA, SUFFIXES, not_found, resource, split_suffix, texts
 from sipkg.web.twin import PAGE_MEDIA, answer, json_suffix, negotiate
@@ -174,9 +173,7 @@ def scheme(name: str, suffix: str | None) -> Response:
 
 def _rdf(triples, media: str) -> Response:
     prefixes = PREFIXES if media in ("text/turtle", "application/rdf+xml") else None
-    return Response(
-        ox.serialize(triples, format=RDF_MEDIA[media], prefixes=prefixes), mimetype=media
-    )
+    return Response(jsonld.serialize(triples, RDF_MEDIA[media], prefixes), mimetype=media)
 
 
 def _alternates(path: str, offered: list[str]) -> list[tuple[str, str]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import Response, current_app, request
 
+from sipkg import jsonld
 from sipkg.namespaces import DCT_NS, FORMATS_NS, PREFIXES, SD_NS, VOID_NS
 from sipkg.store import results
 
@@ -85,7 +86,7 @@ def response(media: str) -> Response:
     version = service.version
     sizes, total = service.per_version("endpoint.description", lambda: _sizes(service))
     config = current_app.config
-    body = ox.serialize(
+    body = jsonld.serialize(
         triples(
             request.base_url,
             sizes,
@@ -93,8 +94,8 @@ def response(media: str) -> Response:
             writable=config["WRITABLE"] is not None,
             federated=bool(config["SERVICE_ALLOW"]),
         ),
-        format=results.GRAPH_FORMATS[media],
-        prefixes={**PREFIXES, "sd": SD_NS},
+        results.GRAPH_FORMATS[media],
+        {**PREFIXES, "sd": SD_NS},
     )
     out = Response(body, mimetype=media)
     out.headers["Access-Control-Allow-Origin"] = "*"
