@@ -368,3 +368,26 @@ def test_an_entity_page_shows_each_fact_once_and_says_what_inferred_means(client
         as_text=True
     )
     assert "stated by no source" in html and "/graph/asserted" in html
+
+
+def test_a_document_page_says_where_its_text_comes_from_and_what_it_does_not_know(client):
+    wiki = client.get("/doc/doc/c4bf591332ef325e?lang=en").get_data(as_text=True)
+    meta = wiki[wiki.index('<dl class="meta">') : wiki.index("</dl>")]
+    # address, publisher and rights come first, in that order, the address a link out
+    assert meta.index(">source<") < meta.index(">publisher<") < meta.index(">rights<")
+    assert (
+        'href="https://wiwiki.kfd.me/' in meta
+        and "Wikipedia (zh)" in meta
+        and "CC BY-SA 4.0" in meta
+    )
+    assert "not recorded" not in meta
+    award = client.get("/doc/doc/f193373a2751c50a?lang=zh").get_data(as_text=True)
+    meta = award[award.index('<dl class="meta">') : award.index("</dl>")]
+    assert meta.count('class="unrecorded">未记录') == 2  # no address, no publisher
+    assert meta.index("来源") < meta.index("未记录") < meta.index("使用权利")
+    assert "使用权利" in meta and "no open licence stated" in meta
+    data = client.get("/doc/doc/f193373a2751c50a.json").get_json()
+    assert data["unrecorded"] == [
+        "http://purl.org/dc/terms/source",
+        "http://purl.org/dc/terms/publisher",
+    ]

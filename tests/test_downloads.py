@@ -17,6 +17,8 @@ DATASET = rdflib.URIRef(dumps.DATASET)
 SPDX = rdflib.Namespace(namespaces.SPDX_NS)
 DCAT = rdflib.Namespace(namespaces.DCAT_NS)
 VOID = rdflib.Namespace(namespaces.VOID_NS)
+PROV = rdflib.PROV
+DCTERMS = rdflib.DCTERMS
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +34,7 @@ def file_of(manifest: dict, ext: str) -> dict:
 
 
 def test_well_known_void_is_turtle_by_default_with_sizes_and_checksums(client, manifest):
-    r = client.get("/.well-known/void")
+    r = client.get("/.well-known/void", base_url=namespaces.BASE)
     assert r.status_code == 200 and r.mimetype == "text/turtle"
     g = rdflib.Graph().parse(data=r.data, format="turtle")
     assert (DATASET, VOID.triples, None) in g
@@ -43,6 +45,44 @@ def test_well_known_void_is_turtle_by_default_with_sizes_and_checksums(client, m
         )
         assert int(g.value(dist, DCAT.byteSize)) == f["bytes"]
         assert str(g.value(g.value(dist, SPDX.checksum), SPDX.checksumValue)) == f["sha256"]
+
+
+def test_void_names_the_endpoint_and_dumps_where_this_server_answers(client, manifest):
+    """Run somewhere other than the base IRI's host, the addresses are this server's; IRIs stay."""
+
+    def described(base_url: str) -> rdflib.Graph:
+        return rdflib.Graph().parse(
+            data=client.get("/void.nt", base_url=base_url).data, format="nt"
+        )
+
+    here = "http://127.0.0.1:8123"
+    local, public = described(here), described(namespaces.BASE)
+    assert local.value(DATASET, VOID.sparqlEndpoint) == rdflib.URIRef(here + "/sparql")
+    assert public.value(DATASET, VOID.sparqlEndpoint) == rdflib.URIRef(namespaces.BASE + "/sparql")
+    dumps_here = {str(o) for o in local.objects(DATASET, VOID.dataDump)}
+    assert len(dumps_here) == len(manifest["files"]) and all(
+        d.startswith(here + "/download/") for d in dumps_here
+    )
+    assert all(str(o).startswith(here) for o in local.objects(None, DCAT.downloadURL))
+    (service,) = local.subjects(DCAT.endpointURL, rdflib.URIRef(here + "/sparql"))
+    assert str(service).startswith(namespaces.BASE)  # the service's name is the dataset's
+    assert len(local) == len(public)  # nothing added or lost, only moved
+    path = next(iter(dumps_here))[len(here) :]
+    assert client.get(path).status_code == 200  # and the address answers
+
+
+def test_void_says_whose_text_each_source_graph_quotes(client):
+    g = rdflib.Graph().parse(data=client.get("/void.nt").data, format="nt")
+    documents = set(g.objects(None, PROV.wasDerivedFrom))
+    assert len(documents) == 18
+    published = {d for d in documents if g.value(d, DCTERMS.publisher)}
+    addressed = {d for d in documents if g.value(d, DCTERMS.source)}
+    # all but the two seed documents, which came without their address (one names no publisher)
+    assert len(addressed) == 16 and len(published) == 17
+    for d in addressed:
+        assert str(g.value(d, DCTERMS.source)).startswith("http")
+    graphs = set(g.subjects(PROV.wasDerivedFrom, None))
+    assert all(g.value(graph, DCTERMS.rights) for graph in graphs)
 
 
 @pytest.mark.parametrize(

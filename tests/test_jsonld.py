@@ -49,7 +49,9 @@ def test_a_construct_answer_in_json_ld_is_compacted_and_says_what_turtle_says(cl
     body = get("application/ld+json")
     doc = json.loads(body)
     assert {"partOf", "label"} <= set(doc["@context"])
-    assert any(isinstance(n.get("partOf"), str) and n["partOf"].startswith("id:") for n in doc["@graph"])
+    assert any(
+        isinstance(n.get("partOf"), str) and n["partOf"].startswith("id:") for n in doc["@graph"]
+    )
     assert same_graph(body, get("text/turtle"))
 
 

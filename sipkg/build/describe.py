@@ -67,6 +67,10 @@ LICENSE = (
     "https://creativecommons.org/licenses/by/4.0/"  # the ontology's licence (ontology/sip.ttl)
 )
 PARK = f"{URI_SPACE}place/suzhou-industrial-park"
+# a source document's provenance as its metadata states it: the terms of reuse describe the
+# quoted text in the document's graph; publisher and address (dct:source, a URL) the document
+SOURCE_TERMS = {DCT_NS + "rights", DCT_NS + "publisher", DCT_NS + "source"}
+DOCUMENT_ONLY = {DCT_NS + "publisher", DCT_NS + "source"}
 DATE_PREDICATES = {DCT_NS + "date", SIP_NS + "refPeriod", SIP_NS + "startDate", SIP_NS + "endDate"}
 EXAMPLES = 3  # example resources: the most connected organisations
 
@@ -124,9 +128,8 @@ class Counts:
     period: tuple[str, str] | None
     linksets: dict[tuple[str, str], int]  # (link predicate, target namespace) -> triples
     documents: dict[str, list[ox.Literal]]  # source document -> its titles
-    rights: dict[str, list[ox.Literal]] = field(
-        default_factory=dict
-    )  # source document -> its terms of reuse
+    # source document -> what says where it comes from (SOURCE_TERMS) -> values
+    provenance: dict[str, dict[str, list[ox.Literal | ox.NamedNode]]] = field(default_factory=dict)
 
 
 def count(quads: Iterable[ox.Quad]) -> Counts:
@@ -135,7 +138,7 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
     graphs: Counter = Counter()
     links: Counter = Counter()
     titles: dict[str, list[ox.Literal]] = defaultdict(list)
-    rights: dict[str, list[ox.Literal]] = defaultdict(list)
+    provenance: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     years: list[str] = []
     for q in quads:
         graphs[q.graph_name.value] += 1
@@ -165,8 +168,8 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
             instances[o.value].add(s)
         if p.value == DCT_NS + "title" and s.value.startswith(URI_SPACE + "doc/"):
             titles[s.value].append(o)
-        if p.value == DCT_NS + "rights" and s.value.startswith(URI_SPACE + "doc/"):
-            rights[s.value].append(o)
+        if p.value in SOURCE_TERMS and s.value.startswith(URI_SPACE + "doc/"):
+            provenance[s.value][p.value].append(o)
         for node in (s, o):
             if isinstance(node, ox.NamedNode) and node.value.startswith(URI_SPACE + "org/"):
                 connections[node.value] += 1
@@ -189,7 +192,7 @@ def count(quads: Iterable[ox.Quad]) -> Counts:
         period=(min(years), max(years)) if years else None,
         linksets=dict(links),
         documents=dict(titles),
-        rights=dict(rights),
+        provenance={doc: dict(terms) for doc, terms in provenance.items()},
     )
 
 
@@ -335,7 +338,9 @@ def _subsets(d: Description, c: Counts) -> None:
             d.add(graph, DCT_NS + "source", document)
             d.add(graph, PROV_NS + "wasDerivedFrom", document)
             d.add(graph, DCT_NS + "title", *c.documents.get(document, []))
-            d.add(graph, DCT_NS + "rights", *c.rights.get(document, []))
+            # the document's own provenance, so the description alone says whose text it is
+            for term, values in c.provenance.get(document, {}).items():
+                d.add(document if term in DOCUMENT_ONLY else graph, term, *values)
         elif graph in GRAPH_TITLES:
             d.titled(graph, *GRAPH_TITLES[graph])
 

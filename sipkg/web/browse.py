@@ -508,8 +508,11 @@ def source_document(iri: str, path: str, suffix: str | None) -> Response:
         "iri": iri,
         "titles": texts(view.titles),
         "metadata": [
-            {"predicate": p, "value": v.value if isinstance(v, Text) else v} for p, v in view.meta
+            {"predicate": p, "value": v.value if isinstance(v, Text) else v}
+            for p, v in view.meta
+            if v is not None
         ],
+        "unrecorded": view.unrecorded,
         "paragraphs": [
             {
                 "index": p.index,

@@ -19,11 +19,12 @@ from flask import (
     abort,
     current_app,
     redirect,
+    request,
     send_file,
 )
 
 from sipkg import jsonld, namespaces
-from sipkg.namespaces import BASE, DCT_NS
+from sipkg.namespaces import BASE, DCAT_NS, DCT_NS, VCARD_NS, VOID_NS
 from sipkg.store import builds, dumps
 from sipkg.store.query import StoreError
 from sipkg.store.results import GRAPH_FORMATS
@@ -99,7 +100,39 @@ def description() -> list[ox.Triple]:
             svc.graph(STORED), dumps.read_manifest(build["path"]) if build else None
         )
 
-    return svc.per_version("void", make)
+    return located(svc.per_version("void", make), request.host_url.rstrip("/"))
+
+
+# where the description says the data can be fetched (the dataset's IRIs are names, these addresses)
+LOCATIONS = {
+    VOID_NS + "sparqlEndpoint",
+    VOID_NS + "dataDump",
+    DCAT_NS + "downloadURL",
+    DCAT_NS + "accessURL",
+    DCAT_NS + "endpointURL",
+    DCAT_NS + "endpointDescription",
+    DCAT_NS + "landingPage",
+    VCARD_NS + "hasURL",
+}
+
+
+def located(triples: list[ox.Triple], host: str) -> list[ox.Triple]:
+    """The description with its endpoint, dumps and pages at `host`, the server that answers.
+
+    Served from somewhere other than the base IRI's host (a local instance, a mirror, a test
+    deployment), the IRIs of the dataset stay what they are, and the addresses that would send a
+    client to the base host move to where this server can actually be fetched from.
+    """
+    if host == BASE:
+        return triples
+    return [
+        ox.Triple(t.subject, t.predicate, ox.NamedNode(host + t.object.value[len(BASE) :]))
+        if t.predicate.value in LOCATIONS
+        and isinstance(t.object, ox.NamedNode)
+        and (t.object.value + "/").startswith(BASE + "/")
+        else t
+        for t in triples
+    ]
 
 
 @bp.route("/.well-known/void")

@@ -19,6 +19,11 @@ SELECT ?para ?n ?furniture WHERE {
   ?para sip:paragraphOf <%(doc)s> ; sip:index ?n . OPTIONAL { ?para sip:isFurniture ?furniture }
 }"""
 
+DCT = "http://purl.org/dc/terms/"
+# what a reader asks of a source first, in this order, said even when the metadata lacks it
+PROVENANCE = (DCT + "source", DCT + "publisher", DCT + "rights")
+FIRST = (*PROVENANCE, DCT + "issued", DCT + "language")
+
 SENTENCES = """
 SELECT ?s ?para ?e WHERE { ?s sip:sentenceOf <%(doc)s> ; sip:inParagraph ?para . OPTIONAL { ?s sip:mentions ?e } }"""
 
@@ -43,8 +48,10 @@ class ParagraphView:
 class DocumentView:
     iri: str
     titles: list[Text]
-    meta: list[tuple[str, Text | str]]  # (predicate, literal or IRI)
+    # (predicate, literal or IRI, None for PROVENANCE not recorded): provenance first
+    meta: list[tuple[str, Text | str | None]]
     paragraphs: list[ParagraphView]
+    unrecorded: list[str] = field(default_factory=list)  # PROVENANCE the metadata lacks
 
 
 def mention_pieces(sentence: str, names: dict[str, str]) -> list[tuple[str, str | None]]:
@@ -102,4 +109,7 @@ def read(svc, doc: str, cat: Catalogue) -> DocumentView:
                 SentenceView(s.iri, s.index, s.furniture, mention_pieces(s.text, names))
             )
     ordered = sorted(paragraphs.values(), key=lambda p: p.index)
-    return DocumentView(doc, cat.documents.get(doc, []), sorted(meta, key=lambda m: m[0]), ordered)
+    unrecorded = [p for p in PROVENANCE if p not in {m[0] for m in meta}]
+    meta += [(p, None) for p in unrecorded]
+    meta.sort(key=lambda m: (FIRST.index(m[0]) if m[0] in FIRST else len(FIRST), m[0]))
+    return DocumentView(doc, cat.documents.get(doc, []), meta, ordered, unrecorded)
