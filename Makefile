@@ -5,21 +5,29 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install build run test lint validate clean system vendor audit partner bench fuzz load
+.PHONY: install install-test system-test build run test lint validate clean system vendor audit partner bench fuzz load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# what serving needs (make run), then what testing adds (make test): a server installs no test tools
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-## system: what the pipeline needs outside Python (Java for the HermiT reasoner), installed once
+## system: what serving needs outside Python (Java for the HermiT reasoner), installed once
 system:
 	@command -v java >/dev/null 2>&1 || { \
 	  echo "installing a Java runtime for HermiT"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; }
+
+## system-test: what the tests start besides (Chromium with a CJK font, Virtuoso), installed once
+system-test: system
 	@# headless Chromium for the browser tests (Playwright drives it), and a CJK font so Chinese is not boxes
 	@[ -x /usr/bin/chromium ] && [ -e /usr/share/fonts/truetype/wqy/wqy-zenhei.ttc ] || { \
 	  echo "installing Chromium and a Chinese font for the browser tests"; \
@@ -38,6 +46,8 @@ system:
 
 install: $(VENV)/.installed system
 
+install-test: $(VENV)/.installed-test system-test
+
 build: install
 	$(BIN)/sipkg build
 
@@ -51,35 +61,35 @@ run: build
 ## It reads PyPI's per-release JSON (pypi.org/pypi/NAME/VERSION/json). Where only a mirror without
 ## that API is reachable, each package is listed as "Dependency not found on PyPI and could not be
 ## audited" and the step passes without having checked anything: read the list it prints.
-audit: install
+audit: install-test
 	$(BIN)/pip-audit --skip-editable --progress-spinner off
 
 ## lint: ruff's checks and its formatting, as make test runs them
-lint: install
+lint: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: install audit lint
+test: install-test audit lint
 	$(BIN)/pytest -q
 
 ## load: LOAD_CLIENTS users (default 64), each from its own loopback address, for LOAD_SECONDS (default 120)
 ## on a mix of queries, pages, search, explorer and static files; prints throughput, latency and memory
 LOAD_CLIENTS ?= 64
 LOAD_SECONDS ?= 120
-load: install
+load: install-test
 	@[ -e var/store/current ] || $(BIN)/sipkg build
 	$(BIN)/python -m bench.loaddriver --clients $(LOAD_CLIENTS) --seconds $(LOAD_SECONDS)
 
 ## fuzz: atheris on the app for FUZZ_SECONDS (default 600) from the seed corpus; new inputs and findings in var/fuzz
 FUZZ_SECONDS ?= 600
-fuzz: install
+fuzz: install-test
 	@[ -e var/store/current ] || $(BIN)/sipkg build
 	@mkdir -p var/fuzz/corpus
 	$(BIN)/python tests/fuzz/fuzz_app.py var/fuzz/corpus tests/fuzz/corpus -max_total_time=$(FUZZ_SECONDS) \
 	  -dict=tests/fuzz/sparql.dict -artifact_prefix=var/fuzz/ -print_final_stats=1
 
 ## partner: the example partner endpoint queries/federation/ call, on 127.0.0.1:7878 (Ctrl-C stops it)
-partner: install
+partner: install-test
 	rm -rf var/partner
 	$(BIN)/oxigraph load --location var/partner --file queries/federation/partner.ttl
 	$(BIN)/oxigraph serve-read-only --location var/partner --bind 127.0.0.1:7878
@@ -87,7 +97,7 @@ partner: install
 ## bench: sipkg beside the Oxigraph server, rdflib-endpoint and Virtuoso on generated graphs (bench/README.md);
 ## BENCH_SIZES=10000,100000 BENCH_SECONDS=5 narrow it, BENCH_ARGS=--quick (or --huge, --resume) pass options
 PEERS := bench/.venv-peers
-bench: install system
+bench: install-test
 	$(BIN)/pip install --quiet -e '.[bench]'
 	@[ -x $(PEERS)/bin/rdflib-endpoint ] || { echo "installing rdflib-endpoint into $(PEERS) (its own pins)"; \
 	  $(PYTHON) -m venv $(PEERS) && $(PEERS)/bin/pip install --quiet 'rdflib-endpoint[cli]==0.6.3'; }

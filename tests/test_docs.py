@@ -4,6 +4,7 @@ every page of docs/, queries/README.md is what sipkg.gallery generates, and the 
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -235,3 +236,15 @@ def test_tests_readme_describes_every_test_file():
     assert [
         p.name for p in sorted((PROJECT / "tests").glob("test_*.py")) if f"({p.name})" not in page
     ] == []
+
+
+def test_make_run_installs_what_serving_needs_and_make_test_what_testing_adds():
+    def planned(target: str) -> str:  # what make would run from scratch, run nothing
+        return subprocess.run(
+            ["make", "-n", "-B", target], cwd=PROJECT, capture_output=True, text=True, check=True
+        ).stdout
+
+    run, test = planned("run"), planned("test")
+    assert "default-jre-headless" in run and "pip install --quiet -e ." in run
+    assert not re.search(r"chromium|virtuoso|\[test\]", run)
+    assert all(p in test for p in ("chromium", "virtuoso-opensource", "-e '.[test]'", "pytest"))
