@@ -123,13 +123,21 @@ def page_link(page: int) -> str:
     return request.path + "?" + urlencode([*args, ("page", page)])
 
 
+MAX_PAGE = 999_999_999
+
+
 def page_number() -> int:
-    """The `page` parameter of a list: a whole number from 1; anything else is a 400."""
+    """The `page` parameter of a list: a whole number from 1 to MAX_PAGE; anything else is a 400.
+
+    Past MAX_PAGE no list has pages (and its offset would not fit the derived store's integers).
+    """
     page = request.args.get("page", "1")
-    if not page.isdigit() or int(page) < 1:
+    if not re.fullmatch(r"[0-9]{1,9}", page) or int(page) < 1:
         abort(
             Response(
-                "400 Bad Request: page must be a positive number\n", 400, mimetype="text/plain"
+                f"400 Bad Request: page must be a whole number from 1 to {MAX_PAGE}\n",
+                400,
+                mimetype="text/plain",
             )
         )
     return int(page)
