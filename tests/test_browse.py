@@ -391,3 +391,13 @@ def test_a_document_page_says_where_its_text_comes_from_and_what_it_does_not_kno
         "http://purl.org/dc/terms/source",
         "http://purl.org/dc/terms/publisher",
     ]
+
+
+def test_an_entity_page_names_its_kind_once(client):
+    """局 is the class (sip:Bureau) and the code list's concept: the page says it as the class only."""
+    html = client.get("/doc/org/sip-social-management-bureau?lang=zh").get_data(as_text=True)
+    assert 'id="out-type"' in html and 'id="out-kind"' not in html
+    assert html.count('href="/def/sip#Bureau"') == 1
+    assert (
+        '<span class="kind"><span lang="zh-Hans">局</span></span>' in html
+    )  # the heading keeps it

@@ -57,3 +57,31 @@ def test_language_switch_changes_the_ui_and_the_labels(live_server, page):
     page.goto(live_server + "/")  # remembered without ?lang=
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Browse by kind" in page.locator("main").inner_text()
+
+
+def test_home_cards_keep_their_height_and_the_sources_are_listed_below(live_server, page):
+    page.goto(live_server + "/?lang=zh")
+    heights = page.eval_on_selector_all(
+        ".cards.kinds > .card", "cards => cards.map(c => c.getBoundingClientRect().height)"
+    )
+    assert len(heights) >= 4 and max(heights) <= 1.5 * min(heights)  # no card stretches its row
+    page.click(".cards.kinds a[href='#sources']")
+    assert page.evaluate("location.hash") == "#sources"
+    assert page.locator("ul.sources > li").count() == 18
+
+
+def test_the_site_has_an_icon(live_server, page):
+    page.goto(live_server + "/")
+    svg = page.locator("link[rel=icon][type='image/svg+xml']").get_attribute("href")
+    assert page.request.get(live_server + svg).headers["content-type"].startswith("image/svg+xml")
+    ico = page.request.get(live_server + "/favicon.ico")
+    assert ico.status == 200 and ico.body()[:4] == b"\x00\x00\x01\x00"  # an ICO file
+
+
+def test_the_review_pages_go_by_one_name(live_server, page):
+    for lang, name in (("zh", "文档审阅"), ("en", "Document review")):
+        page.goto(f"{live_server}/review?lang={lang}")
+        assert page.locator(".site-nav a[aria-current=page]").inner_text() == name
+        assert page.locator("h1").inner_text() == name
+        page.locator("table.review-documents a").first.click()
+        assert page.locator("h1").inner_text().startswith(name + ": ")

@@ -158,6 +158,12 @@ def entity_json(cat: Catalogue, iri: str) -> dict:
 HEADLINE_SHOWN = 12  # the latest figures; the statistics page has them all
 
 
+@bp.route("/favicon.ico")
+def favicon() -> Response:
+    """The site's icon where browsers and feed readers look for it first (pages link the SVG)."""
+    return current_app.send_static_file("favicon.ico")
+
+
 @bp.route("/")
 @bp.route("/index.json")
 def home() -> Response:

@@ -15,6 +15,7 @@ from sipkg.namespaces import BASE, ID, INFERRED_GRAPH, ONTOLOGY_GRAPH, RDF_TYPE
 from sipkg.web.catalogue import Catalogue, is_sip
 
 CURATION = f"{BASE}/def/method/curation-"
+KIND = f"{BASE}/def/sip#kind"  # the code-list concept beside the class: often the same word
 NAME_PREDICATES = {
     "http://www.w3.org/2000/01/rdf-schema#label",
     "http://www.w3.org/2004/02/skos/core#prefLabel",
@@ -200,6 +201,8 @@ def describe(svc, iri: str, cat: Catalogue) -> Description:
             or _said_by_a_sub_property(direction, p, other, facts, cat)
         ):
             continue
+        if (direction, p) == ("out", KIND) and _named_as_a_class(other, facts, cat):
+            continue
         label_p = cat.inverse.get(p, p) if direction == "in" else p
         group = groups.setdefault(
             (direction, p), Group(f"{direction}-{_local(p)}", p, direction, label_p)
@@ -257,6 +260,16 @@ def _said_by_a_sub_property(
     shows through a sub-property (sip:partOf): each fact once, the closure only for parts of parts."""
     return any(
         d == direction and o == other and q != p and p in cat.super_properties.get(q, ())
+        for d, q, o in facts
+    )
+
+
+def _named_as_a_class(concept: str, facts: dict, cat: Catalogue) -> bool:
+    """Whether a kind (局, the code-list concept) says only what one of the entity's classes (局,
+    sip:Bureau) already says on the page: the same names. Then the page shows the class alone."""
+    names = {t.value for t in cat.labels(concept)}
+    return bool(names) and any(
+        d == "out" and q == RDF_TYPE and {t.value for t in cat.labels(o)} == names
         for d, q, o in facts
     )
 

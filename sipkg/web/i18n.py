@@ -37,7 +37,7 @@ NAV = [
     ("/history", "沿革", "History"),
     ("/statistics", "统计", "Statistics"),
     ("/practices", "新加坡经验", "Practices"),
-    ("/review", "新文档审核", "Review"),
+    ("/review", "文档审阅", "Document review"),
     ("/sparql", "SPARQL", "SPARQL"),
     ("/download", "下载", "Downloads"),
 ]
