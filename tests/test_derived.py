@@ -201,3 +201,10 @@ def test_the_home_page_lists_some_programmes_and_links_them_all(client, monkeypa
 )
 def test_a_page_number_that_is_not_one_is_a_400(client, url):
     assert client.get(url).status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/timeline", "/statistics", "/practices", "/kind/org"])
+@pytest.mark.parametrize("page", ["46117000000000000", "0", "²", "-1", "1.5"])
+def test_a_page_number_out_of_range_or_not_a_number_is_a_400(client, path, page):
+    r = client.get(path, query_string={"page": page})
+    assert r.status_code == 400 and "999999999" in r.get_data(as_text=True)

@@ -131,8 +131,8 @@ def page_number() -> int:
 
     Past MAX_PAGE no list has pages (and its offset would not fit the derived store's integers).
     """
-    page = request.args.get("page", "1")
-    if not re.fullmatch(r"[0-9]{1,9}", page) or int(page) < 1:
+    page = page_asked()
+    if page is None:
         abort(
             Response(
                 f"400 Bad Request: page must be a whole number from 1 to {MAX_PAGE}\n",
@@ -140,7 +140,13 @@ def page_number() -> int:
                 mimetype="text/plain",
             )
         )
-    return int(page)
+    return page
+
+
+def page_asked() -> int | None:
+    """The `page` parameter (default 1) when it is a whole number from 1 to MAX_PAGE, else None."""
+    raw = request.args.get("page", "1")
+    return int(raw) if re.fullmatch(r"[0-9]{1,9}", raw) and int(raw) >= 1 else None
 
 
 def entity_json(cat: Catalogue, iri: str) -> dict:

@@ -25,7 +25,7 @@ from sipkg import network
 from sipkg.derived import date_parts
 from sipkg.figures import plain, readable
 from sipkg.namespaces import DEF, ID, XSD_NS
-from sipkg.web.browse import page_url, paging
+from sipkg.web.browse import MAX_PAGE, page_asked, page_url, paging
 from sipkg.web.catalogue import catalogue, derived
 from sipkg.web.i18n import current_lang, pick, tr
 from sipkg.web.twin import answer, fail, wants_json
@@ -151,13 +151,15 @@ def text_param(key: str, template: str) -> str:
 
 
 def page_param(template: str) -> int:
-    """Which page of a long list: a whole number from 1 (the default); anything else is a 400."""
-    raw = request.args.get("page", "1")
-    if not raw.isdigit() or int(raw) < 1:
-        abort(
-            fail(400, tr("page 必须是正整数。", "page must be a positive whole number."), template)
+    """Which page of a long list (browse.page_asked); anything else is a 400 page."""
+    page = page_asked()
+    if page is None:
+        message = tr(
+            f"page 必须是 1 到 {MAX_PAGE} 之间的整数。",
+            f"page must be a whole number from 1 to {MAX_PAGE}.",
         )
-    return int(raw)
+        abort(fail(400, message, template))
+    return page
 
 
 def depth_param() -> int:
