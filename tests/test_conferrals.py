@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from texts import text_document
 
 from sipkg.build.conferrals import conferrals
-from sipkg.build.documents import Document, parse_text
+from sipkg.build.documents import Document
 from sipkg.build.extract.model import EntityInfo, Evidence, Fact, Ref, Value
 from sipkg.namespaces import BASE
 
@@ -16,20 +16,7 @@ GOVERNMENT, OFFICE = Ref("org", "government"), Ref("org", "office")
 
 
 def document() -> Document:
-    paragraphs, sentences = parse_text("d", TEXT)
-    return Document(
-        "d",
-        "d.txt",
-        "测试",
-        None,
-        dt.date(2016, 1, 1),
-        "zh",
-        None,
-        None,
-        TEXT,
-        paragraphs,
-        sentences,
-    )
+    return text_document(TEXT, key="d", published="2016-01-01")
 
 
 def said(subject: Ref, predicate: str, obj, quote: str) -> Fact:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -10,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 from click.testing import CliRunner
+from texts import text_document
 
-from sipkg.build.documents import Document, parse_text
 from sipkg.build.evaluate import (
     GOLD,
     Annotations,
@@ -314,20 +313,7 @@ def test_eval_command_json_has_figures_per_variant_and_kind():
 def test_a_body_founded_as_composed_of_members_is_a_founding():
     """Rule tuned on a miss the measurement showed (建立了由劳、资、政三方组成的…): the construction, not the sentence."""
     text = "2015年,园区成立了由政府、企业和居民代表组成的社区建设指导委员会。\n"
-    paragraphs, sentences = parse_text("t", text, "测试")
-    doc = Document(
-        "t",
-        "t.txt",
-        "测试",
-        None,
-        dt.date(2016, 1, 1),
-        "zh",
-        None,
-        None,
-        text,
-        paragraphs,
-        sentences,
-    )
+    doc = text_document(text, published="2016-01-01")
     registry = parse_registry(
         yaml.safe_load((PROJECT / "data" / "registry.yaml").read_text(encoding="utf-8"))
     )

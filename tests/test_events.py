@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from texts import text_document
 
-from sipkg.build.documents import Document, parse_text
 from sipkg.build.extract.dates import find_dates
 from sipkg.build.extract.events import ACTS, find_events
 from sipkg.build.extract.model import EntityInfo, Ref
@@ -80,21 +80,8 @@ NAMES = {
 
 
 def view(text: str) -> SentenceView:
-    paragraphs, sentences = parse_text("t", text)
-    doc = Document(
-        "t",
-        "t.txt",
-        "测试",
-        None,
-        dt.date(2020, 7, 20),
-        "zh",
-        None,
-        None,
-        text,
-        paragraphs,
-        sentences,
-    )
-    sentence = sentences[0]
+    doc = text_document(text)
+    sentence = doc.sentences[0]
     mentions: list[Mention] = []
     for name in sorted(NAMES, key=len, reverse=True):  # the longest name first
         i = sentence.text.find(name)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,7 +10,9 @@ import pytest
 import yaml
 
 PROJECT = Path(__file__).resolve().parent.parent
-from sipkg.build.documents import Document, parse_text
+from texts import text_document
+
+from sipkg.build.documents import Document
 from sipkg.build.extract.model import Concept, Ref, Value
 from sipkg.build.extract.pipeline import Extractor
 from sipkg.build.extract.recognise import equivalents
@@ -25,20 +26,7 @@ def registry():
 
 
 def document(text: str, title: str = "测试新闻", published: str = "2020-07-20") -> Document:
-    paragraphs, sentences = parse_text("test", text, title)
-    return Document(
-        "test",
-        "test.txt",
-        title,
-        None,
-        dt.date.fromisoformat(published),
-        "zh",
-        None,
-        None,
-        text,
-        paragraphs,
-        sentences,
-    )
+    return text_document(text, key="test", title=title, published=published)
 
 
 def extract(text: str, **kw):
