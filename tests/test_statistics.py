@@ -3,14 +3,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 import yaml
+from texts import text_document
 
-from sipkg.build.documents import Document, parse_text
 from sipkg.build.extract.model import Ref
 from sipkg.build.extract.pipeline import Extractor
 from sipkg.build.extract.registry import parse_registry
@@ -27,22 +26,9 @@ def extractor():
 
 
 def extract(extractor: Extractor, text: str):
-    paragraphs, sentences = parse_text("t", text, TITLE)
+    doc = text_document(text, title=TITLE)
     # infobox lines (• …) are content here, whatever the page-furniture guess says of them
-    sentences = tuple(replace(s, furniture=None) for s in sentences)
-    doc = Document(
-        "t",
-        "t.txt",
-        TITLE,
-        None,
-        dt.date(2020, 7, 20),
-        "zh",
-        None,
-        None,
-        text,
-        paragraphs,
-        sentences,
-    )
+    doc = replace(doc, sentences=tuple(replace(s, furniture=None) for s in doc.sentences))
     return extractor.run([doc])
 
 
